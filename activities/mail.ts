@@ -1,0 +1,142 @@
+/**
+ * Mail about a request, once per occasion: a sent-mail record keyed by (request, occasion,
+ * sequence) is claimed before sending and marked sent after, so an activity retry after a
+ * successful send sends nothing. A worker dying between the send and the mark makes the retry send
+ * again, with the same Message-ID, which is as close to once as SMTP allows.
+ */
+import { Context } from '@temporalio/activity';
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+import { findPartner } from '../db/repositories/partners';
+import { addHistoryEvent, getLicenseRequest } from '../db/repositories/license-requests';
+import type { MailOccasion } from '../workflows/definitions';
+import { isPermanentMailFailure, type Mailer } from './mailer';
+import { renderMail, singleLine, type MailLocale } from './templates';
+
+export interface MailConfig {
+  from: string;
+  supportEmail: string;
+  publicUrl: string;
+}
+
+export interface SendRequestMailInput {
+  requestId: string;
+  occasion: MailOccasion;
+  /** 0 for the first mail of an occasion, 1 for the next (e.g. repeated reminders). */
+  sequence: number;
+}
+
+export type SendRequestMailResult = 'SENT' | 'ALREADY_SENT' | 'FAILED' | 'NO_RECIPIENTS';
+
+const TO_PARTNER: readonly MailOccasion[] = ['CREATED', 'UNANSWERED_REMINDER', 'DEADLINE_NEAR', 'OVERDUE', 'WITHDRAWN'];
+
+const HISTORY_EVENT: Record<MailOccasion, string> = {
+  CREATED: 'PARTNER_NOTIFIED',
+  UNANSWERED_REMINDER: 'PARTNER_REMINDED',
+  DEADLINE_NEAR: 'PARTNER_REMINDED',
+  OVERDUE: 'PARTNER_REMINDED',
+  WITHDRAWN: 'PARTNER_NOTIFIED',
+  ANSWERED_YES: 'CONTACTS_NOTIFIED',
+  ANSWERED_NO: 'CONTACTS_NOTIFIED',
+  COMPLETED: 'CONTACTS_NOTIFIED',
+};
+
+export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig) {
+  return {
+    async sendRequestMail({ requestId, occasion, sequence }: SendRequestMailInput): Promise<SendRequestMailResult> {
+      const request = await getLicenseRequest(db, requestId);
+      if (!request) throw new Error(`license request ${requestId} is not in the database`);
+      const partner = await findPartner(db, request.partnerId);
+      if (!partner) throw new Error(`partner ${request.partnerId} is not in the database`);
+
+      const toPartner = TO_PARTNER.includes(occasion);
+      const recipients = toPartner ? [partner.notificationEmail] : request.contacts.map((c) => c.email);
+      // Support hears of the first overdue mail only; later ones are reminders for the partner.
+      if (occasion === 'OVERDUE' && sequence === 0) recipients.push(config.supportEmail);
+      const locale: MailLocale = toPartner ? partner.locale : 'sv';
+      const key = `${occasion.toLowerCase()}-${sequence}`;
+      const domain = config.from.match(/@([^>\s]+)/)?.[1] ?? 'license-requests.local';
+      const messageId = `<license-request-${requestId}-${key}@${domain}>`;
+
+      // Claim the occasion. An existing SENT record means an earlier attempt finished the job.
+      await db
+        .insertInto('sent_mail')
+        .values({
+          request_id: requestId,
+          occasion,
+          sequence,
+          message_id: messageId,
+          recipients: recipients.join(', '),
+          status: 'SENDING',
+          claimed_at: new Date(),
+        })
+        .onConflict((oc) => oc.columns(['request_id', 'occasion', 'sequence']).doNothing())
+        .execute();
+      const claim = await db
+        .selectFrom('sent_mail')
+        .select(['status'])
+        .where('request_id', '=', requestId)
+        .where('occasion', '=', occasion)
+        .where('sequence', '=', sequence)
+        .executeTakeFirstOrThrow();
+      if (claim.status === 'SENT') return 'ALREADY_SENT';
+      if (claim.status === 'FAILED') return 'FAILED';
+      if (recipients.length === 0) return 'NO_RECIPIENTS';
+
+      const pendingSchools = request.schools.filter((s) => s.assignment === 'PENDING').map((s) => s.name);
+      const rendered = renderMail(occasion, locale, {
+        organisationName: request.organisation.name,
+        organisationSkolonId: request.organisation.skolonId,
+        partnerName: partner.name,
+        numberOfSchools: request.numberOfSchools,
+        pendingSchools: request.status === 'AWAITING_ANSWER' ? [] : pendingSchools,
+        desiredAvailability: request.desiredAvailability,
+        deadline: request.deadline,
+        link: `${config.publicUrl}/v1/license-requests/${encodeURIComponent(requestId)}`,
+      });
+
+      try {
+        await mailer.send({
+          from: config.from,
+          to: recipients.map(singleLine),
+          ...rendered,
+          messageId,
+          fileName: `${requestId}-${key}`,
+        });
+      } catch (error) {
+        if (!isPermanentMailFailure(error)) throw error; // transient: Temporal retries with backoff
+        const message = error instanceof Error ? error.message : String(error);
+        Context.current().log.warn('Mail refused for good', { requestId, occasion, sequence, error: message });
+        await db
+          .updateTable('sent_mail')
+          .set({ status: 'FAILED', error: message })
+          .where('request_id', '=', requestId)
+          .where('occasion', '=', occasion)
+          .where('sequence', '=', sequence)
+          .execute();
+        await addHistoryEvent(db, requestId, {
+          key: `mail-${key}`,
+          at: new Date(),
+          event: 'MAIL_FAILED',
+          detail: { occasion, to: recipients, error: message },
+        });
+        return 'FAILED';
+      }
+
+      await db
+        .updateTable('sent_mail')
+        .set({ status: 'SENT', sent_at: sql`now()` })
+        .where('request_id', '=', requestId)
+        .where('occasion', '=', occasion)
+        .where('sequence', '=', sequence)
+        .execute();
+      await addHistoryEvent(db, requestId, {
+        key: `mail-${key}`,
+        at: new Date(),
+        event: HISTORY_EVENT[occasion],
+        detail: { occasion, to: recipients },
+      });
+      return 'SENT';
+    },
+  };
+}

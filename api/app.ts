@@ -1,0 +1,59 @@
+/** The HTTP API (contract: "HTTP API"): createApp(deps) builds it, api/server.ts listens. */
+import express from 'express';
+import { sql } from 'kysely';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/database';
+import { authenticate } from './auth';
+import { errorHandler, HttpError } from './errors';
+import { licenseRequestsRouter } from './routes/license-requests';
+import { partnersRouter } from './routes/partners';
+
+export interface AppDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  adminToken: string;
+}
+
+async function answersWithin<T>(ms: number, work: Promise<T>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.get('/health', async (_req, res) => {
+    const [database, temporal] = await Promise.all([
+      answersWithin(3000, sql`select 1`.execute(deps.db)),
+      answersWithin(3000, deps.temporal.workflowService.getSystemInfo({})),
+    ]);
+    const ok = database && temporal;
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'unavailable',
+      database: database ? 'ok' : 'down',
+      temporal: temporal ? 'ok' : 'down',
+    });
+  });
+
+  const v1 = express.Router();
+  v1.use(authenticate(deps.db, deps.adminToken));
+  // Bodies are read after the token is checked: a stranger gets 401 whatever it sends.
+  v1.use(express.json({ limit: '1mb', type: () => true }));
+  v1.use(partnersRouter(deps.db));
+  v1.use(licenseRequestsRouter(deps));
+  app.use('/v1', v1);
+
+  app.use(() => {
+    throw new HttpError(404, 'not_found', 'There is nothing at this path.');
+  });
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,209 @@
+import crypto from 'node:crypto';
+import { Router, type Request } from 'express';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../db/database';
+import { findPartner } from '../../db/repositories/partners';
+import {
+  answerSummary,
+  deleteLicenseRequest,
+  findRequestHeader,
+  getLicenseRequest,
+  insertLicenseRequest,
+  listLicenseRequests,
+  type LicenseRequestView,
+} from '../../db/repositories/license-requests';
+import {
+  answerUpdate,
+  assignSchoolsUpdate,
+  FINISHED_STATUSES,
+  licenseRequestWorkflowId,
+  SearchAttributes,
+  withdrawUpdate,
+  workflowSummary,
+  type LicenseRequestInput,
+} from '../../workflows/definitions';
+import type { licenseRequestWorkflow } from '../../workflows/license-request';
+import { actorOf, caller, requireAdmin, requirePartner } from '../auth';
+import { badRequest, conflict, HttpError, notFound } from '../errors';
+import { answerBody, assignmentsBody, createLicenseRequestBody, listQuery, requestIdParam, withdrawBody } from '../schemas';
+import { body, params, query } from '../validate';
+
+export interface LicenseRequestRouterDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+}
+
+function encodeCursor(position: { createdAt: string; id: string }): string {
+  return Buffer.from(JSON.stringify([position.createdAt, position.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) {
+      return { createdAt, id };
+    }
+  } catch {
+    // fall through to the 400 below
+  }
+  throw badRequest('The cursor is not one this API handed out.', [{ field: 'cursor', message: 'unknown cursor' }]);
+}
+
+function fingerprint(value: unknown): string {
+  return crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseRequestRouterDeps): Router {
+  const router = Router();
+
+  /** The request if the caller may see it; another partner's request is "not found". */
+  async function visibleRequest(req: Request): Promise<LicenseRequestView> {
+    const { id } = params(req, requestIdParam);
+    const request = await getLicenseRequest(db, id);
+    const c = caller(req);
+    if (!request || (c.role === 'partner' && request.partnerId !== c.partner.id)) throw notFound();
+    return request;
+  }
+
+  /** Checks ownership and that the request is still open, before asking its workflow. */
+  async function openRequestOf(req: Request, partnerId: string | undefined, what: string): Promise<string> {
+    const { id } = params(req, requestIdParam);
+    const header = await findRequestHeader(db, id);
+    if (!header || (partnerId !== undefined && header.partnerId !== partnerId)) throw notFound();
+    if (FINISHED_STATUSES.includes(header.status)) {
+      throw conflict(`The request is ${header.status}: it cannot be ${what} now.`);
+    }
+    return id;
+  }
+
+  async function startWorkflow(input: LicenseRequestInput): Promise<void> {
+    try {
+      await temporal.workflow.start<typeof licenseRequestWorkflow>('licenseRequestWorkflow', {
+        workflowId: licenseRequestWorkflowId(input.requestId),
+        taskQueue,
+        args: [input],
+        // One workflow per request, ever: a retried start finds the one already there.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        typedSearchAttributes: [
+          { key: SearchAttributes.status, value: 'AWAITING_ANSWER' },
+          { key: SearchAttributes.partnerId, value: input.partnerId },
+          { key: SearchAttributes.organisationSkolonId, value: input.organisation.skolonId },
+          ...(input.desiredAvailability
+            ? [{ key: SearchAttributes.desiredAvailability, value: new Date(`${input.desiredAvailability}T00:00:00Z`) }]
+            : []),
+        ],
+        staticSummary: workflowSummary(input),
+        staticDetails: [
+          `**Organisation:** ${input.organisation.name} (${input.organisation.skolonId})`,
+          `**Partner:** ${input.partnerId}`,
+          `**Schools:** ${input.schoolIds.length}`,
+          `**Desired availability:** ${input.desiredAvailability ?? '—'}`,
+        ].join('\n'),
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }
+
+  router.post('/license-requests', async (req, res) => {
+    requireAdmin(req);
+    const input = body(req, createLicenseRequestBody);
+    const idempotencyKey = req.get('idempotency-key')?.trim();
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
+      throw badRequest('Idempotency-Key must be 1 to 200 characters.', [{ field: 'Idempotency-Key', message: 'bad length' }]);
+    }
+    if (!(await findPartner(db, input.partnerId))) {
+      throw badRequest(`There is no partner "${input.partnerId}".`, [{ field: 'partnerId', message: 'unknown partner' }]);
+    }
+    const requestId = crypto.randomUUID();
+    const createdAt = new Date();
+    const outcome = await insertLicenseRequest(
+      db,
+      {
+        id: requestId,
+        partnerId: input.partnerId,
+        organisation: input.organisation,
+        schools: input.schools,
+        desiredAvailability: input.desiredAvailability ?? null,
+        contacts: input.contacts,
+        createdAt,
+      },
+      idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(input) } : undefined,
+    );
+    if (outcome.kind === 'replayed' && outcome.fingerprint !== fingerprint(input)) {
+      throw conflict('This Idempotency-Key was used with a different request body.', 'idempotency_key_reused');
+    }
+    const stored = await getLicenseRequest(db, outcome.id);
+    if (!stored) throw notFound();
+    try {
+      // Also on a replay: if the first call died before starting the workflow, this starts it.
+      await startWorkflow({
+        requestId: stored.id,
+        partnerId: stored.partnerId,
+        organisation: stored.organisation,
+        schoolIds: stored.schools.map((s) => s.skolonId),
+        desiredAvailability: stored.desiredAvailability,
+        createdAt: stored.createdAt,
+      });
+    } catch (error) {
+      // No workflow, no request: do not leave a request behind that nothing will ever move.
+      if (outcome.kind === 'created') await deleteLicenseRequest(db, stored.id);
+      throw error;
+    }
+    res.status(201).location(`/v1/license-requests/${stored.id}`).json(stored);
+  });
+
+  router.get('/license-requests', async (req, res) => {
+    const q = query(req, listQuery);
+    const c = caller(req);
+    if (c.role === 'partner' && q.partnerId !== undefined && q.partnerId !== c.partner.id) {
+      throw new HttpError(403, 'forbidden', 'A partner can only list its own requests.');
+    }
+    const partnerId = c.role === 'partner' ? c.partner.id : q.partnerId;
+    const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const [page, summary] = await Promise.all([
+      listLicenseRequests(db, { partnerId, status: q.status, limit: q.limit, cursor }),
+      answerSummary(db, partnerId),
+    ]);
+    res.json({ summary, items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
+  });
+
+  router.get('/license-requests/:id', async (req, res) => {
+    res.json(await visibleRequest(req));
+  });
+
+  router.post('/license-requests/:id/answer', async (req, res) => {
+    const partner = requirePartner(req);
+    const id = await openRequestOf(req, partner.id, 'answered');
+    const { response, schools } = body(req, answerBody);
+    if (response === 'NO' && schools !== undefined) {
+      throw badRequest('A NO answer cannot name schools.', [{ field: 'schools', message: 'only with YES' }]);
+    }
+    const handle = temporal.workflow.getHandle(licenseRequestWorkflowId(id));
+    await handle.executeUpdate(answerUpdate, { args: [{ response, schools, by: actorOf(caller(req)) }] });
+    res.json(await getLicenseRequest(db, id));
+  });
+
+  router.post('/license-requests/:id/assignments', async (req, res) => {
+    const partner = requirePartner(req);
+    const id = await openRequestOf(req, partner.id, 'assigned');
+    const { schools } = body(req, assignmentsBody);
+    const handle = temporal.workflow.getHandle(licenseRequestWorkflowId(id));
+    await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools, by: actorOf(caller(req)) }] });
+    res.json(await getLicenseRequest(db, id));
+  });
+
+  router.post('/license-requests/:id/withdraw', async (req, res) => {
+    requireAdmin(req);
+    const id = await openRequestOf(req, undefined, 'withdrawn');
+    body(req, withdrawBody);
+    const handle = temporal.workflow.getHandle(licenseRequestWorkflowId(id));
+    await handle.executeUpdate(withdrawUpdate, { args: [{ by: actorOf(caller(req)) }] });
+    res.json(await getLicenseRequest(db, id));
+  });
+
+  return router;
+}

@@ -1,0 +1,73 @@
+/** What the API accepts, checked at the edge. Unknown fields are ignored (stripped). */
+import { z } from 'zod';
+import { parseIsoDate, stockholmToday } from '../domain/working-days';
+import { STATUSES } from '../workflows/definitions';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const skolonId = text(100);
+const email = z.email('must be a valid e-mail address').max(254);
+const locale = z.enum(['sv', 'en']);
+
+export const createPartnerBody = z.object({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" and "-", at most 63 characters'),
+  name: text(200),
+  notificationEmail: email,
+  locale: locale.default('sv'),
+});
+
+export const partnerSettingsBody = z.object({
+  notificationEmail: email.optional(),
+  locale: locale.optional(),
+});
+
+export const createLicenseRequestBody = z.object({
+  partnerId: text(63),
+  organisation: z.object({ skolonId, name: text(200) }),
+  schools: z
+    .array(z.object({ skolonId, name: text(200) }))
+    .min(1, 'at least one school')
+    .max(1000, 'at most 1000 schools')
+    .superRefine((schools, ctx) => {
+      const seen = new Set<string>();
+      schools.forEach((school, i) => {
+        if (seen.has(school.skolonId)) {
+          ctx.addIssue({ code: 'custom', path: [i, 'skolonId'], message: `school ${school.skolonId} is listed twice` });
+        }
+        seen.add(school.skolonId);
+      });
+    }),
+  desiredAvailability: z
+    .string()
+    .refine((v) => parseIsoDate(v) !== undefined, 'must be a real date as YYYY-MM-DD')
+    .refine((v) => v >= stockholmToday(), 'must not be before today (Europe/Stockholm)')
+    .nullish(),
+  contacts: z
+    .array(z.object({ name: text(200), email }))
+    .min(1, 'at least one contact')
+    .max(20, 'at most 20 contacts'),
+});
+export type CreateLicenseRequestBody = z.infer<typeof createLicenseRequestBody>;
+
+const schoolIds = z.array(skolonId).max(1000, 'at most 1000 schools');
+
+export const answerBody = z.object({
+  response: z.enum(['YES', 'NO'], 'must be "YES" or "NO"'),
+  schools: schoolIds.optional(),
+});
+
+export const assignmentsBody = z.object({
+  schools: schoolIds.min(1, 'name at least one school'),
+});
+
+export const withdrawBody = z.object({}).optional();
+
+export const listQuery = z.object({
+  status: z.enum(STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+  partnerId: z.string().max(63).optional(),
+});
+
+export const requestIdParam = z.object({ id: z.string().min(1).max(100) });

@@ -1,0 +1,28 @@
+/** Listening and shutting down the HTTP API. */
+import type { Server } from 'node:http';
+import { createApp, type AppDeps } from './app';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(deps: AppDeps, port: number, host = '0.0.0.0'): Promise<RunningApi> {
+  const app = createApp(deps);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://localhost:${actualPort}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // Stop accepting, let requests in progress finish, then drop idle keep-alive connections.
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 3000).unref();
+      }),
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Configuration from the environment (contract: "Configuration"), parsed once at start-up. A bad
+ * value stops the process with a message that names the variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const schema = z.object({
+  PORT: port.default(3000),
+  ADMIN_TOKEN: optionalText,
+  DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  TEMPORAL_ADDRESS: optionalText,
+  TEMPORAL_NAMESPACE: optionalText.transform((v) => v ?? 'default'),
+  TEMPORAL_TASK_QUEUE: optionalText.transform((v) => v ?? DEFAULT_TASK_QUEUE),
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+  MAIL_FROM: optionalText.transform((v) => v ?? 'Skolon <no-reply@skolon.example>'),
+  SUPPORT_EMAIL: optionalText.pipe(z.email().optional()).transform((v) => v ?? 'support@skolon.example'),
+  PUBLIC_URL: optionalText.pipe(z.url().optional()),
+  DATA_DIR: optionalText.transform((v) => path.resolve(v ?? './var')),
+});
+
+export interface Config {
+  port: number;
+  adminToken: string | undefined;
+  databaseUrl: string | undefined;
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    devPort: number;
+    uiPort: number;
+  };
+  mail: {
+    smtpUrl: string | undefined;
+    from: string;
+    supportEmail: string;
+    /** Where mail goes when SMTP_URL is unset: one .eml file per mail. */
+    mailboxDir: string;
+  };
+  publicUrl: string;
+  dataDir: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    adminToken: e.ADMIN_TOKEN,
+    databaseUrl: e.DATABASE_URL,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      supportEmail: e.SUPPORT_EMAIL,
+      mailboxDir: path.join(e.DATA_DIR, 'mailbox'),
+    },
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir: e.DATA_DIR,
+  };
+}

@@ -1,0 +1,322 @@
+import { sql } from 'kysely';
+import { DateTime } from 'luxon';
+import { STOCKHOLM } from '../../domain/working-days';
+import type { Db } from '../database';
+import type { LicenseRequestRow } from '../schema';
+import type { Assignment, PartnerResponse, Status } from '../../workflows/definitions';
+
+export interface SchoolView {
+  skolonId: string;
+  name: string;
+  assignment: Assignment;
+}
+
+export interface ContactView {
+  name: string;
+  email: string;
+}
+
+export interface HistoryEventView {
+  at: string;
+  event: string;
+  detail: unknown;
+}
+
+/** A request as the list shows it (contract: "Request representation"). */
+export interface LicenseRequestSummaryView {
+  id: string;
+  partnerId: string;
+  organisation: { skolonId: string; name: string };
+  numberOfSchools: number;
+  desiredAvailability: string | null;
+  status: Status;
+  response: PartnerResponse;
+  answeredAt: string | null;
+  deadline: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** A request with everything (contract: "Request representation"). */
+export interface LicenseRequestView extends LicenseRequestSummaryView {
+  schools: SchoolView[];
+  contacts: ContactView[];
+  history: HistoryEventView[];
+}
+
+const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
+
+function toSummary(row: LicenseRequestRow): LicenseRequestSummaryView {
+  return {
+    id: row.id,
+    partnerId: row.partner_id,
+    organisation: { skolonId: row.organisation_skolon_id, name: row.organisation_name },
+    numberOfSchools: row.number_of_schools,
+    desiredAvailability: row.desired_availability,
+    status: row.status as Status,
+    response: row.response as PartnerResponse,
+    answeredAt: iso(row.answered_at),
+    // The deadline is a Stockholm calendar day's end: shown with the Stockholm offset.
+    deadline: row.deadline ? DateTime.fromJSDate(row.deadline, { zone: STOCKHOLM }).toISO() : null,
+    createdAt: row.created_at.toISOString(),
+    finishedAt: iso(row.finished_at),
+  };
+}
+
+export interface NewLicenseRequest {
+  id: string;
+  partnerId: string;
+  organisation: { skolonId: string; name: string };
+  schools: Array<{ skolonId: string; name: string }>;
+  desiredAvailability: string | null;
+  contacts: ContactView[];
+  createdAt: Date;
+}
+
+export type CreateOutcome =
+  | { kind: 'created'; id: string }
+  | { kind: 'replayed'; id: string; fingerprint: string };
+
+/**
+ * Stores a new request with its schools, contacts and CREATED event in one transaction. With an
+ * idempotency key, a key already used returns the request it created instead (a concurrent call
+ * with the same key waits for the first one's transaction and then sees its request).
+ */
+export async function insertLicenseRequest(
+  db: Db,
+  request: NewLicenseRequest,
+  idempotency?: { key: string; fingerprint: string },
+): Promise<CreateOutcome> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('license_request')
+      .values({
+        id: request.id,
+        partner_id: request.partnerId,
+        organisation_skolon_id: request.organisation.skolonId,
+        organisation_name: request.organisation.name,
+        desired_availability: request.desiredAvailability,
+        status: 'AWAITING_ANSWER',
+        response: 'UNANSWERED',
+        number_of_schools: request.schools.length,
+        created_at: request.createdAt,
+      })
+      .execute();
+    if (idempotency) {
+      const claimed = await trx
+        .insertInto('idempotency_key')
+        .values({ key: idempotency.key, request_fingerprint: idempotency.fingerprint, request_id: request.id })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .returning('key')
+        .executeTakeFirst();
+      if (!claimed) {
+        const existing = await trx
+          .selectFrom('idempotency_key')
+          .select(['request_id', 'request_fingerprint'])
+          .where('key', '=', idempotency.key)
+          .executeTakeFirstOrThrow();
+        // Throwing rolls this transaction back: the new request is not kept.
+        throw new IdempotentReplay(existing.request_id, existing.request_fingerprint);
+      }
+    }
+    // Large requests (up to 1000 schools) go in chunks to stay under the parameter limit.
+    for (let i = 0; i < request.schools.length; i += 500) {
+      await trx
+        .insertInto('school')
+        .values(
+          request.schools.slice(i, i + 500).map((school, j) => ({
+            request_id: request.id,
+            skolon_id: school.skolonId,
+            name: school.name,
+            position: i + j,
+            assignment: 'PENDING',
+          })),
+        )
+        .execute();
+    }
+    await trx
+      .insertInto('contact')
+      .values(request.contacts.map((c, position) => ({ request_id: request.id, position, name: c.name, email: c.email })))
+      .execute();
+    await trx
+      .insertInto('history_event')
+      .values({
+        request_id: request.id,
+        event_key: 'created',
+        at: request.createdAt,
+        event: 'CREATED',
+        detail: JSON.stringify({ numberOfSchools: request.schools.length }),
+      })
+      .execute();
+    return { kind: 'created' as const, id: request.id };
+  }).catch((error: unknown) => {
+    if (error instanceof IdempotentReplay) {
+      return { kind: 'replayed' as const, id: error.requestId, fingerprint: error.fingerprint };
+    }
+    throw error;
+  });
+}
+
+class IdempotentReplay extends Error {
+  constructor(
+    readonly requestId: string,
+    readonly fingerprint: string,
+  ) {
+    super('idempotency key already used');
+  }
+}
+
+/** Removes a request that never got its workflow (the start failed), so nothing half-made stays. */
+export async function deleteLicenseRequest(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('license_request').where('id', '=', id).execute();
+}
+
+export async function getLicenseRequest(db: Db, id: string): Promise<LicenseRequestView | undefined> {
+  const row = await db.selectFrom('license_request').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const [schools, contacts, history] = await Promise.all([
+    db.selectFrom('school').select(['skolon_id', 'name', 'assignment']).where('request_id', '=', id).orderBy('position').execute(),
+    db.selectFrom('contact').select(['name', 'email']).where('request_id', '=', id).orderBy('position').execute(),
+    db
+      .selectFrom('history_event')
+      .select(['at', 'event', 'detail'])
+      .where('request_id', '=', id)
+      .orderBy('at')
+      .orderBy('id')
+      .execute(),
+  ]);
+  return {
+    ...toSummary(row),
+    schools: schools.map((s) => ({ skolonId: s.skolon_id, name: s.name, assignment: s.assignment as Assignment })),
+    contacts,
+    history: history.map((h) => ({ at: h.at.toISOString(), event: h.event, detail: h.detail })),
+  };
+}
+
+/** Only the owner and the status: what the API needs to decide 404/409 before asking the workflow. */
+export async function findRequestHeader(
+  db: Db,
+  id: string,
+): Promise<{ partnerId: string; status: Status } | undefined> {
+  const row = await db.selectFrom('license_request').select(['partner_id', 'status']).where('id', '=', id).executeTakeFirst();
+  return row && { partnerId: row.partner_id, status: row.status as Status };
+}
+
+export interface ListQuery {
+  partnerId?: string;
+  status?: Status;
+  limit: number;
+  cursor?: { createdAt: string; id: string };
+}
+
+export async function listLicenseRequests(
+  db: Db,
+  query: ListQuery,
+): Promise<{ items: LicenseRequestSummaryView[]; next?: { createdAt: string; id: string } }> {
+  let select = db.selectFrom('license_request').selectAll();
+  if (query.partnerId !== undefined) select = select.where('partner_id', '=', query.partnerId);
+  if (query.status !== undefined) select = select.where('status', '=', query.status);
+  if (query.cursor) {
+    const { createdAt, id } = query.cursor;
+    select = select.where(sql<boolean>`(created_at, id) < (${new Date(createdAt)}, ${id})`);
+  }
+  const rows = await select
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
+  const items = rows.slice(0, query.limit).map(toSummary);
+  const last = items[items.length - 1];
+  return { items, next: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : undefined };
+}
+
+/** The portal's "Requests summary": answered (YES or NO) and still waiting for an answer. */
+export async function answerSummary(db: Db, partnerId?: string): Promise<{ answered: number; notAnswered: number }> {
+  let select = db
+    .selectFrom('license_request')
+    .select([
+      sql<string>`count(*) filter (where response <> 'UNANSWERED')`.as('answered'),
+      sql<string>`count(*) filter (where status = 'AWAITING_ANSWER')`.as('not_answered'),
+    ]);
+  if (partnerId !== undefined) select = select.where('partner_id', '=', partnerId);
+  const row = await select.executeTakeFirstOrThrow();
+  return { answered: Number(row.answered), notAnswered: Number(row.not_answered) };
+}
+
+/** One ordered write from the workflow (see workflows/license-request.ts, `persist`). */
+export interface TransitionRecord {
+  requestId: string;
+  version: number;
+  status: Status;
+  response: PartnerResponse;
+  answeredAt: string | null;
+  deadline: string | null;
+  deadlineDate: string | null;
+  finishedAt: string | null;
+  schools: Array<{ skolonId: string; assignment: Assignment }>;
+  events: Array<{ key: string; at: string; event: string; detail: unknown }>;
+}
+
+/**
+ * Applies a workflow write idempotently: the request row only moves forward (a write with an older
+ * version than the one applied changes nothing), school assignments are set to absolute values,
+ * and history events are keyed so that a retry inserts none twice.
+ */
+export async function applyTransition(db: Db, record: TransitionRecord): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('license_request')
+      .set({
+        status: record.status,
+        response: record.response,
+        answered_at: record.answeredAt,
+        deadline: record.deadline,
+        deadline_date: record.deadlineDate,
+        finished_at: record.finishedAt,
+        state_version: record.version,
+      })
+      .where('id', '=', record.requestId)
+      .where('state_version', '<', record.version)
+      .execute();
+    const byAssignment = new Map<Assignment, string[]>();
+    for (const school of record.schools) {
+      byAssignment.set(school.assignment, [...(byAssignment.get(school.assignment) ?? []), school.skolonId]);
+    }
+    for (const [assignment, ids] of byAssignment) {
+      await trx
+        .updateTable('school')
+        .set({ assignment })
+        .where('request_id', '=', record.requestId)
+        .where('skolon_id', 'in', ids)
+        .execute();
+    }
+    if (record.events.length > 0) {
+      await trx
+        .insertInto('history_event')
+        .values(
+          record.events.map((e) => ({
+            request_id: record.requestId,
+            event_key: e.key,
+            at: e.at,
+            event: e.event,
+            detail: JSON.stringify(e.detail ?? {}),
+          })),
+        )
+        .onConflict((oc) => oc.columns(['request_id', 'event_key']).doNothing())
+        .execute();
+    }
+  });
+}
+
+/** Adds one history event (idempotent by key), e.g. "partner notified" after a mail went out. */
+export async function addHistoryEvent(
+  db: Db,
+  requestId: string,
+  event: { key: string; at: Date | string; event: string; detail: unknown },
+): Promise<void> {
+  await db
+    .insertInto('history_event')
+    .values({ request_id: requestId, event_key: event.key, at: event.at, event: event.event, detail: JSON.stringify(event.detail ?? {}) })
+    .onConflict((oc) => oc.columns(['request_id', 'event_key']).doNothing())
+    .execute();
+}

@@ -1,0 +1,60 @@
+import type { Db } from '../database';
+import type { PartnerRow } from '../schema';
+
+export type Locale = 'sv' | 'en';
+
+export interface Partner {
+  id: string;
+  name: string;
+  notificationEmail: string;
+  locale: Locale;
+}
+
+function toPartner(row: PartnerRow): Partner {
+  return { id: row.id, name: row.name, notificationEmail: row.notification_email, locale: row.locale };
+}
+
+/** Inserts a partner; undefined when the id is taken. */
+export async function insertPartner(db: Db, partner: Partner & { apiKeyHash: string }): Promise<Partner | undefined> {
+  const row = await db
+    .insertInto('partner')
+    .values({
+      id: partner.id,
+      name: partner.name,
+      notification_email: partner.notificationEmail,
+      locale: partner.locale,
+      api_key_hash: partner.apiKeyHash,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row && toPartner(row);
+}
+
+export async function findPartner(db: Db, id: string): Promise<Partner | undefined> {
+  const row = await db.selectFrom('partner').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toPartner(row);
+}
+
+export async function findPartnerByApiKeyHash(db: Db, apiKeyHash: string): Promise<Partner | undefined> {
+  const row = await db.selectFrom('partner').selectAll().where('api_key_hash', '=', apiKeyHash).executeTakeFirst();
+  return row && toPartner(row);
+}
+
+export async function updatePartnerSettings(
+  db: Db,
+  id: string,
+  settings: { notificationEmail?: string; locale?: Locale },
+): Promise<Partner | undefined> {
+  if (settings.notificationEmail === undefined && settings.locale === undefined) return findPartner(db, id);
+  const row = await db
+    .updateTable('partner')
+    .set({
+      ...(settings.notificationEmail !== undefined && { notification_email: settings.notificationEmail }),
+      ...(settings.locale !== undefined && { locale: settings.locale }),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toPartner(row);
+}

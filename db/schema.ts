@@ -1,0 +1,90 @@
+/** The tables as kysely sees them. Dates of the calendar (`YYYY-MM-DD`) are kept as text. */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type JsonValue = ColumnType<unknown, string, string>;
+
+export interface PartnerTable {
+  id: string;
+  name: string;
+  notification_email: string;
+  locale: 'sv' | 'en';
+  api_key_hash: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface LicenseRequestTable {
+  id: string;
+  partner_id: string;
+  organisation_skolon_id: string;
+  organisation_name: string;
+  desired_availability: string | null;
+  status: string;
+  response: string;
+  number_of_schools: number;
+  answered_at: Timestamp | null;
+  deadline: Timestamp | null;
+  deadline_date: string | null;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+  /** The workflow's write version last applied; older writes are ignored. */
+  state_version: Generated<number>;
+}
+
+export interface SchoolTable {
+  request_id: string;
+  skolon_id: string;
+  name: string;
+  position: number;
+  assignment: string;
+}
+
+export interface ContactTable {
+  request_id: string;
+  position: number;
+  name: string;
+  email: string;
+}
+
+export interface HistoryEventTable {
+  id: Generated<string>;
+  request_id: string;
+  /** Unique per request: makes a retried write of the same event a no-op. */
+  event_key: string;
+  at: Timestamp;
+  event: string;
+  detail: JsonValue;
+}
+
+export interface IdempotencyKeyTable {
+  key: string;
+  request_fingerprint: string;
+  request_id: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface SentMailTable {
+  request_id: string;
+  occasion: string;
+  sequence: number;
+  message_id: string;
+  recipients: string;
+  status: 'SENDING' | 'SENT' | 'FAILED';
+  claimed_at: Timestamp;
+  sent_at: Timestamp | null;
+  error: string | null;
+}
+
+export interface Database {
+  partner: PartnerTable;
+  license_request: LicenseRequestTable;
+  school: SchoolTable;
+  contact: ContactTable;
+  history_event: HistoryEventTable;
+  idempotency_key: IdempotencyKeyTable;
+  sent_mail: SentMailTable;
+}
+
+export type PartnerRow = Selectable<PartnerTable>;
+export type LicenseRequestRow = Selectable<LicenseRequestTable>;
+export type NewLicenseRequest = Insertable<LicenseRequestTable>;

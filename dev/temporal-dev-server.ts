@@ -1,0 +1,111 @@
+/**
+ * A local Temporal dev server with its Web UI, state kept in a SQLite file so that a restart keeps
+ * every workflow, and the project's search attributes registered at launch.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/definitions';
+import { stopLeftover } from './processes';
+import { resolveTemporalBinary } from './temporal-binaries';
+
+export interface DevServerOptions {
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  log?: (line: string) => void;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function waitForTemporal(address: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch (error) {
+      if (Date.now() > until) throw new Error(`Temporal at ${address} did not answer within ${timeoutMs} ms: ${String(error)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const address = `127.0.0.1:${options.port}`;
+  const uiUrl = `http://localhost:${options.uiPort}`;
+  const binary = resolveTemporalBinary('cli', { install: true });
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(options.port),
+    '--ui-port', String(options.uiPort),
+    '--db-filename', path.join(options.dataDir, 'temporal.sqlite'),
+    '--namespace', options.namespace,
+    '--log-level', 'warn',
+    '--ui-disable-news-fetch',
+    ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]),
+  ];
+
+  if (!binary) {
+    // No local binary: let the SDK download the CLI (needs internet access).
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    const { defineSearchAttributeKey } = await import('@temporalio/common');
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        ip: '127.0.0.1',
+        port: options.port,
+        ui: true,
+        uiPort: options.uiPort,
+        dbFilename: path.join(options.dataDir, 'temporal.sqlite'),
+        namespace: options.namespace,
+        searchAttributes: SEARCH_ATTRIBUTE_DEFINITIONS.map((a) =>
+          defineSearchAttributeKey(a.name, a.type === 'Keyword' ? 'KEYWORD' : 'DATETIME'),
+        ),
+      },
+    });
+    return { address, uiUrl, stop: () => env.teardown() };
+  }
+
+  const pidFile = path.join(options.dataDir, 'temporal.pid');
+  await stopLeftover(pidFile, 'start-dev');
+  const logFile = fs.openSync(path.join(options.dataDir, 'temporal.log'), 'a');
+  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', logFile, logFile] });
+  fs.closeSync(logFile);
+  if (child.pid) fs.writeFileSync(pidFile, `${child.pid}\n`);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let alive = true;
+  void exited.then(() => (alive = false));
+  try {
+    await Promise.race([
+      waitForTemporal(address, 60_000),
+      exited.then(() => {
+        throw new Error(`temporal server start-dev exited early; see ${path.join(options.dataDir, 'temporal.log')}`);
+      }),
+    ]);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    address,
+    uiUrl,
+    async stop() {
+      if (!alive) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(killer);
+      fs.rmSync(pidFile, { force: true });
+    },
+  };
+}

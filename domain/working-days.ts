@@ -1,0 +1,159 @@
+/**
+ * Swedish working days and the assignment deadline (contract: "Working days and the assignment
+ * deadline"). Pure functions: the workflow never calls these directly, it asks the calendar
+ * activity, so that a later change to the holiday rules cannot change a running workflow's replay.
+ */
+import { DateTime } from 'luxon';
+
+export const STOCKHOLM = 'Europe/Stockholm';
+
+/** A calendar date as `YYYY-MM-DD`. */
+export type IsoDate = string;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Parses a real `YYYY-MM-DD` calendar date (rejects 2026-02-30 and the like). */
+export function parseIsoDate(value: string): DateTime | undefined {
+  if (!ISO_DATE.test(value)) return undefined;
+  const date = DateTime.fromISO(value, { zone: STOCKHOLM });
+  return date.isValid ? date : undefined;
+}
+
+function isoDate(date: DateTime): IsoDate {
+  return date.toFormat('yyyy-MM-dd');
+}
+
+/** Easter Sunday by the anonymous Gregorian computus (Meeus/Jones/Butcher). */
+export function easterSunday(year: number): IsoDate {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return isoDate(DateTime.fromObject({ year, month, day }, { zone: STOCKHOLM }));
+}
+
+/** The first date in [from, to] (inclusive, same month) that falls on the given ISO weekday. */
+function weekdayBetween(year: number, month: number, from: number, to: number, weekday: number): IsoDate {
+  for (let day = from; day <= to; day++) {
+    const date = DateTime.fromObject({ year, month, day }, { zone: STOCKHOLM });
+    if (date.weekday === weekday) return isoDate(date);
+  }
+  throw new Error(`no weekday ${weekday} between ${year}-${month}-${from} and ${to}`);
+}
+
+/** Alla helgons dag: the Saturday between 31 October and 6 November. */
+function allHelgonsDag(year: number): IsoDate {
+  const october31 = DateTime.fromObject({ year, month: 10, day: 31 }, { zone: STOCKHOLM });
+  const daysToSaturday = (6 - october31.weekday + 7) % 7;
+  return isoDate(october31.plus({ days: daysToSaturday }));
+}
+
+/**
+ * Days of `year` that are not working days besides weekends: the public holidays of lag (1989:253)
+ * and the eves that Semesterlagen 3 a § treats as holidays. Sunday/Saturday holidays (påskdagen,
+ * pingstdagen, midsommardagen, alla helgons dag) are listed too, for completeness.
+ */
+export function swedishHolidays(year: number): Map<IsoDate, string> {
+  const easter = DateTime.fromISO(easterSunday(year), { zone: STOCKHOLM });
+  const fixed = (month: number, day: number) => isoDate(DateTime.fromObject({ year, month, day }, { zone: STOCKHOLM }));
+  const FRIDAY = 5;
+  const SATURDAY = 6;
+  return new Map<IsoDate, string>([
+    [fixed(1, 1), 'Nyårsdagen'],
+    [fixed(1, 6), 'Trettondedag jul'],
+    [isoDate(easter.minus({ days: 2 })), 'Långfredagen'],
+    [isoDate(easter), 'Påskdagen'],
+    [isoDate(easter.plus({ days: 1 })), 'Annandag påsk'],
+    [fixed(5, 1), 'Första maj'],
+    [isoDate(easter.plus({ days: 39 })), 'Kristi himmelsfärdsdag'],
+    [isoDate(easter.plus({ days: 49 })), 'Pingstdagen'],
+    [fixed(6, 6), 'Sveriges nationaldag'],
+    [weekdayBetween(year, 6, 19, 25, FRIDAY), 'Midsommarafton'],
+    [weekdayBetween(year, 6, 20, 26, SATURDAY), 'Midsommardagen'],
+    [allHelgonsDag(year), 'Alla helgons dag'],
+    [fixed(12, 24), 'Julafton'],
+    [fixed(12, 25), 'Juldagen'],
+    [fixed(12, 26), 'Annandag jul'],
+    [fixed(12, 31), 'Nyårsafton'],
+  ]);
+}
+
+const holidayCache = new Map<number, Map<IsoDate, string>>();
+
+function holidaysOf(year: number): Map<IsoDate, string> {
+  let holidays = holidayCache.get(year);
+  if (!holidays) {
+    holidays = swedishHolidays(year);
+    holidayCache.set(year, holidays);
+  }
+  return holidays;
+}
+
+export function isWorkingDay(date: IsoDate): boolean {
+  const day = parseIsoDate(date);
+  if (!day) throw new Error(`not a date: ${date}`);
+  if (day.weekday >= 6) return false;
+  return !holidaysOf(day.year).has(date);
+}
+
+/** The `n`th working day strictly after `date` (the day itself never counts). */
+export function nthWorkingDayAfter(date: IsoDate, n: number): IsoDate {
+  let day = parseIsoDate(date);
+  if (!day) throw new Error(`not a date: ${date}`);
+  let found = 0;
+  while (found < n) {
+    day = day.plus({ days: 1 });
+    if (isWorkingDay(isoDate(day))) found++;
+  }
+  return isoDate(day);
+}
+
+/** The local (Europe/Stockholm) date of an instant. */
+export function stockholmDate(instant: Date): IsoDate {
+  return isoDate(DateTime.fromJSDate(instant, { zone: STOCKHOLM }));
+}
+
+/** Today's date in Europe/Stockholm. */
+export function stockholmToday(now: Date = new Date()): IsoDate {
+  return stockholmDate(now);
+}
+
+/** The last millisecond of a date in Europe/Stockholm, as ISO-8601 with the offset of that moment. */
+export function endOfStockholmDay(date: IsoDate): string {
+  const day = parseIsoDate(date);
+  if (!day) throw new Error(`not a date: ${date}`);
+  const end = day.endOf('day').toISO({ suppressMilliseconds: false });
+  if (!end) throw new Error(`cannot express end of ${date}`);
+  return end;
+}
+
+export const ASSIGNMENT_WORKING_DAYS = 5;
+
+export interface AssignmentDeadline {
+  /** The deadline date in Europe/Stockholm. */
+  deadlineDate: IsoDate;
+  /** The end of that date, ISO-8601 with the Stockholm offset. */
+  deadline: string;
+}
+
+/**
+ * The contract's rule: the 5th working day strictly after the answer's local date, or the desired
+ * availability date if that is earlier, but never before the answer's own date.
+ */
+export function assignmentDeadline(answeredAt: Date, desiredAvailability?: IsoDate | null): AssignmentDeadline {
+  const answerDate = stockholmDate(answeredAt);
+  let deadlineDate = nthWorkingDayAfter(answerDate, ASSIGNMENT_WORKING_DAYS);
+  if (desiredAvailability && desiredAvailability < deadlineDate) deadlineDate = desiredAvailability;
+  if (deadlineDate < answerDate) deadlineDate = answerDate;
+  return { deadlineDate, deadline: endOfStockholmDay(deadlineDate) };
+}

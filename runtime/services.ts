@@ -1,0 +1,96 @@
+/**
+ * Wires the long-running parts together against a database and a Temporal server that already
+ * run: migrations, the worker and the API. Used by `npm start` (with the local dev services) and by
+ * the end-to-end tests (with their own).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { Config } from '../config/env';
+import { createDatabase, type Db } from '../db/database';
+import { migrateToLatest } from '../db/migrator';
+import { createMailboxMailer, createSmtpMailer, type Mailer } from '../activities/mailer';
+import { startApi } from '../api/server';
+import { createLicenseRequestWorker } from '../worker/worker';
+
+export interface ServicesOptions {
+  config: Config;
+  databaseUrl: string;
+  temporalAddress: string;
+  adminToken: string;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Start the worker (default) and/or the API (default). */
+  worker?: boolean;
+  api?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RunningServices {
+  apiUrl: string | undefined;
+  db: Db;
+  mailer: Mailer;
+  client: Client;
+  stop(): Promise<void>;
+}
+
+export function createMailer(config: Config): Mailer {
+  return config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl) : createMailboxMailer(config.mail.mailboxDir);
+}
+
+export async function startServices(options: ServicesOptions): Promise<RunningServices> {
+  const { config } = options;
+  const log = options.log ?? (() => undefined);
+  const db = createDatabase(options.databaseUrl, {
+    onPoolError: (error) => log(`database pool: ${error.message}`),
+  });
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
+  const mailer = createMailer(config);
+
+  const stops: Array<() => Promise<void>> = [];
+  let workerRun: Promise<void> | undefined;
+  if (options.worker !== false) {
+    const workerConnection = await NativeConnection.connect({ address: options.temporalAddress });
+    const worker = await createLicenseRequestWorker({
+      connection: workerConnection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      db,
+      mailer,
+      config: { from: config.mail.from, supportEmail: config.mail.supportEmail, publicUrl: config.publicUrl },
+      workflowBundle: options.workflowBundle,
+    });
+    workerRun = worker.run();
+    workerRun.catch((error: unknown) => log(`worker stopped: ${String(error)}`));
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun?.catch(() => undefined);
+      await workerConnection.close();
+    });
+  }
+
+  const connection = await Connection.connect({ address: options.temporalAddress });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  let apiUrl: string | undefined;
+  if (options.api !== false) {
+    const api = await startApi(
+      { db, temporal: client, taskQueue: config.temporal.taskQueue, adminToken: options.adminToken },
+      config.port,
+    );
+    apiUrl = api.url;
+    // The API stops first, so no new work arrives while the worker drains.
+    stops.unshift(() => api.close());
+  }
+
+  return {
+    apiUrl,
+    db,
+    mailer,
+    client,
+    async stop() {
+      for (const stop of stops) await stop();
+      await connection.close();
+      mailer.close();
+      await db.destroy();
+    },
+  };
+}

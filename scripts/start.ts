@@ -1,0 +1,102 @@
+/**
+ * `npm start`: everything on one machine. Starts what is not configured (an embedded PostgreSQL
+ * when DATABASE_URL is unset, a Temporal dev server with its Web UI when TEMPORAL_ADDRESS is unset),
+ * applies the migrations, runs the worker and the API, and stops it all on SIGINT/SIGTERM.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { ConfigError, loadConfig } from '../config/env';
+import { startEmbeddedDatabase } from '../dev/embedded-database';
+import { startDevServer } from '../dev/temporal-dev-server';
+import { startServices } from '../runtime/services';
+
+const log = (line: string) => console.log(`[start] ${line}`);
+
+/** Without ADMIN_TOKEN a dev token is made once and kept under DATA_DIR, so restarts keep it. */
+function devAdminToken(dataDir: string): string {
+  const file = path.join(dataDir, 'dev-admin-token');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const token = `dev_${crypto.randomBytes(24).toString('base64url')}`;
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+async function main() {
+  const config = loadConfig();
+  // The SDK's info lines (bundling, worker state) drown the banner; warnings and errors still show.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const cleanups: Array<() => Promise<void>> = [];
+  let stopping = false;
+  async function stopAll(code: number) {
+    if (stopping) return;
+    stopping = true;
+    log('Stopping ...');
+    const force = setTimeout(() => {
+      log('Did not stop within 15 s; exiting anyway.');
+      process.exit(1);
+    }, 15_000);
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => log(`while stopping: ${String(error)}`));
+    }
+    clearTimeout(force);
+    log('Stopped.');
+    process.exit(code);
+  }
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      log(`Starting an embedded PostgreSQL under ${config.dataDir} ...`);
+      const database = await startEmbeddedDatabase(config.dataDir);
+      cleanups.push(() => database.stop());
+      databaseUrl = database.url;
+    }
+
+    let temporalAddress = config.temporal.address;
+    let webUi = '(the Web UI of your Temporal cluster)';
+    if (!temporalAddress) {
+      log('Starting a local Temporal dev server ...');
+      const server = await startDevServer({
+        dataDir: config.dataDir,
+        port: config.temporal.devPort,
+        uiPort: config.temporal.uiPort,
+        namespace: config.temporal.namespace,
+      });
+      cleanups.push(() => server.stop());
+      temporalAddress = server.address;
+      webUi = server.uiUrl;
+    }
+
+    const adminToken = config.adminToken ?? devAdminToken(config.dataDir);
+    log('Starting the worker and the API ...');
+    const services = await startServices({ config, databaseUrl, temporalAddress, adminToken, log });
+    cleanups.push(() => services.stop());
+
+    console.log(
+      [
+        '',
+        'License-request service is running.',
+        `  API:              ${services.apiUrl}  (health: ${services.apiUrl}/health)`,
+        `  Temporal Web UI:  ${webUi}  (server ${temporalAddress}, namespace ${config.temporal.namespace})`,
+        `  Database:         ${config.databaseUrl ? 'DATABASE_URL' : `embedded PostgreSQL in ${path.join(config.dataDir, 'postgres')}`}`,
+        `  Mail:             ${services.mailer.description}`,
+        config.adminToken ? '  Admin token:      from ADMIN_TOKEN' : `  Admin token:      ${adminToken}  (dev token; set ADMIN_TOKEN to choose one)`,
+        'Stop with Ctrl-C.',
+        '',
+      ].join('\n'),
+    );
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    await stopAll(1);
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,127 @@
+/**
+ * The license-request workflow's public surface: input, messages, statuses and search attributes.
+ * Shared by the workflow, the worker, the activities and the API, so it imports nothing that the
+ * workflow sandbox cannot load.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const DEFAULT_TASK_QUEUE = 'license-requests';
+
+export function licenseRequestWorkflowId(requestId: string): string {
+  return `license-request-${requestId}`;
+}
+
+export const STATUSES = [
+  'AWAITING_ANSWER',
+  'AWAITING_ASSIGNMENT',
+  'OVERDUE',
+  'DECLINED',
+  'COMPLETED',
+  'WITHDRAWN',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Statuses in which nothing can happen any more. */
+export const FINISHED_STATUSES: readonly Status[] = ['DECLINED', 'COMPLETED', 'WITHDRAWN'];
+
+export const RESPONSES = ['UNANSWERED', 'YES', 'NO'] as const;
+export type PartnerResponse = (typeof RESPONSES)[number];
+
+export const ASSIGNMENTS = ['PENDING', 'ASSIGNED', 'NOT_LICENSED'] as const;
+export type Assignment = (typeof ASSIGNMENTS)[number];
+
+/** Occasions on which mail goes out (contract: "E-mail"). */
+export const MAIL_OCCASIONS = [
+  'CREATED',
+  'UNANSWERED_REMINDER',
+  'ANSWERED_YES',
+  'ANSWERED_NO',
+  'DEADLINE_NEAR',
+  'OVERDUE',
+  'COMPLETED',
+  'WITHDRAWN',
+] as const;
+export type MailOccasion = (typeof MAIL_OCCASIONS)[number];
+
+/** What the API hands the workflow when it starts it. The database holds names and contacts. */
+export interface LicenseRequestInput {
+  requestId: string;
+  partnerId: string;
+  organisation: { skolonId: string; name: string };
+  schoolIds: string[];
+  /** `YYYY-MM-DD` or null. */
+  desiredAvailability: string | null;
+  /** ISO-8601 instant at which the request was created. */
+  createdAt: string;
+}
+
+/** Who did something, recorded in the history. */
+export type Actor = { role: 'admin' } | { role: 'partner'; partnerId: string };
+
+export interface AnswerInput {
+  response: 'YES' | 'NO';
+  /** With YES: the schools that hold licenses; the others become NOT_LICENSED. Omitted: all. */
+  schools?: string[];
+  by: Actor;
+}
+
+export interface AssignSchoolsInput {
+  schools: string[];
+  by: Actor;
+}
+
+export interface WithdrawInput {
+  by: Actor;
+}
+
+/** The workflow's view of a request, returned by the `status` query and by every update. */
+export interface LicenseRequestState {
+  requestId: string;
+  status: Status;
+  response: PartnerResponse;
+  answeredAt: string | null;
+  deadline: string | null;
+  deadlineDate: string | null;
+  finishedAt: string | null;
+  schools: Record<string, Assignment>;
+}
+
+/** Failure types that the workflow's update validators use and the API maps to HTTP statuses. */
+export const FailureTypes = {
+  /** The current status does not allow it (409). */
+  INVALID_TRANSITION: 'InvalidTransition',
+  /** The input does not fit this request, e.g. an unknown school (400). */
+  INVALID_INPUT: 'InvalidInput',
+  /** A NOT_LICENSED school cannot be assigned (409). */
+  SCHOOL_NOT_LICENSED: 'SchoolNotLicensed',
+} as const;
+
+export const answerUpdate = defineUpdate<LicenseRequestState, [AnswerInput]>('answer');
+export const assignSchoolsUpdate = defineUpdate<LicenseRequestState, [AssignSchoolsInput]>('assignSchools');
+export const withdrawUpdate = defineUpdate<LicenseRequestState, [WithdrawInput]>('withdraw');
+export const statusQuery = defineQuery<LicenseRequestState>('status');
+
+/** Search attributes an operator filters on in the Temporal Web UI (registered on the cluster). */
+export const SearchAttributes = {
+  status: defineSearchAttributeKey('LicenseRequestStatus', SearchAttributeType.KEYWORD),
+  partnerId: defineSearchAttributeKey('PartnerId', SearchAttributeType.KEYWORD),
+  organisationSkolonId: defineSearchAttributeKey('OrganisationSkolonId', SearchAttributeType.KEYWORD),
+  assignmentDeadline: defineSearchAttributeKey('AssignmentDeadline', SearchAttributeType.DATETIME),
+  desiredAvailability: defineSearchAttributeKey('DesiredAvailability', SearchAttributeType.DATETIME),
+} as const;
+
+/** `NAME=Type` pairs for `temporal server start-dev --search-attribute` and operator setup. */
+export const SEARCH_ATTRIBUTE_DEFINITIONS: ReadonlyArray<{ name: string; type: 'Keyword' | 'Datetime' }> = [
+  { name: 'LicenseRequestStatus', type: 'Keyword' },
+  { name: 'PartnerId', type: 'Keyword' },
+  { name: 'OrganisationSkolonId', type: 'Keyword' },
+  { name: 'AssignmentDeadline', type: 'Datetime' },
+  { name: 'DesiredAvailability', type: 'Datetime' },
+];
+
+/** The one-line summary the Web UI shows in its list. */
+export function workflowSummary(input: Pick<LicenseRequestInput, 'organisation' | 'partnerId' | 'schoolIds'>): string {
+  const n = input.schoolIds.length;
+  return `${input.organisation.name} → ${input.partnerId}, ${n} school${n === 1 ? '' : 's'}`;
+}

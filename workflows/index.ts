@@ -1,0 +1,2 @@
+// The worker's single workflowsPath: every workflow function it runs.
+export { licenseRequestWorkflow } from './license-request';

@@ -1,0 +1,290 @@
+/**
+ * licenseRequestWorkflow: one license request from creation to a finished status, as in
+ * shared/contract.md ("The process"). Deterministic code only: time comes from the workflow clock,
+ * the deadline from the calendar activity, everything else that touches the world from activities.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { Activities, HistoryEventRecord } from '../activities';
+import {
+  answerUpdate,
+  assignSchoolsUpdate,
+  FailureTypes,
+  FINISHED_STATUSES,
+  statusQuery,
+  SearchAttributes,
+  withdrawUpdate,
+  type AnswerInput,
+  type AssignSchoolsInput,
+  type Assignment,
+  type LicenseRequestInput,
+  type LicenseRequestState,
+  type MailOccasion,
+  type Status,
+  type WithdrawInput,
+} from './definitions';
+
+/** Database writes: quick, retried until the database is back. */
+const { recordTransition, computeDeadline } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Mail: SMTP can be slow or down for a while; retried until it is delivered or refused for good. */
+const { sendRequestMail } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: ['PermanentMailFailure'],
+  },
+});
+
+function invalidTransition(status: Status, what: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    `The request is ${status}: it cannot be ${what} now.`,
+    FailureTypes.INVALID_TRANSITION,
+  );
+}
+
+function invalidInput(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, FailureTypes.INVALID_INPUT);
+}
+
+export async function licenseRequestWorkflow(input: LicenseRequestInput): Promise<LicenseRequestState> {
+  const state: LicenseRequestState = {
+    requestId: input.requestId,
+    status: 'AWAITING_ANSWER',
+    response: 'UNANSWERED',
+    answeredAt: null,
+    deadline: null,
+    deadlineDate: null,
+    finishedAt: null,
+    schools: Object.fromEntries(input.schoolIds.map((id): [string, Assignment] => [id, 'PENDING'])),
+  };
+  const snapshot = (): LicenseRequestState => ({ ...state, schools: { ...state.schools } });
+  const now = () => new Date().toISOString();
+  const isFinished = () => FINISHED_STATUSES.includes(state.status);
+  const pendingSchools = () => Object.keys(state.schools).filter((id) => state.schools[id] === 'PENDING');
+
+  // --- Persistence: one ordered stream of versioned writes to the read model -------------------
+  // Writes run one after another, each carrying the state as it is when it runs and the schools
+  // changed since the previous write, so that concurrent updates can never overwrite a newer
+  // state with an older one, and every retry of a write is harmless (see activities/persistence).
+  let version = 0;
+  let changedSchools = new Set<string>();
+  let writes: Promise<void> = Promise.resolve();
+  function persist(events: Array<Omit<HistoryEventRecord, 'key'>>): Promise<void> {
+    const write = writes.then(async () => {
+      version++;
+      const schools = [...changedSchools].map((skolonId) => ({ skolonId, assignment: state.schools[skolonId]! }));
+      changedSchools = new Set();
+      await recordTransition({
+        requestId: state.requestId,
+        version,
+        status: state.status,
+        response: state.response,
+        answeredAt: state.answeredAt,
+        deadline: state.deadline,
+        deadlineDate: state.deadlineDate,
+        finishedAt: state.finishedAt,
+        schools,
+        events: events.map((event, i) => ({ ...event, key: `v${version}.${i}` })),
+      });
+    });
+    writes = write.catch(() => undefined);
+    return write;
+  }
+
+  function setAssignment(skolonId: string, assignment: Assignment) {
+    state.schools[skolonId] = assignment;
+    changedSchools.add(skolonId);
+  }
+
+  function moveTo(status: Status) {
+    state.status = status;
+    if (FINISHED_STATUSES.includes(status)) state.finishedAt = now();
+    const pairs: SearchAttributeUpdatePair[] = [{ key: SearchAttributes.status, value: status }];
+    if (state.deadline) pairs.push({ key: SearchAttributes.assignmentDeadline, value: new Date(state.deadline) });
+    upsertSearchAttributes(pairs);
+    showDetails();
+  }
+
+  function showDetails() {
+    const lines = [`**Status:** ${state.status}`, `**Response:** ${state.response}`];
+    if (input.desiredAvailability) lines.push(`**Desired availability:** ${input.desiredAvailability}`);
+    if (state.deadlineDate) lines.push(`**Assignment deadline:** ${state.deadlineDate}`);
+    const assigned = Object.values(state.schools).filter((a) => a === 'ASSIGNED').length;
+    const licensed = Object.values(state.schools).filter((a) => a !== 'NOT_LICENSED').length;
+    if (state.response === 'YES') lines.push(`**Schools assigned:** ${assigned} of ${licensed}`);
+    setCurrentDetails(lines.join('\n'));
+  }
+
+  /** Set once the answer (and with YES its deadline) is in the read model. */
+  let answerRecorded = false;
+
+  // --- Messages --------------------------------------------------------------------------------
+  setHandler(statusQuery, snapshot);
+
+  setHandler(
+    answerUpdate,
+    async ({ response, schools, by }) => {
+      // Everything up to the first await runs before any other message is looked at, so a second
+      // answer arriving meanwhile already sees the new status and is rejected by its validator.
+      state.response = response;
+      state.answeredAt = now();
+      if (response === 'NO') {
+        for (const id of Object.keys(state.schools)) setAssignment(id, 'NOT_LICENSED');
+        moveTo('DECLINED');
+        await persist([{ at: state.answeredAt, event: 'ANSWERED', detail: { response, by } }]);
+        answerRecorded = true;
+        return snapshot();
+      }
+      const licensed = new Set(schools ?? Object.keys(state.schools));
+      for (const id of Object.keys(state.schools)) if (!licensed.has(id)) setAssignment(id, 'NOT_LICENSED');
+      moveTo('AWAITING_ASSIGNMENT');
+      const answeredAt = state.answeredAt;
+      const { deadline, deadlineDate } = await computeDeadline({
+        answeredAt,
+        desiredAvailability: input.desiredAvailability,
+      });
+      state.deadline = deadline;
+      state.deadlineDate = deadlineDate;
+      upsertSearchAttributes([{ key: SearchAttributes.assignmentDeadline, value: new Date(deadline) }]);
+      showDetails();
+      await persist([
+        {
+          at: answeredAt,
+          event: 'ANSWERED',
+          detail: {
+            response,
+            by,
+            licensedSchools: [...licensed],
+            notLicensedSchools: Object.keys(state.schools).filter((id) => !licensed.has(id)),
+          },
+        },
+        { at: answeredAt, event: 'DEADLINE_SET', detail: { deadline, deadlineDate } },
+      ]);
+      answerRecorded = true;
+      return snapshot();
+    },
+    {
+      validator: ({ response, schools }: AnswerInput) => {
+        if (state.status !== 'AWAITING_ANSWER') {
+          throw ApplicationFailure.nonRetryable(
+            `The request has already been answered or closed (status ${state.status}).`,
+            FailureTypes.INVALID_TRANSITION,
+          );
+        }
+        if (response === 'NO' && schools !== undefined) {
+          throw invalidInput('A NO answer cannot name schools.');
+        }
+        if (schools !== undefined) {
+          if (schools.length === 0) throw invalidInput('A YES answer must name at least one school, or answer NO.');
+          const unknown = schools.filter((id) => !(id in state.schools));
+          if (unknown.length > 0) throw invalidInput(`Unknown schools in this request: ${unknown.join(', ')}`);
+          if (new Set(schools).size !== schools.length) throw invalidInput('A school is named twice.');
+        }
+      },
+    },
+  );
+
+  setHandler(
+    assignSchoolsUpdate,
+    async ({ schools, by }) => {
+      const newlyAssigned = schools.filter((id) => state.schools[id] === 'PENDING');
+      for (const id of newlyAssigned) setAssignment(id, 'ASSIGNED');
+      if (newlyAssigned.length === 0) return snapshot(); // a retried call: nothing changes
+      const at = now();
+      const events: Array<Omit<HistoryEventRecord, 'key'>> = [
+        { at, event: 'SCHOOLS_ASSIGNED', detail: { schools: newlyAssigned, by } },
+      ];
+      if (pendingSchools().length === 0) {
+        moveTo('COMPLETED');
+        events.push({ at, event: 'COMPLETED', detail: {} });
+      } else {
+        showDetails();
+      }
+      await persist(events);
+      return snapshot();
+    },
+    {
+      validator: ({ schools }: AssignSchoolsInput) => {
+        if ((state.status !== 'AWAITING_ASSIGNMENT' && state.status !== 'OVERDUE') || !answerRecorded) {
+          throw invalidTransition(state.status, 'assigned');
+        }
+        if (schools.length === 0) throw invalidInput('Name at least one school to assign.');
+        const unknown = schools.filter((id) => !(id in state.schools));
+        if (unknown.length > 0) throw invalidInput(`Unknown schools in this request: ${unknown.join(', ')}`);
+        const notLicensed = schools.filter((id) => state.schools[id] === 'NOT_LICENSED');
+        if (notLicensed.length > 0) {
+          throw ApplicationFailure.nonRetryable(
+            `These schools were answered as holding no licenses and cannot be assigned: ${notLicensed.join(', ')}`,
+            FailureTypes.SCHOOL_NOT_LICENSED,
+          );
+        }
+      },
+    },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    async ({ by }) => {
+      moveTo('WITHDRAWN');
+      await persist([{ at: state.finishedAt!, event: 'WITHDRAWN', detail: { by } }]);
+      return snapshot();
+    },
+    {
+      validator: (_input: WithdrawInput) => {
+        if (isFinished()) throw invalidTransition(state.status, 'withdrawn');
+      },
+    },
+  );
+
+  // --- The process -----------------------------------------------------------------------------
+  const mailsSent = new Map<MailOccasion, number>();
+  async function mail(occasion: MailOccasion) {
+    const sequence = mailsSent.get(occasion) ?? 0;
+    mailsSent.set(occasion, sequence + 1);
+    await writes; // the mail is rendered from the read model: let it catch up first
+    await sendRequestMail({ requestId: input.requestId, occasion, sequence });
+  }
+
+  showDetails();
+  await mail('CREATED');
+
+  await condition(() => answerRecorded || state.status === 'WITHDRAWN');
+  if (state.status === 'DECLINED') await mail('ANSWERED_NO');
+
+  if (state.status === 'AWAITING_ASSIGNMENT' || state.status === 'COMPLETED') {
+    await mail('ANSWERED_YES');
+    const deadlineReached = !(await condition(
+      () => state.status !== 'AWAITING_ASSIGNMENT',
+      Math.max(0, Date.parse(state.deadline!) - Date.now() + 1),
+    ));
+    if (deadlineReached) {
+      log.info('Assignment deadline passed', { requestId: input.requestId, deadline: state.deadline });
+      moveTo('OVERDUE');
+      await persist([{ at: now(), event: 'OVERDUE', detail: { deadline: state.deadline, pendingSchools: pendingSchools() } }]);
+      await mail('OVERDUE');
+      await condition(isFinished);
+    }
+    if (state.status === 'COMPLETED') await mail('COMPLETED');
+  }
+
+  if (state.status === 'WITHDRAWN') await mail('WITHDRAWN');
+
+  await condition(allHandlersFinished);
+  await writes;
+  return snapshot();
+}
