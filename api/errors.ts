@@ -80,6 +80,9 @@ export function toHttpError(error: unknown): HttpError {
   if (typeof body?.status === 'number' && body.status >= 400 && body.status < 500) {
     return new HttpError(body.status, 'invalid_request', 'The request could not be read.');
   }
+  // Data PostgreSQL cannot store (NUL bytes, out-of-range values) that slipped past validation.
+  const pgCode = (error as { code?: unknown })?.code;
+  if (typeof pgCode === 'string' && /^22/.test(pgCode)) return badRequest('A value in the request cannot be stored.');
   const fromTemporal = fromWorkflow(error);
   if (fromTemporal) return fromTemporal;
   if (isDatabaseUnavailable(error)) return unavailable('The database');

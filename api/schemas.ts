@@ -3,9 +3,14 @@ import { z } from 'zod';
 import { parseIsoDate, stockholmToday } from '../domain/working-days';
 import { STATUSES } from '../workflows/definitions';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+/** PostgreSQL text cannot hold NUL, and no name or id needs control characters. */
+const noControlCharacters = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);
+const plain = (max: number) =>
+  z.string().max(max, `at most ${max} characters`).refine(noControlCharacters, 'must not contain control characters');
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`).refine(noControlCharacters, 'must not contain control characters');
 const skolonId = text(100);
-const email = z.email('must be a valid e-mail address').max(254);
+const email = z.email('must be a valid e-mail address').max(254).refine(noControlCharacters, 'must not contain control characters');
 const locale = z.enum(['sv', 'en']);
 
 export const createPartnerBody = z.object({
@@ -66,8 +71,8 @@ export const withdrawBody = z.object({}).optional();
 export const listQuery = z.object({
   status: z.enum(STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(500).optional(),
-  partnerId: z.string().max(63).optional(),
+  cursor: plain(500).optional(),
+  partnerId: plain(63).optional(),
 });
 
-export const requestIdParam = z.object({ id: z.string().min(1).max(100) });
+export const requestIdParam = z.object({ id: plain(100).pipe(z.string().min(1)) });

@@ -3,10 +3,9 @@
  * unset. Data survives restarts; the port is picked free at each start.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { stopLeftover } from './processes';
+import { freePort, stopLeftover } from './processes';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -15,17 +14,6 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE = 'license_requests';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const EXIT_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
 

@@ -42,7 +42,10 @@ function encodeCursor(position: { createdAt: string; id: string }): string {
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) {
+    const time = typeof createdAt === 'string' ? Date.parse(createdAt) : NaN;
+    // Cursors carry a creation time of this service's own lifetime; anything else is forged.
+    const plausible = time >= Date.UTC(2000, 0, 1) && time <= Date.UTC(3000, 0, 1);
+    if (plausible && typeof createdAt === 'string' && typeof id === 'string' && id.length <= 100 && !/\u0000/.test(id)) {
       return { createdAt, id };
     }
   } catch {

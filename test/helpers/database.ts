@@ -1,0 +1,38 @@
+/** A fresh, migrated database per test file on the PostgreSQL server the tests use. */
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { createDatabase, type Db } from '../../db/database';
+import { migrateToLatest } from '../../db/migrator';
+
+export function adminDatabaseUrl(): string {
+  return process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+export interface TestDatabase {
+  url: string;
+  db: Db;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `lr_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminDatabaseUrl() });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminDatabaseUrl());
+  url.pathname = `/${name}`;
+  const db = createDatabase(url.toString(), { maxConnections: 5 });
+  await migrateToLatest(db);
+  return {
+    url: url.toString(),
+    db,
+    async drop() {
+      await db.destroy();
+      const again = new pg.Client({ connectionString: adminDatabaseUrl() });
+      await again.connect();
+      await again.query(`drop database if exists ${name} with (force)`);
+      await again.end();
+    },
+  };
+}

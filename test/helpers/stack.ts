@@ -1,0 +1,125 @@
+/**
+ * The whole service for end-to-end tests: a real Temporal dev server (file-backed, on free ports),
+ * a fresh PostgreSQL database, a real SMTP listener, and the worker and API wired as in production.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../config/env';
+import { freePort } from '../../dev/processes';
+import { startDevServer, type DevServer } from '../../dev/temporal-dev-server';
+import { startServices, type RunningServices } from '../../runtime/services';
+import { createTestDatabase, type TestDatabase } from './database';
+import { startSmtpServer, type TestSmtpServer } from './smtp';
+
+export const ADMIN_TOKEN = 'test-admin-token';
+
+export interface TestStack {
+  config: Config;
+  database: TestDatabase;
+  smtp: TestSmtpServer;
+  temporal: DevServer;
+  services: RunningServices;
+  apiUrl: string;
+  /** Stops and starts the worker and the API (and optionally the Temporal server) on the same state. */
+  restart(options?: { temporal?: boolean }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundled once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentLogger });
+  return bundle;
+}
+
+const silentLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string) => console.error(message),
+};
+
+export async function startStack(): Promise<TestStack> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-e2e-'));
+  const [database, smtp, port, uiPort] = await Promise.all([createTestDatabase(), startSmtpServer(), freePort(), freePort()]);
+  const config: Config = {
+    ...loadConfig({
+      DATA_DIR: dataDir,
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Skolon <no-reply@skolon.test>',
+      SUPPORT_EMAIL: 'support@skolon.test',
+      PUBLIC_URL: 'https://licenses.skolon.test',
+      TEMPORAL_TASK_QUEUE: `e2e-${path.basename(dataDir)}`,
+    }),
+    port: 0,
+  };
+  const devServerOptions = { dataDir, port, uiPort, namespace: config.temporal.namespace };
+  let temporal = await startDevServer(devServerOptions);
+  const start = async () =>
+    startServices({
+      config,
+      databaseUrl: database.url,
+      temporalAddress: temporal.address,
+      adminToken: ADMIN_TOKEN,
+      workflowBundle: await workflowBundle(),
+    });
+  let services = await start();
+  const stack: TestStack = {
+    config,
+    database,
+    smtp,
+    temporal,
+    services,
+    apiUrl: services.apiUrl!,
+    async restart(options = {}) {
+      await services.stop();
+      if (options.temporal) {
+        await temporal.stop();
+        temporal = await startDevServer(devServerOptions);
+        stack.temporal = temporal;
+      }
+      services = await start();
+      stack.services = services;
+      stack.apiUrl = services.apiUrl!;
+    },
+    async stop() {
+      await services.stop();
+      await temporal.stop();
+      await smtp.close();
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+/** A small HTTP client for the API. */
+export function api(stack: Pick<TestStack, 'apiUrl'>) {
+  return async function call(
+    method: string,
+    urlPath: string,
+    options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: any; headers: Headers }> {
+    const response = await fetch(`${stack.apiUrl}${urlPath}`, {
+      method,
+      headers: {
+        ...(options.token && { authorization: `Bearer ${options.token}` }),
+        ...((options.body !== undefined || options.rawBody !== undefined) && { 'content-type': 'application/json' }),
+        ...options.headers,
+      },
+      body: options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body, headers: response.headers };
+  };
+}

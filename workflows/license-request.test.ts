@@ -1,0 +1,272 @@
+/**
+ * The process on the real Temporal time-skipping test server, with in-memory activities: every
+ * path of contract.md's "The process", including a deadline that passes while nobody assigns.
+ */
+import crypto from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Activities, SendRequestMailInput, TransitionRecord } from '../activities';
+import { registerSearchAttributes } from '../dev/search-attributes';
+import { assignmentDeadline } from '../domain/working-days';
+import {
+  answerUpdate,
+  assignSchoolsUpdate,
+  FailureTypes,
+  licenseRequestWorkflowId,
+  statusQuery,
+  withdrawUpdate,
+  type LicenseRequestInput,
+} from './definitions';
+import { licenseRequestWorkflow } from './license-request';
+
+const partner = { role: 'partner' as const, partnerId: 'acme' };
+const admin = { role: 'admin' as const };
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set (the global setup installs it)');
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  await registerSearchAttributes(env.connection, 'default');
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./index'), logger: new DefaultLogger('WARN') });
+}, 120_000);
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+/** In-memory activities that record what the workflow asked for. */
+function recordingActivities() {
+  const transitions: TransitionRecord[] = [];
+  const mails: SendRequestMailInput[] = [];
+  const activities: Activities = {
+    async recordTransition(record) {
+      transitions.push(record);
+    },
+    async computeDeadline({ answeredAt, desiredAvailability }) {
+      return assignmentDeadline(new Date(answeredAt), desiredAvailability);
+    },
+    async sendRequestMail(input) {
+      mails.push(input);
+      return 'SENT';
+    },
+  };
+  return { activities, transitions, mails, occasions: () => mails.map((m) => m.occasion) };
+}
+
+function newInput(schoolIds = ['sch-1', 'sch-2', 'sch-3'], desiredAvailability: string | null = null): LicenseRequestInput {
+  const requestId = crypto.randomUUID();
+  return {
+    requestId,
+    partnerId: 'acme',
+    organisation: { skolonId: 'org-1', name: 'Skolonkommunen' },
+    schoolIds,
+    desiredAvailability,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** Runs `body` with a worker on a fresh task queue and a started workflow. */
+async function withWorkflow(
+  body: (handle: WorkflowHandle<typeof licenseRequestWorkflow>, rec: ReturnType<typeof recordingActivities>) => Promise<void>,
+  input = newInput(),
+) {
+  const rec = recordingActivities();
+  const taskQueue = `test-${input.requestId}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: rec.activities,
+  });
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(licenseRequestWorkflow, {
+      workflowId: licenseRequestWorkflowId(input.requestId),
+      taskQueue,
+      args: [input],
+    });
+    await body(handle, rec);
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (error as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+test('partner answers YES for all schools and assigns them: contacts told, request COMPLETED', async () => {
+  await withWorkflow(async (handle, rec) => {
+    const afterYes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+    expect(afterYes.status).toBe('AWAITING_ASSIGNMENT');
+    expect(afterYes.response).toBe('YES');
+    expect(afterYes.deadline).toMatch(/T23:59:59\.999\+0[12]:00$/);
+    expect(Object.values(afterYes.schools)).toEqual(['PENDING', 'PENDING', 'PENDING']);
+
+    const partly = await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
+    expect(partly.status).toBe('AWAITING_ASSIGNMENT');
+    const done = await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-2', 'sch-3'], by: partner }] });
+    expect(done.status).toBe('COMPLETED');
+    expect(done.finishedAt).not.toBeNull();
+
+    const result = await handle.result();
+    expect(result.status).toBe('COMPLETED');
+    expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'COMPLETED']);
+    // The read model got every transition, in order, ending COMPLETED.
+    expect(rec.transitions.map((t) => t.version)).toEqual([1, 2, 3]);
+    expect(rec.transitions.at(-1)?.status).toBe('COMPLETED');
+    expect(rec.transitions.flatMap((t) => t.events.map((e) => e.event))).toEqual([
+      'ANSWERED',
+      'DEADLINE_SET',
+      'SCHOOLS_ASSIGNED',
+      'SCHOOLS_ASSIGNED',
+      'COMPLETED',
+    ]);
+  });
+});
+
+test('partner answers YES for a subset: the other schools are NOT_LICENSED and only the subset is needed', async () => {
+  await withWorkflow(async (handle, rec) => {
+    const afterYes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['sch-2'], by: partner }] });
+    expect(afterYes.schools).toEqual({ 'sch-1': 'NOT_LICENSED', 'sch-2': 'PENDING', 'sch-3': 'NOT_LICENSED' });
+
+    const notLicensed = await rejection(
+      handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] }),
+    );
+    expect(notLicensed.type).toBe(FailureTypes.SCHOOL_NOT_LICENSED);
+
+    const done = await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-2'], by: partner }] });
+    expect(done.status).toBe('COMPLETED');
+    expect((await handle.result()).status).toBe('COMPLETED');
+    expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'COMPLETED']);
+  });
+});
+
+test('partner answers NO: contacts are told, request DECLINED, no reminders or further mail', async () => {
+  await withWorkflow(async (handle, rec) => {
+    const declined = await handle.executeUpdate(answerUpdate, { args: [{ response: 'NO', by: partner }] });
+    expect(declined.status).toBe('DECLINED');
+    expect(declined.response).toBe('NO');
+    expect(declined.deadline).toBeNull();
+    const result = await handle.result();
+    expect(result.status).toBe('DECLINED');
+    expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_NO']);
+  });
+});
+
+test('withdrawn while awaiting the answer: WITHDRAWN and the partner is told', async () => {
+  await withWorkflow(async (handle, rec) => {
+    const withdrawn = await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
+    expect(withdrawn.status).toBe('WITHDRAWN');
+    expect((await handle.result()).status).toBe('WITHDRAWN');
+    expect(rec.occasions()).toEqual(['CREATED', 'WITHDRAWN']);
+  });
+});
+
+test('withdrawn while awaiting assignment: WITHDRAWN, partner told, no overdue mail ever', async () => {
+  await withWorkflow(async (handle, rec) => {
+    await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+    await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
+    expect((await handle.result()).status).toBe('WITHDRAWN');
+    await env.sleep('30 days');
+    expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'WITHDRAWN']);
+  });
+});
+
+test('deadline passes without assignments: OVERDUE with one overdue mail, then assigning completes it', async () => {
+  await withWorkflow(async (handle, rec) => {
+    const afterYes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+    const deadline = Date.parse(afterYes.deadline!);
+    await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
+
+    // Skip past the deadline (at most 5 working days plus holidays: 20 days is always enough).
+    await env.sleep('20 days');
+    const overdue = await handle.query(statusQuery);
+    expect(overdue.status).toBe('OVERDUE');
+    const overdueWrite = rec.transitions.find((t) => t.status === 'OVERDUE');
+    expect(overdueWrite?.events[0]?.event).toBe('OVERDUE');
+    expect(Date.parse(overdueWrite!.events[0]!.at)).toBeGreaterThan(deadline);
+    expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'OVERDUE']);
+
+    const done = await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-2', 'sch-3'], by: partner }] });
+    expect(done.status).toBe('COMPLETED');
+    expect((await handle.result()).status).toBe('COMPLETED');
+    expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'OVERDUE', 'COMPLETED']);
+  });
+});
+
+test('withdrawn while OVERDUE: WITHDRAWN and partner told', async () => {
+  await withWorkflow(async (handle, rec) => {
+    await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+    await env.sleep('20 days');
+    expect((await handle.query(statusQuery)).status).toBe('OVERDUE');
+    await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
+    expect((await handle.result()).status).toBe('WITHDRAWN');
+    expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'OVERDUE', 'WITHDRAWN']);
+  });
+});
+
+test('a desired availability earlier than five working days sets the deadline', async () => {
+  await withWorkflow(
+    async (handle) => {
+      const afterYes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+      // Desired date already past when the partner says YES: the deadline is the end of the answer day.
+      expect(afterYes.deadlineDate).toBe(assignmentDeadline(new Date(afterYes.answeredAt!), '2020-01-01').deadlineDate);
+    },
+    newInput(['sch-1'], '2020-01-01'),
+  );
+});
+
+test('validators refuse what the status does not allow, and nothing changes', async () => {
+  await withWorkflow(async (handle, rec) => {
+    // Assigning before any answer.
+    expect((await rejection(handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] }))).type).toBe(
+      FailureTypes.INVALID_TRANSITION,
+    );
+    // YES naming a school that is not in the request, or naming none.
+    expect((await rejection(handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['nope'], by: partner }] }))).type).toBe(
+      FailureTypes.INVALID_INPUT,
+    );
+    expect((await rejection(handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: [], by: partner }] }))).type).toBe(
+      FailureTypes.INVALID_INPUT,
+    );
+    expect((await handle.query(statusQuery)).status).toBe('AWAITING_ANSWER');
+    expect(rec.transitions).toHaveLength(0);
+
+    await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+    // A second answer.
+    expect((await rejection(handle.executeUpdate(answerUpdate, { args: [{ response: 'NO', by: partner }] }))).type).toBe(
+      FailureTypes.INVALID_TRANSITION,
+    );
+    // Assigning a school twice is not an error and changes nothing.
+    await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
+    const writes = rec.transitions.length;
+    const again = await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
+    expect(again.schools['sch-1']).toBe('ASSIGNED');
+    expect(rec.transitions).toHaveLength(writes);
+    expect((await handle.query(statusQuery)).response).toBe('YES');
+  });
+});
+
+test('concurrent answers: exactly one is accepted', async () => {
+  await withWorkflow(async (handle) => {
+    const results = await Promise.allSettled([
+      handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] }),
+      handle.executeUpdate(answerUpdate, { args: [{ response: 'NO', by: partner }] }),
+      handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const winner = results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ response: string }>;
+    expect((await handle.query(statusQuery)).response).toBe(winner.value.response);
+  });
+});
