@@ -7,7 +7,7 @@ const dir = loadConfig().mail.mailboxDir;
 const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
 if (files.length === 0) console.log(`No mail yet in ${dir}.`);
 const header = (raw: string, name: string) =>
-  new RegExp(`^${name}: (.*(?:\\n[ \\t].*)*)`, 'mi').exec(raw)?.[1]?.replace(/\n[ \t]+/g, ' ') ?? '';
+  new RegExp(`^${name}:[ \\t]*(.*(?:\\n[ \\t].*)*)`, 'mi').exec(raw)?.[1]?.replace(/\n[ \t]+/g, ' ').trim() ?? '';
 /** Decodes RFC 2047 encoded words (=?UTF-8?Q?...?= / =?UTF-8?B?...?=) for display. */
 const decode = (value: string) =>
   value

@@ -8,6 +8,8 @@ export interface ReceivedMail {
   raw: string;
   subject: string;
   messageId: string;
+  /** The text/plain part, decoded. */
+  text: string;
 }
 
 export interface TestSmtpServer {
@@ -31,10 +33,22 @@ function decodeHeader(value: string): string {
     );
 }
 
+/** The decoded text/plain part of a message (nodemailer sends it quoted-printable or 7bit). */
+function plainText(raw: string): string {
+  const match = /Content-Type: text\/plain[^\n]*\r?\n((?:[^\r\n]+\r?\n)*)\r?\n([\s\S]*?)(?:\r?\n--|$)/i.exec(raw);
+  if (!match) return '';
+  const [, headers = '', body = ''] = match;
+  if (!/quoted-printable/i.test(headers)) return body;
+  const bytes = body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
 function header(raw: string, name: string): string {
   const head = raw.split(/\r?\n\r?\n/)[0] ?? '';
-  const match = new RegExp(`^${name}: (.*(?:\\r?\\n[ \\t].*)*)`, 'mi').exec(head);
-  return decodeHeader((match?.[1] ?? '').replace(/\r?\n[ \t]+/g, ' '));
+  const match = new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'mi').exec(head);
+  return decodeHeader((match?.[1] ?? '').replace(/\r?\n[ \t]+/g, ' ').trim());
 }
 
 export async function startSmtpServer(): Promise<TestSmtpServer> {
@@ -55,6 +69,7 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
           raw,
           subject: header(raw, 'Subject'),
           messageId: header(raw, 'Message-ID'),
+          text: plainText(raw),
         });
         for (const w of waiters) w();
         callback();

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../config/env';
 import { freePort } from '../../dev/processes';
 import { startDevServer, type DevServer } from '../../dev/temporal-dev-server';
@@ -27,6 +27,15 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/** The SDK's info lines drown the test output; warnings and errors still show. */
+export function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed in this process
+  }
+}
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundled once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
@@ -44,6 +53,7 @@ const silentLogger = {
 };
 
 export async function startStack(): Promise<TestStack> {
+  quietRuntime();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-e2e-'));
   const [database, smtp, port, uiPort] = await Promise.all([createTestDatabase(), startSmtpServer(), freePort(), freePort()]);
   const config: Config = {
