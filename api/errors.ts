@@ -5,7 +5,12 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { isGrpcServiceError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { FailureTypes } from '../workflows/definitions';
 
 export interface ErrorDetail {
@@ -59,6 +64,8 @@ function fromWorkflow(error: unknown): HttpError | undefined {
   }
   // The workflow finished between our status check and the update.
   if (error instanceof WorkflowNotFoundError) return conflict('The request is already finished.');
+  // No worker took the update in time (or Temporal itself is away): the caller may retry.
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return unavailable('The request processor');
   if (error instanceof ServiceError || isGrpcServiceError(error)) return unavailable('Temporal');
   return undefined;
 }

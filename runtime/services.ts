@@ -10,6 +10,7 @@ import { createDatabase, type Db } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
 import { createMailboxMailer, createSmtpMailer, type Mailer } from '../activities/mailer';
 import { startApi } from '../api/server';
+import { startMissingWorkflows } from '../api/start-workflow';
 import { createLicenseRequestWorker } from '../worker/worker';
 
 export interface ServicesOptions {
@@ -79,6 +80,15 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     apiUrl = api.url;
     // The API stops first, so no new work arrives while the worker drains.
     stops.unshift(() => api.close());
+    // Requests stored by a create that died before starting their workflow get it now and then.
+    const reconcile = () =>
+      startMissingWorkflows(db, client, config.temporal.taskQueue)
+        .then((n) => n > 0 && log(`Started ${n} missing workflow(s)`))
+        .catch((error: unknown) => log(`reconciling workflows: ${String(error)}`));
+    void reconcile();
+    const timer = setInterval(() => void reconcile(), 5 * 60_000);
+    timer.unref();
+    stops.unshift(async () => clearInterval(timer));
   }
 
   return {

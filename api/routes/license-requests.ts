@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { Router, type Request } from 'express';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
+
 import type { Db } from '../../db/database';
 import { findPartner } from '../../db/repositories/partners';
 import {
@@ -18,12 +19,10 @@ import {
   assignSchoolsUpdate,
   FINISHED_STATUSES,
   licenseRequestWorkflowId,
-  SearchAttributes,
   withdrawUpdate,
-  workflowSummary,
-  type LicenseRequestInput,
+  type LicenseRequestState,
 } from '../../workflows/definitions';
-import type { licenseRequestWorkflow } from '../../workflows/license-request';
+import { startLicenseRequestWorkflow, workflowInputOf } from '../start-workflow';
 import { actorOf, caller, requireAdmin, requirePartner } from '../auth';
 import { badRequest, conflict, HttpError, notFound } from '../errors';
 import { answerBody, assignmentsBody, createLicenseRequestBody, listQuery, requestIdParam, withdrawBody } from '../schemas';
@@ -58,6 +57,9 @@ function fingerprint(value: unknown): string {
   return crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }
 
+/** How long an API call waits for the workflow to accept and apply an update. */
+const UPDATE_TIMEOUT_MS = 20_000;
+
 export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseRequestRouterDeps): Router {
   const router = Router();
 
@@ -81,33 +83,24 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     return id;
   }
 
-  async function startWorkflow(input: LicenseRequestInput): Promise<void> {
+  /**
+   * Sends an update and waits for its result, for a bounded time: a worker that is down must not
+   * leave the caller hanging (it gets 503 and retries). A request whose workflow was never started
+   * (the API died between storing it and starting it) gets its workflow now.
+   */
+  async function update<Arg>(id: string, definition: UpdateDefinition<LicenseRequestState, [Arg]>, arg: Arg): Promise<void> {
+    const send = () =>
+      temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
+        temporal.workflow.getHandle(licenseRequestWorkflowId(id)).executeUpdate(definition, { args: [arg] }),
+      );
     try {
-      await temporal.workflow.start<typeof licenseRequestWorkflow>('licenseRequestWorkflow', {
-        workflowId: licenseRequestWorkflowId(input.requestId),
-        taskQueue,
-        args: [input],
-        // One workflow per request, ever: a retried start finds the one already there.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        typedSearchAttributes: [
-          { key: SearchAttributes.status, value: 'AWAITING_ANSWER' },
-          { key: SearchAttributes.partnerId, value: input.partnerId },
-          { key: SearchAttributes.organisationSkolonId, value: input.organisation.skolonId },
-          ...(input.desiredAvailability
-            ? [{ key: SearchAttributes.desiredAvailability, value: new Date(`${input.desiredAvailability}T00:00:00Z`) }]
-            : []),
-        ],
-        staticSummary: workflowSummary(input),
-        staticDetails: [
-          `**Organisation:** ${input.organisation.name} (${input.organisation.skolonId})`,
-          `**Partner:** ${input.partnerId}`,
-          `**Schools:** ${input.schoolIds.length}`,
-          `**Desired availability:** ${input.desiredAvailability ?? '—'}`,
-        ].join('\n'),
-      });
+      await send();
     } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      const stored = await getLicenseRequest(db, id);
+      if (!stored || FINISHED_STATUSES.includes(stored.status)) throw error;
+      await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(stored));
+      await send();
     }
   }
 
@@ -143,14 +136,7 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     if (!stored) throw notFound();
     try {
       // Also on a replay: if the first call died before starting the workflow, this starts it.
-      await startWorkflow({
-        requestId: stored.id,
-        partnerId: stored.partnerId,
-        organisation: stored.organisation,
-        schoolIds: stored.schools.map((s) => s.skolonId),
-        desiredAvailability: stored.desiredAvailability,
-        createdAt: stored.createdAt,
-      });
+      await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(stored));
     } catch (error) {
       // No workflow, no request: do not leave a request behind that nothing will ever move.
       if (outcome.kind === 'created') await deleteLicenseRequest(db, stored.id);
@@ -185,8 +171,7 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     if (response === 'NO' && schools !== undefined) {
       throw badRequest('A NO answer cannot name schools.', [{ field: 'schools', message: 'only with YES' }]);
     }
-    const handle = temporal.workflow.getHandle(licenseRequestWorkflowId(id));
-    await handle.executeUpdate(answerUpdate, { args: [{ response, schools, by: actorOf(caller(req)) }] });
+    await update(id, answerUpdate, { response, schools, by: actorOf(caller(req)) });
     res.json(await getLicenseRequest(db, id));
   });
 
@@ -194,8 +179,7 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     const partner = requirePartner(req);
     const id = await openRequestOf(req, partner.id, 'assigned');
     const { schools } = body(req, assignmentsBody);
-    const handle = temporal.workflow.getHandle(licenseRequestWorkflowId(id));
-    await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools, by: actorOf(caller(req)) }] });
+    await update(id, assignSchoolsUpdate, { schools, by: actorOf(caller(req)) });
     res.json(await getLicenseRequest(db, id));
   });
 
@@ -203,8 +187,7 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     requireAdmin(req);
     const id = await openRequestOf(req, undefined, 'withdrawn');
     body(req, withdrawBody);
-    const handle = temporal.workflow.getHandle(licenseRequestWorkflowId(id));
-    await handle.executeUpdate(withdrawUpdate, { args: [{ by: actorOf(caller(req)) }] });
+    await update(id, withdrawUpdate, { by: actorOf(caller(req)) });
     res.json(await getLicenseRequest(db, id));
   });
 

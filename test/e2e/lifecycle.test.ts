@@ -3,6 +3,8 @@
  * listener, the worker and the API. What a partner, the organisation's contacts and an operator see.
  */
 import crypto from 'node:crypto';
+import { startMissingWorkflows } from '../../api/start-workflow';
+import { insertLicenseRequest } from '../../db/repositories/license-requests';
 import { licenseRequestWorkflowId } from '../../workflows/definitions';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
 import type { ReceivedMail } from '../helpers/smtp';
@@ -178,3 +180,32 @@ test('a restart of the worker, the API and the Temporal server with requests in 
   expect(new Set(ids(assigning.id)).size).toBe(3);
   expect(ids(waiting.id)).toHaveLength(2);
 }, 120_000);
+
+test('a request stored by a create that died before starting its workflow still reaches the partner', async () => {
+  const partner = await newPartner('en');
+  // What a crashed create leaves behind: the stored request, no workflow.
+  const store = (id: string) =>
+    insertLicenseRequest(stack.database.db, {
+      id,
+      partnerId: partner.id,
+      organisation: { skolonId: 'org-crash', name: 'Kraschkommunen' },
+      schools: [{ skolonId: 'sch-1', name: 'Skola 1' }],
+      desiredAvailability: null,
+      contacts: [{ name: 'Anna', email: 'anna-crash@kommun.test' }],
+      createdAt: new Date(Date.now() - 120_000),
+    });
+  const swept = crypto.randomUUID();
+  const answered = crypto.randomUUID();
+  await store(swept);
+  await store(answered);
+
+  // The API's periodic sweep starts the missing workflow: the partner gets its notification.
+  const started = await startMissingWorkflows(stack.database.db, stack.services.client, stack.config.temporal.taskQueue, 0);
+  expect(started).toBeGreaterThanOrEqual(1);
+  await stack.smtp.waitFor((m) => about(swept)(m) && m.subject.startsWith('New license request'));
+
+  // And a partner answering one the sweep has not reached yet is served too.
+  const yes = await call('POST', `/v1/license-requests/${answered}/answer`, { token: partner.apiKey, body: { response: 'NO' } });
+  expect(yes.status).toBe(200);
+  expect(yes.body.status).toBe('DECLINED');
+});

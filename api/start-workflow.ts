@@ -1,0 +1,87 @@
+/** Starting a request's workflow: from a create call, and again wherever one may be missing. */
+import type { Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+} from '@temporalio/common';
+import type { Db } from '../db/database';
+import { getLicenseRequest, type LicenseRequestView } from '../db/repositories/license-requests';
+import { licenseRequestWorkflowId, SearchAttributes, workflowSummary, type LicenseRequestInput } from '../workflows/definitions';
+import type { licenseRequestWorkflow } from '../workflows/license-request';
+
+export function workflowInputOf(request: LicenseRequestView): LicenseRequestInput {
+  return {
+    requestId: request.id,
+    partnerId: request.partnerId,
+    organisation: request.organisation,
+    schoolIds: request.schools.map((s) => s.skolonId),
+    desiredAvailability: request.desiredAvailability,
+    createdAt: request.createdAt,
+  };
+}
+
+/** Starts the workflow of a stored request; a workflow already there (running or not) is kept. */
+export async function startLicenseRequestWorkflow(temporal: Client, taskQueue: string, input: LicenseRequestInput): Promise<void> {
+  try {
+    await temporal.workflow.start<typeof licenseRequestWorkflow>('licenseRequestWorkflow', {
+      workflowId: licenseRequestWorkflowId(input.requestId),
+      taskQueue,
+      args: [input],
+      // One workflow per request, ever: a retried start finds the one already there.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      typedSearchAttributes: [
+        { key: SearchAttributes.status, value: 'AWAITING_ANSWER' },
+        { key: SearchAttributes.partnerId, value: input.partnerId },
+        { key: SearchAttributes.organisationSkolonId, value: input.organisation.skolonId },
+        ...(input.desiredAvailability
+          ? [{ key: SearchAttributes.desiredAvailability, value: new Date(`${input.desiredAvailability}T00:00:00Z`) }]
+          : []),
+      ],
+      staticSummary: workflowSummary(input),
+      staticDetails: [
+        `**Organisation:** ${input.organisation.name} (${input.organisation.skolonId})`,
+        `**Partner:** ${input.partnerId}`,
+        `**Schools:** ${input.schoolIds.length}`,
+        `**Desired availability:** ${input.desiredAvailability ?? '—'}`,
+      ].join('\n'),
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+/**
+ * Starts the workflows of requests that were stored but never started (the API died between the
+ * two steps of a create). Such a request has nothing in its history but CREATED; starting one that
+ * does have a workflow is harmless (see startLicenseRequestWorkflow). Returns how many it started.
+ */
+export async function startMissingWorkflows(db: Db, temporal: Client, taskQueue: string, olderThanMs = 60_000): Promise<number> {
+  const candidates = await db
+    .selectFrom('license_request as r')
+    .select('r.id')
+    .where('r.status', '=', 'AWAITING_ANSWER')
+    .where('r.created_at', '<', new Date(Date.now() - olderThanMs))
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('history_event as h').select('h.id').whereRef('h.request_id', '=', 'r.id').where('h.event', '<>', 'CREATED'))),
+    )
+    .limit(500)
+    .execute();
+  let started = 0;
+  for (const { id } of candidates) {
+    try {
+      await temporal.workflow.getHandle(licenseRequestWorkflowId(id)).describe();
+      continue; // it has a workflow, which simply has not written anything yet
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    const request = await getLicenseRequest(db, id);
+    if (request) {
+      await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(request));
+      started++;
+    }
+  }
+  return started;
+}
