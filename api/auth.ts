@@ -28,7 +28,10 @@ export function hashApiKey(key: string): string {
 
 function sameSecret(a: string, b: string): boolean {
   // Hash first so that the comparison takes the same time whatever the lengths.
-  return crypto.timingSafeEqual(crypto.createHash('sha256').update(a).digest(), crypto.createHash('sha256').update(b).digest());
+  return crypto.timingSafeEqual(
+    crypto.createHash('sha256').update(a).digest(),
+    crypto.createHash('sha256').update(b).digest(),
+  );
 }
 
 const unauthorized = () =>

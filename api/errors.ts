@@ -72,10 +72,15 @@ function fromWorkflow(error: unknown): HttpError | undefined {
 
 function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown };
-  if (typeof e?.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(e.code)) {
+  if (
+    typeof e?.code === 'string' &&
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(e.code)
+  ) {
     return true;
   }
-  return typeof e?.message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(e.message);
+  return (
+    typeof e?.message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(e.message)
+  );
 }
 
 export function toHttpError(error: unknown): HttpError {
@@ -83,7 +88,8 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof ZodError) return fromZod(error, 'body');
   const body = error as { type?: unknown; status?: unknown };
   if (body?.type === 'entity.parse.failed') return badRequest('The request body is not valid JSON.');
-  if (body?.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'The request body is too large.');
+  if (body?.type === 'entity.too.large')
+    return new HttpError(413, 'payload_too_large', 'The request body is too large.');
   if (typeof body?.status === 'number' && body.status >= 400 && body.status < 500) {
     return new HttpError(body.status, 'invalid_request', 'The request could not be read.');
   }
@@ -101,11 +107,14 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
   if (httpError.status >= 500) {
     console.error(`${req.method} ${req.originalUrl} -> ${httpError.status}`, error);
   }
-  res.status(httpError.status).set(httpError.headers).json({
-    error: {
-      code: httpError.code,
-      message: httpError.message,
-      ...(httpError.details && { details: httpError.details }),
-    },
-  });
+  res
+    .status(httpError.status)
+    .set(httpError.headers)
+    .json({
+      error: {
+        code: httpError.code,
+        message: httpError.message,
+        ...(httpError.details && { details: httpError.details }),
+      },
+    });
 };

@@ -4,13 +4,22 @@ import { parseIsoDate, stockholmToday } from '../domain/working-days';
 import { STATUSES } from '../workflows/definitions';
 
 /** PostgreSQL text cannot hold NUL, and no name or id needs control characters. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
 const noControlCharacters = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);
 const plain = (max: number) =>
   z.string().max(max, `at most ${max} characters`).refine(noControlCharacters, 'must not contain control characters');
 const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`).refine(noControlCharacters, 'must not contain control characters');
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `at most ${max} characters`)
+    .refine(noControlCharacters, 'must not contain control characters');
 const skolonId = text(100);
-const email = z.email('must be a valid e-mail address').max(254).refine(noControlCharacters, 'must not contain control characters');
+const email = z
+  .email('must be a valid e-mail address')
+  .max(254)
+  .refine(noControlCharacters, 'must not contain control characters');
 const locale = z.enum(['sv', 'en']);
 
 export const createPartnerBody = z.object({

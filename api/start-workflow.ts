@@ -8,7 +8,12 @@ import {
 } from '@temporalio/common';
 import type { Db } from '../db/database';
 import { getLicenseRequest, type LicenseRequestView } from '../db/repositories/license-requests';
-import { licenseRequestWorkflowId, SearchAttributes, workflowSummary, type LicenseRequestInput } from '../workflows/definitions';
+import {
+  licenseRequestWorkflowId,
+  SearchAttributes,
+  workflowSummary,
+  type LicenseRequestInput,
+} from '../workflows/definitions';
 import type { licenseRequestWorkflow } from '../workflows/license-request';
 
 export function workflowInputOf(request: LicenseRequestView): LicenseRequestInput {
@@ -23,7 +28,11 @@ export function workflowInputOf(request: LicenseRequestView): LicenseRequestInpu
 }
 
 /** Starts the workflow of a stored request; a workflow already there (running or not) is kept. */
-export async function startLicenseRequestWorkflow(temporal: Client, taskQueue: string, input: LicenseRequestInput): Promise<void> {
+export async function startLicenseRequestWorkflow(
+  temporal: Client,
+  taskQueue: string,
+  input: LicenseRequestInput,
+): Promise<void> {
   try {
     await temporal.workflow.start<typeof licenseRequestWorkflow>('licenseRequestWorkflow', {
       workflowId: licenseRequestWorkflowId(input.requestId),
@@ -58,14 +67,27 @@ export async function startLicenseRequestWorkflow(temporal: Client, taskQueue: s
  * two steps of a create). Such a request has nothing in its history but CREATED; starting one that
  * does have a workflow is harmless (see startLicenseRequestWorkflow). Returns how many it started.
  */
-export async function startMissingWorkflows(db: Db, temporal: Client, taskQueue: string, olderThanMs = 60_000): Promise<number> {
+export async function startMissingWorkflows(
+  db: Db,
+  temporal: Client,
+  taskQueue: string,
+  olderThanMs = 60_000,
+): Promise<number> {
   const candidates = await db
     .selectFrom('license_request as r')
     .select('r.id')
     .where('r.status', '=', 'AWAITING_ANSWER')
     .where('r.created_at', '<', new Date(Date.now() - olderThanMs))
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('history_event as h').select('h.id').whereRef('h.request_id', '=', 'r.id').where('h.event', '<>', 'CREATED'))),
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('history_event as h')
+            .select('h.id')
+            .whereRef('h.request_id', '=', 'r.id')
+            .where('h.event', '<>', 'CREATED'),
+        ),
+      ),
     )
     .limit(500)
     .execute();

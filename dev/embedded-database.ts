@@ -52,7 +52,13 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
-  const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' });
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    database: 'postgres',
+  });
   await admin.connect();
   const exists = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
   if (exists.rowCount === 0) await admin.query(`create database ${DATABASE}`);

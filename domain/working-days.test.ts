@@ -170,7 +170,7 @@ describe('nthWorkingDayAfter', () => {
     expect(nthWorkingDayAfter('2026-12-23', 1)).toBe('2026-12-28');
   });
 
-  it('crosses into the next year using that year\'s holidays', () => {
+  it("crosses into the next year using that year's holidays", () => {
     // Wed 30 Dec 2026: nyårsafton, nyårsdagen, weekend; Mon 4, Tue 5, (Wed 6 trettondedag), Thu 7, Fri 8, Mon 11.
     expect(nthWorkingDayAfter('2026-12-30', 5)).toBe('2027-01-11');
   });
@@ -201,7 +201,12 @@ describe('assignmentDeadline without a desired date', () => {
     ['on a Friday evening', '2026-12-04T18:00:00+01:00', '2026-12-11', '2026-12-11T23:59:59.999+01:00'],
     ['on a Saturday', '2026-12-05T10:00:00+01:00', '2026-12-11', '2026-12-11T23:59:59.999+01:00'],
     ['on a Sunday', '2026-12-06T10:00:00+01:00', '2026-12-11', '2026-12-11T23:59:59.999+01:00'],
-    ['on an ordinary Monday (the answer day does not count)', '2026-12-07T09:00:00+01:00', '2026-12-14', '2026-12-14T23:59:59.999+01:00'],
+    [
+      'on an ordinary Monday (the answer day does not count)',
+      '2026-12-07T09:00:00+01:00',
+      '2026-12-14',
+      '2026-12-14T23:59:59.999+01:00',
+    ],
     // Tue 6 Jan (trettondedag jul): Wed 7, Thu 8, Fri 9, Mon 12, Tue 13.
     ['on Trettondedag jul', '2026-01-06T12:00:00+01:00', '2026-01-13', '2026-01-13T23:59:59.999+01:00'],
     // Fri 1 May (första maj): Mon 4 .. Fri 8.
@@ -209,7 +214,12 @@ describe('assignmentDeadline without a desired date', () => {
     // Thu 14 May (Kristi himmelsfärdsdag): Fri 15, Mon 18, Tue 19, Wed 20, Thu 21.
     ['on Kristi himmelsfärdsdag', '2026-05-14T12:00:00+02:00', '2026-05-21', '2026-05-21T23:59:59.999+02:00'],
     // Wed 13 May: (Thu 14 holiday) Fri 15, Mon 18, Tue 19, Wed 20, Thu 21.
-    ['the day before Kristi himmelsfärdsdag', '2026-05-13T12:00:00+02:00', '2026-05-21', '2026-05-21T23:59:59.999+02:00'],
+    [
+      'the day before Kristi himmelsfärdsdag',
+      '2026-05-13T12:00:00+02:00',
+      '2026-05-21',
+      '2026-05-21T23:59:59.999+02:00',
+    ],
     // Wed 20 May: Thu 21, Fri 22, Mon 25 (annandag pingst is a working day), Tue 26, Wed 27.
     ['the week before annandag pingst', '2026-05-20T12:00:00+02:00', '2026-05-27', '2026-05-27T23:59:59.999+02:00'],
     // Fri 19 June (midsommarafton): Mon 22 .. Fri 26.

@@ -10,8 +10,10 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
   const log = (line: string) => console.log(`[${role}] ${line}`);
   try {
     const config = loadConfig();
-    if (!config.databaseUrl) throw new ConfigError('DATABASE_URL must be set (npm start runs an embedded database itself).');
-    if (!config.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS must be set (npm start runs a dev server itself).');
+    if (!config.databaseUrl)
+      throw new ConfigError('DATABASE_URL must be set (npm start runs an embedded database itself).');
+    if (!config.temporal.address)
+      throw new ConfigError('TEMPORAL_ADDRESS must be set (npm start runs a dev server itself).');
     if (role === 'api' && !config.adminToken) throw new ConfigError('ADMIN_TOKEN must be set.');
     Runtime.install({ logger: new DefaultLogger('WARN') });
     const services = await startServices({

@@ -48,7 +48,11 @@ describe('npm run deadline', () => {
     ['--answered-at is missing', ['--desired', '2026-12-10'], '--answered-at'],
     ['--answered-at is not a date', ['--answered-at', 'not-a-date'], 'not-a-date'],
     ['--answered-at has no offset', ['--answered-at', '2026-12-04T10:00:00'], '2026-12-04T10:00:00'],
-    ['--desired is not a real date', ['--answered-at', '2026-12-04T10:00:00Z', '--desired', '2026-02-30'], '2026-02-30'],
+    [
+      '--desired is not a real date',
+      ['--answered-at', '2026-12-04T10:00:00Z', '--desired', '2026-02-30'],
+      '2026-02-30',
+    ],
     ['an unknown flag is given', ['--answered-at', '2026-12-04T10:00:00Z', '--frobnicate', 'yes'], '--frobnicate'],
   ])('fails with a message on stderr and nothing on stdout when %s', (_what, args, named) => {
     const { status, stdout, stderr } = runDeadline(...args);

@@ -85,7 +85,9 @@ async function main() {
         `  Temporal Web UI:  ${webUi}  (server ${temporalAddress}, namespace ${config.temporal.namespace})`,
         `  Database:         ${config.databaseUrl ? 'DATABASE_URL' : `embedded PostgreSQL in ${path.join(config.dataDir, 'postgres')}`}`,
         `  Mail:             ${services.mailer.description}`,
-        config.adminToken ? '  Admin token:      from ADMIN_TOKEN' : `  Admin token:      ${adminToken}  (dev token; set ADMIN_TOKEN to choose one)`,
+        config.adminToken
+          ? '  Admin token:      from ADMIN_TOKEN'
+          : `  Admin token:      ${adminToken}  (dev token; set ADMIN_TOKEN to choose one)`,
         'Stop with Ctrl-C.',
         '',
       ].join('\n'),

@@ -12,7 +12,11 @@ async function main() {
   const connection = await Connection.connect({ address });
   try {
     const added = await registerSearchAttributes(connection, temporal.namespace);
-    console.log(added.length > 0 ? `Registered on ${temporal.namespace}: ${added.join(', ')}` : 'All search attributes already registered.');
+    console.log(
+      added.length > 0
+        ? `Registered on ${temporal.namespace}: ${added.join(', ')}`
+        : 'All search attributes already registered.',
+    );
   } finally {
     await connection.close();
   }

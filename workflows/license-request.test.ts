@@ -60,7 +60,10 @@ function recordingActivities() {
   return { activities, transitions, mails, occasions: () => mails.map((m) => m.occasion) };
 }
 
-function newInput(schoolIds = ['sch-1', 'sch-2', 'sch-3'], desiredAvailability: string | null = null): LicenseRequestInput {
+function newInput(
+  schoolIds = ['sch-1', 'sch-2', 'sch-3'],
+  desiredAvailability: string | null = null,
+): LicenseRequestInput {
   const requestId = crypto.randomUUID();
   return {
     requestId,
@@ -74,7 +77,10 @@ function newInput(schoolIds = ['sch-1', 'sch-2', 'sch-3'], desiredAvailability: 
 
 /** Runs `body` with a worker on a fresh task queue and a started workflow. */
 async function withWorkflow(
-  body: (handle: WorkflowHandle<typeof licenseRequestWorkflow>, rec: ReturnType<typeof recordingActivities>) => Promise<void>,
+  body: (
+    handle: WorkflowHandle<typeof licenseRequestWorkflow>,
+    rec: ReturnType<typeof recordingActivities>,
+  ) => Promise<void>,
   input = newInput(),
 ) {
   const rec = recordingActivities();
@@ -116,7 +122,9 @@ test('partner answers YES for all schools and assigns them: contacts told, reque
 
     const partly = await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
     expect(partly.status).toBe('AWAITING_ASSIGNMENT');
-    const done = await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-2', 'sch-3'], by: partner }] });
+    const done = await handle.executeUpdate(assignSchoolsUpdate, {
+      args: [{ schools: ['sch-2', 'sch-3'], by: partner }],
+    });
     expect(done.status).toBe('COMPLETED');
     expect(done.finishedAt).not.toBeNull();
 
@@ -138,7 +146,9 @@ test('partner answers YES for all schools and assigns them: contacts told, reque
 
 test('partner answers YES for a subset: the other schools are NOT_LICENSED and only the subset is needed', async () => {
   await withWorkflow(async (handle, rec) => {
-    const afterYes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['sch-2'], by: partner }] });
+    const afterYes = await handle.executeUpdate(answerUpdate, {
+      args: [{ response: 'YES', schools: ['sch-2'], by: partner }],
+    });
     expect(afterYes.schools).toEqual({ 'sch-1': 'NOT_LICENSED', 'sch-2': 'PENDING', 'sch-3': 'NOT_LICENSED' });
 
     const notLicensed = await rejection(
@@ -199,7 +209,9 @@ test('deadline passes without assignments: OVERDUE with one overdue mail, then a
     expect(Date.parse(overdueWrite!.events[0]!.at)).toBeGreaterThan(deadline);
     expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'OVERDUE']);
 
-    const done = await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-2', 'sch-3'], by: partner }] });
+    const done = await handle.executeUpdate(assignSchoolsUpdate, {
+      args: [{ schools: ['sch-2', 'sch-3'], by: partner }],
+    });
     expect(done.status).toBe('COMPLETED');
     expect((await handle.result()).status).toBe('COMPLETED');
     expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'OVERDUE', 'COMPLETED']);
@@ -231,24 +243,30 @@ test('a desired availability earlier than five working days sets the deadline', 
 test('validators refuse what the status does not allow, and nothing changes', async () => {
   await withWorkflow(async (handle, rec) => {
     // Assigning before any answer.
-    expect((await rejection(handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] }))).type).toBe(
-      FailureTypes.INVALID_TRANSITION,
-    );
+    expect(
+      (await rejection(handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] })))
+        .type,
+    ).toBe(FailureTypes.INVALID_TRANSITION);
     // YES naming a school that is not in the request, or naming none.
-    expect((await rejection(handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['nope'], by: partner }] }))).type).toBe(
-      FailureTypes.INVALID_INPUT,
-    );
-    expect((await rejection(handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: [], by: partner }] }))).type).toBe(
-      FailureTypes.INVALID_INPUT,
-    );
+    expect(
+      (
+        await rejection(
+          handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['nope'], by: partner }] }),
+        )
+      ).type,
+    ).toBe(FailureTypes.INVALID_INPUT);
+    expect(
+      (await rejection(handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: [], by: partner }] })))
+        .type,
+    ).toBe(FailureTypes.INVALID_INPUT);
     expect((await handle.query(statusQuery)).status).toBe('AWAITING_ANSWER');
     expect(rec.transitions).toHaveLength(0);
 
     await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
     // A second answer.
-    expect((await rejection(handle.executeUpdate(answerUpdate, { args: [{ response: 'NO', by: partner }] }))).type).toBe(
-      FailureTypes.INVALID_TRANSITION,
-    );
+    expect(
+      (await rejection(handle.executeUpdate(answerUpdate, { args: [{ response: 'NO', by: partner }] }))).type,
+    ).toBe(FailureTypes.INVALID_TRANSITION);
     // Assigning a school twice is not an error and changes nothing.
     await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
     const writes = rec.transitions.length;

@@ -275,7 +275,9 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     if (deadlineReached) {
       log.info('Assignment deadline passed', { requestId: input.requestId, deadline: state.deadline });
       moveTo('OVERDUE');
-      await persist([{ at: now(), event: 'OVERDUE', detail: { deadline: state.deadline, pendingSchools: pendingSchools() } }]);
+      await persist([
+        { at: now(), event: 'OVERDUE', detail: { deadline: state.deadline, pendingSchools: pendingSchools() } },
+      ]);
       await mail('OVERDUE');
       await condition(isFinished);
     }

@@ -105,7 +105,9 @@ function content(occasion: MailOccasion, locale: MailLocale, f: MailFacts): Cont
       case 'COMPLETED':
         return {
           subject: `Licenserna från ${f.partnerName} finns nu i Skolon för ${org}`,
-          lines: [`${f.partnerName} har tilldelat licenser till alla skolor i er licensförfrågan. De finns nu i Skolon.`],
+          lines: [
+            `${f.partnerName} har tilldelat licenser till alla skolor i er licensförfrågan. De finns nu i Skolon.`,
+          ],
         };
       case 'WITHDRAWN':
         return {
@@ -157,7 +159,9 @@ function content(occasion: MailOccasion, locale: MailLocale, f: MailFacts): Cont
     case 'COMPLETED':
       return {
         subject: `The licenses from ${f.partnerName} are now in Skolon for ${org}`,
-        lines: [`${f.partnerName} has assigned licenses to every school in your license request. They are now in Skolon.`],
+        lines: [
+          `${f.partnerName} has assigned licenses to every school in your license request. They are now in Skolon.`,
+        ],
       };
     case 'WITHDRAWN':
       return {
@@ -179,7 +183,8 @@ export function singleLine(value: string): string {
 export function renderMail(occasion: MailOccasion, locale: MailLocale, facts: MailFacts): RenderedMail {
   const w = words[locale];
   const { subject, lines } = content(occasion, locale, facts);
-  const showPending = ['ANSWERED_YES', 'DEADLINE_NEAR', 'OVERDUE'].includes(occasion) && facts.pendingSchools.length > 0;
+  const showPending =
+    ['ANSWERED_YES', 'DEADLINE_NEAR', 'OVERDUE'].includes(occasion) && facts.pendingSchools.length > 0;
   const rows: Array<[string, string]> = [
     [w.organisation, facts.organisationName],
     [w.skolonId, facts.organisationSkolonId],
@@ -203,7 +208,9 @@ export function renderMail(occasion: MailOccasion, locale: MailLocale, facts: Ma
     ...rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`),
     '</table>',
     ...(showPending
-      ? [`<p>${escapeHtml(w.pending)}:</p><ul>${facts.pendingSchools.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`]
+      ? [
+          `<p>${escapeHtml(w.pending)}:</p><ul>${facts.pendingSchools.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`,
+        ]
       : []),
     `<p><a href="${escapeHtml(facts.link)}">${escapeHtml(w.open)}</a></p>`,
     `<p>${escapeHtml(w.regards).replace('\n', '<br>')}</p>`,

@@ -25,7 +25,14 @@ import {
 import { startLicenseRequestWorkflow, workflowInputOf } from '../start-workflow';
 import { actorOf, caller, requireAdmin, requirePartner } from '../auth';
 import { badRequest, conflict, HttpError, notFound } from '../errors';
-import { answerBody, assignmentsBody, createLicenseRequestBody, listQuery, requestIdParam, withdrawBody } from '../schemas';
+import {
+  answerBody,
+  assignmentsBody,
+  createLicenseRequestBody,
+  listQuery,
+  requestIdParam,
+  withdrawBody,
+} from '../schemas';
 import { body, params, query } from '../validate';
 
 export interface LicenseRequestRouterDeps {
@@ -44,7 +51,14 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
     const time = typeof createdAt === 'string' ? Date.parse(createdAt) : NaN;
     // Cursors carry a creation time of this service's own lifetime; anything else is forged.
     const plausible = time >= Date.UTC(2000, 0, 1) && time <= Date.UTC(3000, 0, 1);
-    if (plausible && typeof createdAt === 'string' && typeof id === 'string' && id.length <= 100 && !/\u0000/.test(id)) {
+    // A NUL in a forged cursor is refused here rather than sent to PostgreSQL.
+    if (
+      plausible &&
+      typeof createdAt === 'string' &&
+      typeof id === 'string' &&
+      id.length <= 100 &&
+      !id.includes('\0')
+    ) {
       return { createdAt, id };
     }
   } catch {
@@ -88,7 +102,11 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
    * leave the caller hanging (it gets 503 and retries). A request whose workflow was never started
    * (the API died between storing it and starting it) gets its workflow now.
    */
-  async function update<Arg>(id: string, definition: UpdateDefinition<LicenseRequestState, [Arg]>, arg: Arg): Promise<void> {
+  async function update<Arg>(
+    id: string,
+    definition: UpdateDefinition<LicenseRequestState, [Arg]>,
+    arg: Arg,
+  ): Promise<void> {
     const send = () =>
       temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
         temporal.workflow.getHandle(licenseRequestWorkflowId(id)).executeUpdate(definition, { args: [arg] }),
@@ -109,10 +127,14 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     const input = body(req, createLicenseRequestBody);
     const idempotencyKey = req.get('idempotency-key')?.trim();
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
-      throw badRequest('Idempotency-Key must be 1 to 200 characters.', [{ field: 'Idempotency-Key', message: 'bad length' }]);
+      throw badRequest('Idempotency-Key must be 1 to 200 characters.', [
+        { field: 'Idempotency-Key', message: 'bad length' },
+      ]);
     }
     if (!(await findPartner(db, input.partnerId))) {
-      throw badRequest(`There is no partner "${input.partnerId}".`, [{ field: 'partnerId', message: 'unknown partner' }]);
+      throw badRequest(`There is no partner "${input.partnerId}".`, [
+        { field: 'partnerId', message: 'unknown partner' },
+      ]);
     }
     const requestId = crypto.randomUUID();
     const createdAt = new Date();

@@ -100,7 +100,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['sent_mail', 'idempotency_key', 'history_event', 'contact', 'school', 'license_request', 'partner']) {
+  for (const table of [
+    'sent_mail',
+    'idempotency_key',
+    'history_event',
+    'contact',
+    'school',
+    'license_request',
+    'partner',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -73,9 +73,7 @@ export interface NewLicenseRequest {
   createdAt: Date;
 }
 
-export type CreateOutcome =
-  | { kind: 'created'; id: string }
-  | { kind: 'replayed'; id: string; fingerprint: string };
+export type CreateOutcome = { kind: 'created'; id: string } | { kind: 'replayed'; id: string; fingerprint: string };
 
 /**
  * Stores a new request with its schools, contacts and CREATED event in one transaction. With an
@@ -87,74 +85,79 @@ export async function insertLicenseRequest(
   request: NewLicenseRequest,
   idempotency?: { key: string; fingerprint: string },
 ): Promise<CreateOutcome> {
-  return db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('license_request')
-      .values({
-        id: request.id,
-        partner_id: request.partnerId,
-        organisation_skolon_id: request.organisation.skolonId,
-        organisation_name: request.organisation.name,
-        desired_availability: request.desiredAvailability,
-        status: 'AWAITING_ANSWER',
-        response: 'UNANSWERED',
-        number_of_schools: request.schools.length,
-        created_at: request.createdAt,
-      })
-      .execute();
-    if (idempotency) {
-      const claimed = await trx
-        .insertInto('idempotency_key')
-        .values({ key: idempotency.key, request_fingerprint: idempotency.fingerprint, request_id: request.id })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .returning('key')
-        .executeTakeFirst();
-      if (!claimed) {
-        const existing = await trx
-          .selectFrom('idempotency_key')
-          .select(['request_id', 'request_fingerprint'])
-          .where('key', '=', idempotency.key)
-          .executeTakeFirstOrThrow();
-        // Throwing rolls this transaction back: the new request is not kept.
-        throw new IdempotentReplay(existing.request_id, existing.request_fingerprint);
-      }
-    }
-    // Large requests (up to 1000 schools) go in chunks to stay under the parameter limit.
-    for (let i = 0; i < request.schools.length; i += 500) {
+  return db
+    .transaction()
+    .execute(async (trx) => {
       await trx
-        .insertInto('school')
+        .insertInto('license_request')
+        .values({
+          id: request.id,
+          partner_id: request.partnerId,
+          organisation_skolon_id: request.organisation.skolonId,
+          organisation_name: request.organisation.name,
+          desired_availability: request.desiredAvailability,
+          status: 'AWAITING_ANSWER',
+          response: 'UNANSWERED',
+          number_of_schools: request.schools.length,
+          created_at: request.createdAt,
+        })
+        .execute();
+      if (idempotency) {
+        const claimed = await trx
+          .insertInto('idempotency_key')
+          .values({ key: idempotency.key, request_fingerprint: idempotency.fingerprint, request_id: request.id })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .returning('key')
+          .executeTakeFirst();
+        if (!claimed) {
+          const existing = await trx
+            .selectFrom('idempotency_key')
+            .select(['request_id', 'request_fingerprint'])
+            .where('key', '=', idempotency.key)
+            .executeTakeFirstOrThrow();
+          // Throwing rolls this transaction back: the new request is not kept.
+          throw new IdempotentReplay(existing.request_id, existing.request_fingerprint);
+        }
+      }
+      // Large requests (up to 1000 schools) go in chunks to stay under the parameter limit.
+      for (let i = 0; i < request.schools.length; i += 500) {
+        await trx
+          .insertInto('school')
+          .values(
+            request.schools.slice(i, i + 500).map((school, j) => ({
+              request_id: request.id,
+              skolon_id: school.skolonId,
+              name: school.name,
+              position: i + j,
+              assignment: 'PENDING',
+            })),
+          )
+          .execute();
+      }
+      await trx
+        .insertInto('contact')
         .values(
-          request.schools.slice(i, i + 500).map((school, j) => ({
-            request_id: request.id,
-            skolon_id: school.skolonId,
-            name: school.name,
-            position: i + j,
-            assignment: 'PENDING',
-          })),
+          request.contacts.map((c, position) => ({ request_id: request.id, position, name: c.name, email: c.email })),
         )
         .execute();
-    }
-    await trx
-      .insertInto('contact')
-      .values(request.contacts.map((c, position) => ({ request_id: request.id, position, name: c.name, email: c.email })))
-      .execute();
-    await trx
-      .insertInto('history_event')
-      .values({
-        request_id: request.id,
-        event_key: 'created',
-        at: request.createdAt,
-        event: 'CREATED',
-        detail: JSON.stringify({ numberOfSchools: request.schools.length }),
-      })
-      .execute();
-    return { kind: 'created' as const, id: request.id };
-  }).catch((error: unknown) => {
-    if (error instanceof IdempotentReplay) {
-      return { kind: 'replayed' as const, id: error.requestId, fingerprint: error.fingerprint };
-    }
-    throw error;
-  });
+      await trx
+        .insertInto('history_event')
+        .values({
+          request_id: request.id,
+          event_key: 'created',
+          at: request.createdAt,
+          event: 'CREATED',
+          detail: JSON.stringify({ numberOfSchools: request.schools.length }),
+        })
+        .execute();
+      return { kind: 'created' as const, id: request.id };
+    })
+    .catch((error: unknown) => {
+      if (error instanceof IdempotentReplay) {
+        return { kind: 'replayed' as const, id: error.requestId, fingerprint: error.fingerprint };
+      }
+      throw error;
+    });
 }
 
 class IdempotentReplay extends Error {
@@ -175,7 +178,12 @@ export async function getLicenseRequest(db: Db, id: string): Promise<LicenseRequ
   const row = await db.selectFrom('license_request').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   const [schools, contacts, history] = await Promise.all([
-    db.selectFrom('school').select(['skolon_id', 'name', 'assignment']).where('request_id', '=', id).orderBy('position').execute(),
+    db
+      .selectFrom('school')
+      .select(['skolon_id', 'name', 'assignment'])
+      .where('request_id', '=', id)
+      .orderBy('position')
+      .execute(),
     db.selectFrom('contact').select(['name', 'email']).where('request_id', '=', id).orderBy('position').execute(),
     db
       .selectFrom('history_event')
@@ -198,7 +206,11 @@ export async function findRequestHeader(
   db: Db,
   id: string,
 ): Promise<{ partnerId: string; status: Status } | undefined> {
-  const row = await db.selectFrom('license_request').select(['partner_id', 'status']).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('license_request')
+    .select(['partner_id', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row && { partnerId: row.partner_id, status: row.status as Status };
 }
 
@@ -316,7 +328,13 @@ export async function addHistoryEvent(
 ): Promise<void> {
   await db
     .insertInto('history_event')
-    .values({ request_id: requestId, event_key: event.key, at: event.at, event: event.event, detail: JSON.stringify(event.detail ?? {}) })
+    .values({
+      request_id: requestId,
+      event_key: event.key,
+      at: event.at,
+      event: event.event,
+      detail: JSON.stringify(event.detail ?? {}),
+    })
     .onConflict((oc) => oc.columns(['request_id', 'event_key']).doNothing())
     .execute();
 }

@@ -74,7 +74,10 @@ function requestBody(partnerId: string, overrides: Record<string, unknown> = {})
 }
 
 async function createRequest(partnerId: string, overrides: Record<string, unknown> = {}): Promise<any> {
-  const res = await call('POST', '/v1/license-requests', { token: ADMIN_TOKEN, body: requestBody(partnerId, overrides) });
+  const res = await call('POST', '/v1/license-requests', {
+    token: ADMIN_TOKEN,
+    body: requestBody(partnerId, overrides),
+  });
   expect(res.status).toBe(201);
   return res.body;
 }
@@ -124,7 +127,12 @@ describe('authentication and roles', () => {
     const request = await createRequest(partner.id);
     const id = request.id as string;
     const endpoints: Array<{ method: string; path: string; body?: unknown; who: 'admin' | 'partner' | 'both' }> = [
-      { method: 'POST', path: '/v1/partners', body: { id: uid('p'), name: 'X', notificationEmail: 'x@x.example' }, who: 'admin' },
+      {
+        method: 'POST',
+        path: '/v1/partners',
+        body: { id: uid('p'), name: 'X', notificationEmail: 'x@x.example' },
+        who: 'admin',
+      },
       { method: 'GET', path: '/v1/partner/settings', who: 'partner' },
       { method: 'PUT', path: '/v1/partner/settings', body: { locale: 'en' }, who: 'partner' },
       { method: 'POST', path: '/v1/license-requests', body: requestBody(partner.id), who: 'admin' },
@@ -138,7 +146,10 @@ describe('authentication and roles', () => {
     for (const e of endpoints) {
       const noToken = await call(e.method, e.path, { body: e.body });
       expectError(noToken, 401);
-      const unknownToken = await call(e.method, e.path, { token: `lrk_${crypto.randomBytes(32).toString('base64url')}`, body: e.body });
+      const unknownToken = await call(e.method, e.path, {
+        token: `lrk_${crypto.randomBytes(32).toString('base64url')}`,
+        body: e.body,
+      });
       expectError(unknownToken, 401);
       if (e.who === 'admin') expectError(await call(e.method, e.path, { token: partner.apiKey, body: e.body }), 403);
       if (e.who === 'partner') expectError(await call(e.method, e.path, { token: ADMIN_TOKEN, body: e.body }), 403);
@@ -210,7 +221,12 @@ describe('partners', () => {
 
     const settings = await call('GET', '/v1/partner/settings', { token: res.body.apiKey });
     expect(settings.status).toBe(200);
-    expect(settings.body).toEqual({ id, name: 'Acme Learning', notificationEmail: 'orders@acme.example', locale: 'en' });
+    expect(settings.body).toEqual({
+      id,
+      name: 'Acme Learning',
+      notificationEmail: 'orders@acme.example',
+      locale: 'en',
+    });
 
     const again = await call('POST', '/v1/partners', {
       token: ADMIN_TOKEN,
@@ -253,7 +269,12 @@ describe('partners', () => {
       body: { notificationEmail: 'new-address@partner.example', locale: 'en' },
     });
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ id: partner.id, name: `Partner ${partner.id}`, notificationEmail: 'new-address@partner.example', locale: 'en' });
+    expect(put.body).toEqual({
+      id: partner.id,
+      name: `Partner ${partner.id}`,
+      notificationEmail: 'new-address@partner.example',
+      locale: 'en',
+    });
     const got = await call('GET', '/v1/partner/settings', { token: partner.apiKey });
     expect(got.body).toEqual(put.body);
 
@@ -321,19 +342,29 @@ describe('creating a license request', () => {
     const malformed = await call('POST', '/v1/license-requests', { token: ADMIN_TOKEN, rawBody: '{"partnerId":' });
     expectError(malformed, 400);
 
-    const contacts = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `Kontakt ${i}`, email: `k${i}@kommun.example` }));
+    const contacts = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ name: `Kontakt ${i}`, email: `k${i}@kommun.example` }));
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ['unknown partner', requestBody(uid('no-such-partner')), 'partnerId'],
       ['zero schools', requestBody(partner.id, { schools: [] }), 'schools'],
       [
         'duplicate school ids',
-        requestBody(partner.id, { schools: [{ skolonId: 'sch-1', name: 'A' }, { skolonId: 'sch-1', name: 'B' }] }),
+        requestBody(partner.id, {
+          schools: [
+            { skolonId: 'sch-1', name: 'A' },
+            { skolonId: 'sch-1', name: 'B' },
+          ],
+        }),
         'schools',
       ],
       ['1001 schools', requestBody(partner.id, { schools: schools(1001) }), 'schools'],
       ['zero contacts', requestBody(partner.id, { contacts: [] }), 'contacts'],
       ['21 contacts', requestBody(partner.id, { contacts: contacts(21) }), 'contacts'],
-      ['invalid contact e-mail', requestBody(partner.id, { contacts: [{ name: 'Anna', email: 'anna-at-kommun' }] }), 'contacts'],
+      [
+        'invalid contact e-mail',
+        requestBody(partner.id, { contacts: [{ name: 'Anna', email: 'anna-at-kommun' }] }),
+        'contacts',
+      ],
       ['impossible date', requestBody(partner.id, { desiredAvailability: '2026-02-30' }), 'desiredAvailability'],
       ['not a date', requestBody(partner.id, { desiredAvailability: 'not-a-date' }), 'desiredAvailability'],
       ['a date in the past', requestBody(partner.id, { desiredAvailability: '2020-01-01' }), 'desiredAvailability'],
@@ -373,9 +404,17 @@ describe('Idempotency-Key', () => {
     const partner = await createPartner();
     const key = uid('idem');
     const body = requestBody(partner.id, { schools: schools(3) });
-    const first = await call('POST', '/v1/license-requests', { token: ADMIN_TOKEN, body, headers: { 'Idempotency-Key': key } });
+    const first = await call('POST', '/v1/license-requests', {
+      token: ADMIN_TOKEN,
+      body,
+      headers: { 'Idempotency-Key': key },
+    });
     expect(first.status).toBe(201);
-    const second = await call('POST', '/v1/license-requests', { token: ADMIN_TOKEN, body, headers: { 'Idempotency-Key': key } });
+    const second = await call('POST', '/v1/license-requests', {
+      token: ADMIN_TOKEN,
+      body,
+      headers: { 'Idempotency-Key': key },
+    });
     expect([200, 201]).toContain(second.status);
     expect(second.body.id).toBe(first.body.id);
     expect((await listAll(partner.apiKey)).map((r) => r.id)).toEqual([first.body.id]);
@@ -393,7 +432,11 @@ describe('Idempotency-Key', () => {
     const racingBody = requestBody(partner.id, { schools: schools(2) });
     const racing = await Promise.all(
       Array.from({ length: 5 }, () =>
-        call('POST', '/v1/license-requests', { token: ADMIN_TOKEN, body: racingBody, headers: { 'Idempotency-Key': racingKey } }),
+        call('POST', '/v1/license-requests', {
+          token: ADMIN_TOKEN,
+          body: racingBody,
+          headers: { 'Idempotency-Key': racingKey },
+        }),
       ),
     );
     for (const res of racing) expect([200, 201]).toContain(res.status);
@@ -416,11 +459,19 @@ describe('answering, assigning and withdrawing', () => {
     const request = await createRequest(partner.id, { schools: schools(2) });
 
     expectBadField(await answer(request.id, partner.apiKey, { response: 'MAYBE' }), 'response');
-    expectError(await answer(request.id, partner.apiKey, { response: 'YES', schools: ['sch-1', 'no-such-school'] }), 400);
+    expectError(
+      await answer(request.id, partner.apiKey, { response: 'YES', schools: ['sch-1', 'no-such-school'] }),
+      400,
+    );
     expectError(await answer(request.id, partner.apiKey, { response: 'NO', schools: ['sch-1'] }), 400);
 
     const after = await getRequest(request.id, partner.apiKey);
-    expect(after).toMatchObject({ status: 'AWAITING_ANSWER', response: 'UNANSWERED', answeredAt: null, deadline: null });
+    expect(after).toMatchObject({
+      status: 'AWAITING_ANSWER',
+      response: 'UNANSWERED',
+      answeredAt: null,
+      deadline: null,
+    });
     expect(Object.values(assignmentsOf(after))).toEqual(['PENDING', 'PENDING']);
     expect(stateHistory(after)).toEqual(stateHistory(request));
   });
@@ -535,7 +586,9 @@ describe('answering, assigning and withdrawing', () => {
     const partner = await createPartner();
     const request = await createRequest(partner.id, { schools: schools(4) });
     expect((await answer(request.id, partner.apiKey, { response: 'YES' })).status).toBe(200);
-    const results = await Promise.all(['sch-1', 'sch-2', 'sch-3', 'sch-4'].map((id) => assign(request.id, partner.apiKey, [id])));
+    const results = await Promise.all(
+      ['sch-1', 'sch-2', 'sch-3', 'sch-4'].map((id) => assign(request.id, partner.apiKey, [id])),
+    );
     for (const res of results) expect(res.status).toBe(200);
     const after = await getRequest(request.id);
     expect(after.status).toBe('COMPLETED');
@@ -595,7 +648,8 @@ describe('listing license requests', () => {
   test('pages of two go through every request once, newest first, ending with a null cursor', async () => {
     const partner = await createPartner();
     const created: any[] = [];
-    for (let i = 0; i < 5; i++) created.push(await createRequest(partner.id, { organisation: { skolonId: `org-${i}`, name: `Kommun ${i}` } }));
+    for (let i = 0; i < 5; i++)
+      created.push(await createRequest(partner.id, { organisation: { skolonId: `org-${i}`, name: `Kommun ${i}` } }));
     const newestFirst = [...created].reverse().map((r) => r.id);
 
     const seen: string[] = [];
@@ -619,7 +673,12 @@ describe('listing license requests', () => {
     expect(whole.body.nextCursor).toBeNull();
     expect(whole.body.items.map((r: any) => r.id)).toEqual(newestFirst);
     const item = whole.body.items[0];
-    expect(item).toMatchObject({ id: newestFirst[0], partnerId: partner.id, numberOfSchools: 1, status: 'AWAITING_ANSWER' });
+    expect(item).toMatchObject({
+      id: newestFirst[0],
+      partnerId: partner.id,
+      numberOfSchools: 1,
+      status: 'AWAITING_ANSWER',
+    });
     expect(item).not.toHaveProperty('schools');
     expect(item).not.toHaveProperty('contacts');
     expect(item).not.toHaveProperty('history');
@@ -668,7 +727,9 @@ describe('listing license requests', () => {
     expect(await ids(ADMIN_TOKEN, `partnerId=${partner.id}&status=DECLINED`)).toEqual([no.id]);
 
     const everything = (await listAll(ADMIN_TOKEN)).map((r) => r.id);
-    expect(everything).toEqual(expect.arrayContaining([yes.id, no.id, waiting1.id, waiting2.id, withdrawn.id, otherRequest.id]));
+    expect(everything).toEqual(
+      expect.arrayContaining([yes.id, no.id, waiting1.id, waiting2.id, withdrawn.id, otherRequest.id]),
+    );
   });
 
   test('bad list parameters are refused with a 400', async () => {
@@ -721,8 +782,19 @@ describe('odd input is refused, never a server error', () => {
     const nulCursor = Buffer.from(JSON.stringify([request.createdAt, 'x\u0000'])).toString('base64url');
     const calls: Array<[string, string, Parameters<typeof call>[2]]> = [
       ['POST', '/v1/license-requests', { token: ADMIN_TOKEN, body: requestBody('x\u0000') }],
-      ['POST', '/v1/license-requests', { token: ADMIN_TOKEN, body: requestBody(partner.id, { organisation: { skolonId: 'org\u0000', name: 'Kommun' } }) }],
-      ['POST', '/v1/partners', { token: ADMIN_TOKEN, body: { id: uid('nul'), name: 'a\u0000b', notificationEmail: 'nul@partner.example' } }],
+      [
+        'POST',
+        '/v1/license-requests',
+        {
+          token: ADMIN_TOKEN,
+          body: requestBody(partner.id, { organisation: { skolonId: 'org\u0000', name: 'Kommun' } }),
+        },
+      ],
+      [
+        'POST',
+        '/v1/partners',
+        { token: ADMIN_TOKEN, body: { id: uid('nul'), name: 'a\u0000b', notificationEmail: 'nul@partner.example' } },
+      ],
       ['GET', '/v1/license-requests?partnerId=%00', { token: ADMIN_TOKEN }],
       ['GET', `/v1/license-requests?cursor=${nulCursor}`, { token: partner.apiKey }],
       ['GET', '/v1/license-requests/%00', { token: ADMIN_TOKEN }],
@@ -732,7 +804,8 @@ describe('odd input is refused, never a server error', () => {
     const problems: string[] = [];
     for (const [method, path, options] of calls) {
       const res = await call(method, path, options);
-      if (res.status !== 400 && res.status !== 404) problems.push(`${method} ${path} -> ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 400 && res.status !== 404)
+        problems.push(`${method} ${path} -> ${res.status} ${JSON.stringify(res.body)}`);
       else expectError(res, res.status);
     }
     expect(problems).toEqual([]);
@@ -755,4 +828,3 @@ describe('health and unknown paths', () => {
     expectError(await call('DELETE', '/v1/license-requests', { token: ADMIN_TOKEN }), 404);
   });
 });
-

@@ -48,7 +48,11 @@ async function newRequest(partnerId: string, schools = 3) {
     },
   });
   expect(created.status).toBe(201);
-  return { id: created.body.id as string, org: `Skolonkommunen ${tag}`, contacts: [`anna-${tag}@kommun.test`, `bo-${tag}@kommun.test`] };
+  return {
+    id: created.body.id as string,
+    org: `Skolonkommunen ${tag}`,
+    contacts: [`anna-${tag}@kommun.test`, `bo-${tag}@kommun.test`],
+  };
 }
 
 const to = (address: string) => (mail: ReceivedMail) => mail.to.includes(address);
@@ -77,7 +81,11 @@ test('whole lifecycle: partner told, YES for a subset, contacts told the deadlin
   expect(answered.status).toBe(200);
   expect(answered.body).toMatchObject({ status: 'AWAITING_ASSIGNMENT', response: 'YES' });
   expect(answered.body.deadline).toMatch(/T23:59:59\.999\+0[12]:00$/);
-  expect(answered.body.schools.map((s: { assignment: string }) => s.assignment)).toEqual(['PENDING', 'PENDING', 'NOT_LICENSED']);
+  expect(answered.body.schools.map((s: { assignment: string }) => s.assignment)).toEqual([
+    'PENDING',
+    'PENDING',
+    'NOT_LICENSED',
+  ]);
 
   // Both contacts hear, in Swedish, that the partner has licenses and by when they are assigned.
   const yesMails = await stack.smtp.waitFor((m) => about(request.id)(m) && m.subject.includes('har licenser'));
@@ -86,7 +94,10 @@ test('whole lifecycle: partner told, YES for a subset, contacts told the deadlin
   expect(yesMails[0]!.text).toContain('Sista dag för tilldelning');
   expect(yesMails[0]!.text).toContain(request.org);
 
-  await call('POST', `/v1/license-requests/${request.id}/assignments`, { token: partner.apiKey, body: { schools: ['sch-1'] } });
+  await call('POST', `/v1/license-requests/${request.id}/assignments`, {
+    token: partner.apiKey,
+    body: { schools: ['sch-1'] },
+  });
   const done = await call('POST', `/v1/license-requests/${request.id}/assignments`, {
     token: partner.apiKey,
     body: { schools: ['sch-2'] },
@@ -99,7 +110,14 @@ test('whole lifecycle: partner told, YES for a subset, contacts told the deadlin
     (h: { event: string }) => h.event,
   );
   expect(history).toEqual(
-    expect.arrayContaining(['CREATED', 'PARTNER_NOTIFIED', 'ANSWERED', 'DEADLINE_SET', 'SCHOOLS_ASSIGNED', 'COMPLETED']),
+    expect.arrayContaining([
+      'CREATED',
+      'PARTNER_NOTIFIED',
+      'ANSWERED',
+      'DEADLINE_SET',
+      'SCHOOLS_ASSIGNED',
+      'COMPLETED',
+    ]),
   );
   // The workflow has finished with the same status.
   const result = await stack.services.client.workflow.getHandle(licenseRequestWorkflowId(request.id)).result();
@@ -114,7 +132,10 @@ test('partner answers NO: the contacts are told in Swedish that there are no lic
   const [created] = await stack.smtp.waitFor((m) => about(request.id)(m));
   expect(created!.subject).toBe(`Ny licensförfrågan från ${request.org}`);
 
-  const declined = await call('POST', `/v1/license-requests/${request.id}/answer`, { token: partner.apiKey, body: { response: 'NO' } });
+  const declined = await call('POST', `/v1/license-requests/${request.id}/answer`, {
+    token: partner.apiKey,
+    body: { response: 'NO' },
+  });
   expect(declined.body).toMatchObject({ status: 'DECLINED', response: 'NO' });
   const [no] = await stack.smtp.waitFor((m) => about(request.id)(m) && m.subject.includes('har inga licenser'));
   expect(no!.to.sort()).toEqual([...request.contacts].sort());
@@ -153,8 +174,14 @@ test('a restart of the worker, the API and the Temporal server with requests in 
   const waiting = await newRequest(partner.id, 2);
   const assigning = await newRequest(partner.id, 2);
   await stack.smtp.waitFor((m) => about(waiting.id)(m) || about(assigning.id)(m), 2);
-  await call('POST', `/v1/license-requests/${assigning.id}/answer`, { token: partner.apiKey, body: { response: 'YES' } });
-  await call('POST', `/v1/license-requests/${assigning.id}/assignments`, { token: partner.apiKey, body: { schools: ['sch-1'] } });
+  await call('POST', `/v1/license-requests/${assigning.id}/answer`, {
+    token: partner.apiKey,
+    body: { response: 'YES' },
+  });
+  await call('POST', `/v1/license-requests/${assigning.id}/assignments`, {
+    token: partner.apiKey,
+    body: { schools: ['sch-1'] },
+  });
   await stack.smtp.waitFor((m) => about(assigning.id)(m) && m.subject.includes('har licenser'));
 
   await stack.restart({ temporal: true });
@@ -163,7 +190,10 @@ test('a restart of the worker, the API and the Temporal server with requests in 
   // Both requests carry on where they were.
   const stillWaiting = await call('GET', `/v1/license-requests/${waiting.id}`, { token: partner.apiKey });
   expect(stillWaiting.body.status).toBe('AWAITING_ANSWER');
-  const yes = await call('POST', `/v1/license-requests/${waiting.id}/answer`, { token: partner.apiKey, body: { response: 'YES' } });
+  const yes = await call('POST', `/v1/license-requests/${waiting.id}/answer`, {
+    token: partner.apiKey,
+    body: { response: 'YES' },
+  });
   expect(yes.status).toBe(200);
   const done = await call('POST', `/v1/license-requests/${assigning.id}/assignments`, {
     token: partner.apiKey,
@@ -175,7 +205,11 @@ test('a restart of the worker, the API and the Temporal server with requests in 
   await stack.smtp.waitFor((m) => about(waiting.id)(m) && m.subject.includes('har licenser'));
 
   // Exactly one mail per occasion, across the restart.
-  const ids = (requestId: string) => stack.smtp.mails.filter(about(requestId)).map((m) => m.messageId).sort();
+  const ids = (requestId: string) =>
+    stack.smtp.mails
+      .filter(about(requestId))
+      .map((m) => m.messageId)
+      .sort();
   expect(ids(assigning.id)).toHaveLength(3);
   expect(new Set(ids(assigning.id)).size).toBe(3);
   expect(ids(waiting.id)).toHaveLength(2);
@@ -200,12 +234,20 @@ test('a request stored by a create that died before starting its workflow still 
   await store(answered);
 
   // The API's periodic sweep starts the missing workflow: the partner gets its notification.
-  const started = await startMissingWorkflows(stack.database.db, stack.services.client, stack.config.temporal.taskQueue, 0);
+  const started = await startMissingWorkflows(
+    stack.database.db,
+    stack.services.client,
+    stack.config.temporal.taskQueue,
+    0,
+  );
   expect(started).toBeGreaterThanOrEqual(1);
   await stack.smtp.waitFor((m) => about(swept)(m) && m.subject.startsWith('New license request'));
 
   // And a partner answering one the sweep has not reached yet is served too.
-  const yes = await call('POST', `/v1/license-requests/${answered}/answer`, { token: partner.apiKey, body: { response: 'NO' } });
+  const yes = await call('POST', `/v1/license-requests/${answered}/answer`, {
+    token: partner.apiKey,
+    body: { response: 'NO' },
+  });
   expect(yes.status).toBe(200);
   expect(yes.body.status).toBe('DECLINED');
 });

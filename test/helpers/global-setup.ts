@@ -7,7 +7,10 @@ import { resolveTemporalBinary } from '../../dev/temporal-binaries';
 import { adminDatabaseUrl } from './database';
 
 export default async function globalSetup(): Promise<void> {
-  for (const [kind, env] of [['cli', 'TEMPORAL_CLI_PATH'], ['testServer', 'TEMPORAL_TEST_SERVER_PATH']] as const) {
+  for (const [kind, env] of [
+    ['cli', 'TEMPORAL_CLI_PATH'],
+    ['testServer', 'TEMPORAL_TEST_SERVER_PATH'],
+  ] as const) {
     const found = resolveTemporalBinary(kind, { install: true });
     if (!found) throw new Error(`No Temporal ${kind} binary found or installable (run: npm run temporal:install)`);
     process.env[env] = found; // inherited by the test workers

@@ -27,7 +27,9 @@ function decodeHeader(value: string): string {
       enc.toLowerCase() === 'b'
         ? Buffer.from(text, 'base64').toString('utf8')
         : Buffer.from(
-            text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
             'latin1',
           ).toString('utf8'),
     );
@@ -93,7 +95,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`only ${mails.filter(filter).length} of ${count} expected mails arrived in ${timeoutMs} ms`));
+          reject(
+            new Error(`only ${mails.filter(filter).length} of ${count} expected mails arrived in ${timeoutMs} ms`),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

@@ -55,7 +55,12 @@ const silentLogger = {
 export async function startStack(): Promise<TestStack> {
   quietRuntime();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-e2e-'));
-  const [database, smtp, port, uiPort] = await Promise.all([createTestDatabase(), startSmtpServer(), freePort(), freePort()]);
+  const [database, smtp, port, uiPort] = await Promise.all([
+    createTestDatabase(),
+    startSmtpServer(),
+    freePort(),
+    freePort(),
+  ]);
   const config: Config = {
     ...loadConfig({
       DATA_DIR: dataDir,
