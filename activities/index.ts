@@ -3,21 +3,27 @@ import type { Db } from '../db/database';
 import { createCalendarActivities } from './calendar';
 import { createMailActivities, type MailConfig } from './mail';
 import type { Mailer } from './mailer';
+import type { ReminderPolicy } from '../domain/reminders';
+import type { WorkingDayCalendar } from '../domain/working-days';
 import { createPersistenceActivities } from './persistence';
 
 export type { HistoryEventRecord, TransitionRecord } from './persistence';
 export type { SendRequestMailInput, SendRequestMailResult } from './mail';
+export type { DeadlinePlan } from './calendar';
 
 export interface ActivityDeps {
   db: Db;
   mailer: Mailer;
   config: MailConfig;
+  reminders: ReminderPolicy;
+  /** Sweden's working days unless a test says otherwise. */
+  calendar?: WorkingDayCalendar;
 }
 
-export function createActivities({ db, mailer, config }: ActivityDeps) {
+export function createActivities({ db, mailer, config, reminders, calendar }: ActivityDeps) {
   return {
     ...createPersistenceActivities(db),
-    ...createCalendarActivities(),
+    ...createCalendarActivities(reminders, calendar),
     ...createMailActivities(db, mailer, config),
   };
 }

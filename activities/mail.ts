@@ -26,13 +26,26 @@ export interface SendRequestMailInput {
   sequence: number;
 }
 
-export type SendRequestMailResult = 'SENT' | 'ALREADY_SENT' | 'FAILED' | 'NO_RECIPIENTS';
+export type SendRequestMailResult = 'SENT' | 'ALREADY_SENT' | 'FAILED' | 'NO_RECIPIENTS' | 'SKIPPED';
+
+/**
+ * Reminders only make sense in the status they remind of. The read model is written before an
+ * answer or assignment is acknowledged, so a reminder whose timer fired just as the partner acted
+ * is dropped here instead of reaching the partner about a state the request has left.
+ */
+const ONLY_WHILE: Partial<Record<MailOccasion, readonly string[]>> = {
+  UNANSWERED_REMINDER: ['AWAITING_ANSWER'],
+  UNANSWERED_ESCALATION: ['AWAITING_ANSWER'],
+  DEADLINE_NEAR: ['AWAITING_ASSIGNMENT'],
+  OVERDUE: ['OVERDUE'],
+};
 
 const TO_PARTNER: readonly MailOccasion[] = ['CREATED', 'UNANSWERED_REMINDER', 'DEADLINE_NEAR', 'OVERDUE', 'WITHDRAWN'];
 
 const HISTORY_EVENT: Record<MailOccasion, string> = {
   CREATED: 'PARTNER_NOTIFIED',
   UNANSWERED_REMINDER: 'PARTNER_REMINDED',
+  UNANSWERED_ESCALATION: 'ESCALATED_TO_SUPPORT',
   DEADLINE_NEAR: 'PARTNER_REMINDED',
   OVERDUE: 'PARTNER_REMINDED',
   WITHDRAWN: 'PARTNER_NOTIFIED',
@@ -50,13 +63,29 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       if (!partner) throw new Error(`partner ${request.partnerId} is not in the database`);
 
       const toPartner = TO_PARTNER.includes(occasion);
-      const recipients = toPartner ? [partner.notificationEmail] : request.contacts.map((c) => c.email);
+      const recipients =
+        occasion === 'UNANSWERED_ESCALATION'
+          ? [config.supportEmail]
+          : toPartner
+            ? [partner.notificationEmail]
+            : request.contacts.map((c) => c.email);
       // Support hears of the first overdue mail only; later ones are reminders for the partner.
       if (occasion === 'OVERDUE' && sequence === 0) recipients.push(config.supportEmail);
+      // Organisations' contacts and support read Swedish; partners their own language.
       const locale: MailLocale = toPartner ? partner.locale : 'sv';
       const key = `${occasion.toLowerCase()}-${sequence}`;
       const domain = config.from.match(/@([^>\s]+)/)?.[1] ?? 'license-requests.local';
       const messageId = `<license-request-${requestId}-${key}@${domain}>`;
+
+      const allowed = ONLY_WHILE[occasion];
+      const earlier = await db
+        .selectFrom('sent_mail')
+        .select('status')
+        .where('request_id', '=', requestId)
+        .where('occasion', '=', occasion)
+        .where('sequence', '=', sequence)
+        .executeTakeFirst();
+      if (!earlier && allowed && !allowed.includes(request.status)) return 'SKIPPED';
 
       // Claim the occasion. An existing SENT record means an earlier attempt finished the job.
       await db

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminders';
 import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -26,6 +27,15 @@ const schema = z.object({
   SUPPORT_EMAIL: optionalText.pipe(z.email().optional()).transform((v) => v ?? 'support@skolon.example'),
   PUBLIC_URL: optionalText.pipe(z.url().optional()),
   DATA_DIR: optionalText.transform((v) => path.resolve(v ?? './var')),
+  REMINDER_UNANSWERED_WORKING_DAYS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+(\s*,\s*\d+)*$/, 'a comma-separated list of working-day counts, e.g. "2,5"')
+      .optional(),
+  ),
+  ESCALATION_UNANSWERED_WORKING_DAYS: z.coerce.number().int().min(1).max(250).optional(),
+  OVERDUE_REMINDER_EVERY_WORKING_DAYS: z.coerce.number().int().min(1).max(250).optional(),
+  REMINDER_HOUR: z.coerce.number().int().min(0).max(23).optional(),
 });
 
 export interface Config {
@@ -48,6 +58,7 @@ export interface Config {
   };
   publicUrl: string;
   dataDir: string;
+  reminders: ReminderPolicy;
 }
 
 export class ConfigError extends Error {}
@@ -78,5 +89,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     dataDir: e.DATA_DIR,
+    reminders: {
+      unansweredReminderDays: e.REMINDER_UNANSWERED_WORKING_DAYS
+        ? e.REMINDER_UNANSWERED_WORKING_DAYS.split(',').map((d) => Number.parseInt(d.trim(), 10))
+        : DEFAULT_REMINDER_POLICY.unansweredReminderDays,
+      unansweredEscalationDays:
+        e.ESCALATION_UNANSWERED_WORKING_DAYS ?? DEFAULT_REMINDER_POLICY.unansweredEscalationDays,
+      overdueReminderEveryDays:
+        e.OVERDUE_REMINDER_EVERY_WORKING_DAYS ?? DEFAULT_REMINDER_POLICY.overdueReminderEveryDays,
+      reminderHour: e.REMINDER_HOUR ?? DEFAULT_REMINDER_POLICY.reminderHour,
+    },
   };
 }

@@ -379,3 +379,38 @@ describe('assignmentDeadline with a desired availability date', () => {
     expect(deadlineOf(FRIDAY_EVENING, undefined).deadlineDate).toBe('2026-12-11');
   });
 });
+
+describe('the assignment deadline against the independent calendar', () => {
+  // A second, deliberately naive implementation of the rule on top of date-holidays: walk day by
+  // day from the answer date, counting weekdays that the reference does not list.
+  const referenceHolidays = new Set(YEARS.concat([2036]).flatMap(referenceNonWorkingWeekdays));
+  const referenceWorkingDay = (date: string) => isWeekday(date) && !referenceHolidays.has(date);
+  function referenceDeadline(answerDate: string, desired: string | null): string {
+    let day = DateTime.fromISO(answerDate, { zone: 'Europe/Stockholm' });
+    for (let counted = 0; counted < 5;) {
+      day = day.plus({ days: 1 });
+      if (referenceWorkingDay(day.toFormat('yyyy-MM-dd'))) counted++;
+    }
+    let deadline = day.toFormat('yyyy-MM-dd');
+    if (desired !== null && desired < deadline) deadline = desired;
+    return deadline < answerDate ? answerDate : deadline;
+  }
+
+  it('agrees for an answer at 12:00 Stockholm time on every day of 2025–2035, with and without a desired date', () => {
+    const disagreements: string[] = [];
+    for (const year of YEARS) {
+      for (const date of everyDateOf(year)) {
+        const answeredAt = DateTime.fromISO(`${date}T12:00`, { zone: 'Europe/Stockholm' }).toJSDate();
+        const desired = DateTime.fromISO(date).plus({ days: 3 }).toFormat('yyyy-MM-dd');
+        for (const wish of [null, desired]) {
+          const ours = assignmentDeadline(answeredAt, wish);
+          const expected = referenceDeadline(date, wish);
+          if (ours.deadlineDate !== expected || ours.deadline !== endOfStockholmDay(expected)) {
+            disagreements.push(`${date} desired ${wish}: ours ${ours.deadlineDate}, reference ${expected}`);
+          }
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+});

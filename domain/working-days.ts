@@ -88,36 +88,6 @@ export function swedishHolidays(year: number): Map<IsoDate, string> {
   ]);
 }
 
-const holidayCache = new Map<number, Map<IsoDate, string>>();
-
-function holidaysOf(year: number): Map<IsoDate, string> {
-  let holidays = holidayCache.get(year);
-  if (!holidays) {
-    holidays = swedishHolidays(year);
-    holidayCache.set(year, holidays);
-  }
-  return holidays;
-}
-
-export function isWorkingDay(date: IsoDate): boolean {
-  const day = parseIsoDate(date);
-  if (!day) throw new Error(`not a date: ${date}`);
-  if (day.weekday >= 6) return false;
-  return !holidaysOf(day.year).has(date);
-}
-
-/** The `n`th working day strictly after `date` (the day itself never counts). */
-export function nthWorkingDayAfter(date: IsoDate, n: number): IsoDate {
-  let day = parseIsoDate(date);
-  if (!day) throw new Error(`not a date: ${date}`);
-  let found = 0;
-  while (found < n) {
-    day = day.plus({ days: 1 });
-    if (isWorkingDay(isoDate(day))) found++;
-  }
-  return isoDate(day);
-}
-
 /** The local (Europe/Stockholm) date of an instant. */
 export function stockholmDate(instant: Date): IsoDate {
   return isoDate(DateTime.fromJSDate(instant, { zone: STOCKHOLM }));
@@ -128,13 +98,24 @@ export function stockholmToday(now: Date = new Date()): IsoDate {
   return stockholmDate(now);
 }
 
-/** The last millisecond of a date in Europe/Stockholm, as ISO-8601 with the offset of that moment. */
-export function endOfStockholmDay(date: IsoDate): string {
+function parseOrThrow(date: IsoDate): DateTime {
   const day = parseIsoDate(date);
   if (!day) throw new Error(`not a date: ${date}`);
-  const end = day.endOf('day').toISO({ suppressMilliseconds: false });
+  return day;
+}
+
+/** The last millisecond of a date in Europe/Stockholm, as ISO-8601 with the offset of that moment. */
+export function endOfStockholmDay(date: IsoDate): string {
+  const end = parseOrThrow(date).endOf('day').toISO({ suppressMilliseconds: false });
   if (!end) throw new Error(`cannot express end of ${date}`);
   return end;
+}
+
+/** A wall-clock time on a date in Europe/Stockholm, as ISO-8601 with the offset of that moment. */
+export function stockholmTimeOn(date: IsoDate, hour: number, minute = 0): string {
+  const at = parseOrThrow(date).set({ hour, minute, second: 0, millisecond: 0 }).toISO();
+  if (!at) throw new Error(`cannot express ${hour}:${minute} on ${date}`);
+  return at;
 }
 
 export const ASSIGNMENT_WORKING_DAYS = 5;
@@ -146,14 +127,62 @@ export interface AssignmentDeadline {
   deadline: string;
 }
 
-/**
- * The contract's rule: the 5th working day strictly after the answer's local date, or the desired
- * availability date if that is earlier, but never before the answer's own date.
- */
-export function assignmentDeadline(answeredAt: Date, desiredAvailability?: IsoDate | null): AssignmentDeadline {
-  const answerDate = stockholmDate(answeredAt);
-  let deadlineDate = nthWorkingDayAfter(answerDate, ASSIGNMENT_WORKING_DAYS);
-  if (desiredAvailability && desiredAvailability < deadlineDate) deadlineDate = desiredAvailability;
-  if (deadlineDate < answerDate) deadlineDate = answerDate;
-  return { deadlineDate, deadline: endOfStockholmDay(deadlineDate) };
+/** Which days are working days, and what follows from that. */
+export interface WorkingDayCalendar {
+  isWorkingDay(date: IsoDate): boolean;
+  /** The `n`th working day strictly after `date` (the day itself never counts). */
+  nthWorkingDayAfter(date: IsoDate, n: number): IsoDate;
+  /** The last working day strictly before `date`. */
+  workingDayBefore(date: IsoDate): IsoDate;
+  /**
+   * The contract's rule: the 5th working day strictly after the answer's local date, or the
+   * desired availability date if that is earlier, but never before the answer's own date.
+   */
+  assignmentDeadline(answeredAt: Date, desiredAvailability?: IsoDate | null): AssignmentDeadline;
 }
+
+/** A calendar over a table of holidays (weekends are never working days). */
+export function createWorkingDayCalendar(holidaysIn: (year: number) => Map<IsoDate, string>): WorkingDayCalendar {
+  const cache = new Map<number, Map<IsoDate, string>>();
+  const holidaysOf = (year: number) => {
+    let holidays = cache.get(year);
+    if (!holidays) {
+      holidays = holidaysIn(year);
+      cache.set(year, holidays);
+    }
+    return holidays;
+  };
+  const isWorkingDay = (date: IsoDate) => {
+    const day = parseOrThrow(date);
+    return day.weekday < 6 && !holidaysOf(day.year).has(date);
+  };
+  const step = (date: IsoDate, n: number, direction: 1 | -1) => {
+    let day = parseOrThrow(date);
+    let found = 0;
+    while (found < n) {
+      day = day.plus({ days: direction });
+      if (isWorkingDay(isoDate(day))) found++;
+    }
+    return isoDate(day);
+  };
+  return {
+    isWorkingDay,
+    nthWorkingDayAfter: (date, n) => step(date, n, 1),
+    workingDayBefore: (date) => step(date, 1, -1),
+    assignmentDeadline(answeredAt, desiredAvailability) {
+      const answerDate = stockholmDate(answeredAt);
+      let deadlineDate = step(answerDate, ASSIGNMENT_WORKING_DAYS, 1);
+      if (desiredAvailability && desiredAvailability < deadlineDate) deadlineDate = desiredAvailability;
+      if (deadlineDate < answerDate) deadlineDate = answerDate;
+      return { deadlineDate, deadline: endOfStockholmDay(deadlineDate) };
+    },
+  };
+}
+
+/** Sweden's working days: the calendar every decision of this service uses. */
+export const swedishCalendar = createWorkingDayCalendar(swedishHolidays);
+
+export const isWorkingDay = (date: IsoDate) => swedishCalendar.isWorkingDay(date);
+export const nthWorkingDayAfter = (date: IsoDate, n: number) => swedishCalendar.nthWorkingDayAfter(date, n);
+export const assignmentDeadline = (answeredAt: Date, desiredAvailability?: IsoDate | null) =>
+  swedishCalendar.assignmentDeadline(answeredAt, desiredAvailability);

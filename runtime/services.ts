@@ -58,6 +58,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       db,
       mailer,
       config: { from: config.mail.from, supportEmail: config.mail.supportEmail, publicUrl: config.publicUrl },
+      reminders: config.reminders,
       workflowBundle: options.workflowBundle,
     });
     workerRun = worker.run();

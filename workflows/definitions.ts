@@ -35,6 +35,7 @@ export type Assignment = (typeof ASSIGNMENTS)[number];
 export const MAIL_OCCASIONS = [
   'CREATED',
   'UNANSWERED_REMINDER',
+  'UNANSWERED_ESCALATION',
   'ANSWERED_YES',
   'ANSWERED_NO',
   'DEADLINE_NEAR',

@@ -1,105 +1,31 @@
 /**
- * The process on the real Temporal time-skipping test server, with in-memory activities: every
- * path of contract.md's "The process", including a deadline that passes while nobody assigns.
+ * The process on the real Temporal time-skipping test server: every path of contract.md's "The
+ * process" and every transition the validators must refuse. Reminder timing: reminders.test.ts.
  */
-import crypto from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Activities, SendRequestMailInput, TransitionRecord } from '../activities';
-import { registerSearchAttributes } from '../dev/search-attributes';
-import { quietRuntime } from '../test/helpers/stack';
 import { assignmentDeadline } from '../domain/working-days';
 import {
-  answerUpdate,
-  assignSchoolsUpdate,
-  FailureTypes,
-  licenseRequestWorkflowId,
-  statusQuery,
-  withdrawUpdate,
-  type LicenseRequestInput,
-} from './definitions';
-import { licenseRequestWorkflow } from './license-request';
+  createWorkflowTestEnv,
+  newInput,
+  withWorkflow as withWorkflowIn,
+  type WorkflowTestEnv,
+} from '../test/helpers/workflow-env';
+import { answerUpdate, assignSchoolsUpdate, FailureTypes, statusQuery, withdrawUpdate } from './definitions';
 
 const partner = { role: 'partner' as const, partnerId: 'acme' };
 const admin = { role: 'admin' as const };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  quietRuntime();
-  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
-  if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set (the global setup installs it)');
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
-  await registerSearchAttributes(env.connection, 'default');
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./index'), logger: new DefaultLogger('WARN') });
+let testEnv: WorkflowTestEnv;
+beforeEach(async () => {
+  testEnv = await createWorkflowTestEnv();
 }, 120_000);
-
-afterAll(async () => {
-  await env?.teardown();
+afterEach(async () => {
+  await testEnv?.env.teardown();
 });
 
-/** In-memory activities that record what the workflow asked for. */
-function recordingActivities() {
-  const transitions: TransitionRecord[] = [];
-  const mails: SendRequestMailInput[] = [];
-  const activities: Activities = {
-    async recordTransition(record) {
-      transitions.push(record);
-    },
-    async computeDeadline({ answeredAt, desiredAvailability }) {
-      return assignmentDeadline(new Date(answeredAt), desiredAvailability);
-    },
-    async sendRequestMail(input) {
-      mails.push(input);
-      return 'SENT';
-    },
-  };
-  return { activities, transitions, mails, occasions: () => mails.map((m) => m.occasion) };
-}
-
-function newInput(
-  schoolIds = ['sch-1', 'sch-2', 'sch-3'],
-  desiredAvailability: string | null = null,
-): LicenseRequestInput {
-  const requestId = crypto.randomUUID();
-  return {
-    requestId,
-    partnerId: 'acme',
-    organisation: { skolonId: 'org-1', name: 'Skolonkommunen' },
-    schoolIds,
-    desiredAvailability,
-    createdAt: new Date().toISOString(),
-  };
-}
-
-/** Runs `body` with a worker on a fresh task queue and a started workflow. */
-async function withWorkflow(
-  body: (
-    handle: WorkflowHandle<typeof licenseRequestWorkflow>,
-    rec: ReturnType<typeof recordingActivities>,
-  ) => Promise<void>,
-  input = newInput(),
-) {
-  const rec = recordingActivities();
-  const taskQueue = `test-${input.requestId}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: rec.activities,
-  });
-  await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(licenseRequestWorkflow, {
-      workflowId: licenseRequestWorkflowId(input.requestId),
-      taskQueue,
-      args: [input],
-    });
-    await body(handle, rec);
-  });
-}
+const withWorkflow = (...args: Parameters<typeof withWorkflowIn> extends [unknown, ...infer Rest] ? Rest : never) =>
+  withWorkflowIn(testEnv, ...args);
 
 async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
   const error = await promise.then(
@@ -189,43 +115,8 @@ test('withdrawn while awaiting assignment: WITHDRAWN, partner told, no overdue m
     await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
     await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
     expect((await handle.result()).status).toBe('WITHDRAWN');
-    await env.sleep('30 days');
+    await testEnv.env.sleep('30 days');
     expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'WITHDRAWN']);
-  });
-});
-
-test('deadline passes without assignments: OVERDUE with one overdue mail, then assigning completes it', async () => {
-  await withWorkflow(async (handle, rec) => {
-    const afterYes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
-    const deadline = Date.parse(afterYes.deadline!);
-    await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
-
-    // Skip past the deadline (at most 5 working days plus holidays: 20 days is always enough).
-    await env.sleep('20 days');
-    const overdue = await handle.query(statusQuery);
-    expect(overdue.status).toBe('OVERDUE');
-    const overdueWrite = rec.transitions.find((t) => t.status === 'OVERDUE');
-    expect(overdueWrite?.events[0]?.event).toBe('OVERDUE');
-    expect(Date.parse(overdueWrite!.events[0]!.at)).toBeGreaterThan(deadline);
-    expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'OVERDUE']);
-
-    const done = await handle.executeUpdate(assignSchoolsUpdate, {
-      args: [{ schools: ['sch-2', 'sch-3'], by: partner }],
-    });
-    expect(done.status).toBe('COMPLETED');
-    expect((await handle.result()).status).toBe('COMPLETED');
-    expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'OVERDUE', 'COMPLETED']);
-  });
-});
-
-test('withdrawn while OVERDUE: WITHDRAWN and partner told', async () => {
-  await withWorkflow(async (handle, rec) => {
-    await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
-    await env.sleep('20 days');
-    expect((await handle.query(statusQuery)).status).toBe('OVERDUE');
-    await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
-    expect((await handle.result()).status).toBe('WITHDRAWN');
-    expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'OVERDUE', 'WITHDRAWN']);
   });
 });
 
@@ -236,7 +127,7 @@ test('a desired availability earlier than five working days sets the deadline', 
       // Desired date already past when the partner says YES: the deadline is the end of the answer day.
       expect(afterYes.deadlineDate).toBe(assignmentDeadline(new Date(afterYes.answeredAt!), '2020-01-01').deadlineDate);
     },
-    newInput(['sch-1'], '2020-01-01'),
+    newInput({ schoolIds: ['sch-1'], desiredAvailability: '2020-01-01' }),
   );
 });
 

@@ -34,7 +34,7 @@ import {
 } from './definitions';
 
 /** Database writes: quick, retried until the database is back. */
-const { recordTransition, computeDeadline } = proxyActivities<Activities>({
+const { recordTransition, computeDeadline, planUnansweredReminders, overdueReminderAt } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -132,6 +132,8 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
 
   /** Set once the answer (and with YES its deadline) is in the read model. */
   let answerRecorded = false;
+  /** With YES: when to remind the partner that the deadline is near (null: too close for that). */
+  let deadlineNearAt: string | null = null;
 
   // --- Messages --------------------------------------------------------------------------------
   setHandler(statusQuery, snapshot);
@@ -154,12 +156,17 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       for (const id of Object.keys(state.schools)) if (!licensed.has(id)) setAssignment(id, 'NOT_LICENSED');
       moveTo('AWAITING_ASSIGNMENT');
       const answeredAt = state.answeredAt;
-      const { deadline, deadlineDate } = await computeDeadline({
+      const {
+        deadline,
+        deadlineDate,
+        deadlineNearAt: nearAt,
+      } = await computeDeadline({
         answeredAt,
         desiredAvailability: input.desiredAvailability,
       });
       state.deadline = deadline;
       state.deadlineDate = deadlineDate;
+      deadlineNearAt = nearAt;
       upsertSearchAttributes([{ key: SearchAttributes.assignmentDeadline, value: new Date(deadline) }]);
       showDetails();
       await persist([
@@ -260,26 +267,47 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     await sendRequestMail({ requestId: input.requestId, occasion, sequence });
   }
 
+  /** Milliseconds from now until an ISO instant (at least 1: a timer of 0 would not be a timer). */
+  const msUntil = (at: string) => Math.max(1, Date.parse(at) - Date.now());
+  /**
+   * Waits until `left()` or until `at`, whichever comes first; true when the request left the
+   * state it was waiting in (so the reminder planned for `at` is not sent).
+   */
+  const leftBefore = (left: () => boolean, at: string) => condition(left, msUntil(at));
+
   showDetails();
   await mail('CREATED');
 
+  // Waiting for the answer: reminders to the partner, then one escalation to support. The request
+  // stays open until it is answered or withdrawn; after the last reminder nothing more is scheduled.
+  // Reminders stop the moment an answer is accepted, before it has even been recorded.
+  const leftAwaitingAnswer = () => state.status !== 'AWAITING_ANSWER';
+  for (const reminder of await planUnansweredReminders({ createdAt: input.createdAt })) {
+    if (await leftBefore(leftAwaitingAnswer, reminder.at)) break;
+    await mail(reminder.occasion);
+  }
   await condition(() => answerRecorded || state.status === 'WITHDRAWN');
   if (state.status === 'DECLINED') await mail('ANSWERED_NO');
 
   if (state.status === 'AWAITING_ASSIGNMENT' || state.status === 'COMPLETED') {
     await mail('ANSWERED_YES');
-    const deadlineReached = !(await condition(
-      () => state.status !== 'AWAITING_ASSIGNMENT',
-      Math.max(0, Date.parse(state.deadline!) - Date.now() + 1),
-    ));
-    if (deadlineReached) {
+    const assignmentEnded = () => state.status !== 'AWAITING_ASSIGNMENT';
+    if (deadlineNearAt && !(await leftBefore(assignmentEnded, deadlineNearAt))) await mail('DEADLINE_NEAR');
+    // The deadline is the last millisecond of its day: it has passed one millisecond later.
+    const deadlinePassed = !(await condition(assignmentEnded, msUntil(state.deadline!) + 1));
+    if (deadlinePassed) {
       log.info('Assignment deadline passed', { requestId: input.requestId, deadline: state.deadline });
       moveTo('OVERDUE');
       await persist([
         { at: now(), event: 'OVERDUE', detail: { deadline: state.deadline, pendingSchools: pendingSchools() } },
       ]);
-      await mail('OVERDUE');
-      await condition(isFinished);
+      // The partner (and, the first time, support) hears of it the next working morning, then
+      // every few working days until every licensed school is assigned or the request withdrawn.
+      for (let index = 0; ; index++) {
+        const at = await overdueReminderAt({ deadlineDate: state.deadlineDate!, index });
+        if (await leftBefore(isFinished, at)) break;
+        await mail('OVERDUE');
+      }
     }
     if (state.status === 'COMPLETED') await mail('COMPLETED');
   }

@@ -76,6 +76,14 @@ function content(occasion: MailOccasion, locale: MailLocale, f: MailFacts): Cont
           subject: `Påminnelse: licensförfrågan från ${org} väntar på svar`,
           lines: [`Licensförfrågan från ${org} är fortfarande obesvarad. Svara JA eller NEJ så snart som möjligt.`],
         };
+      case 'UNANSWERED_ESCALATION':
+        return {
+          subject: `Obesvarad licensförfrågan: ${org} väntar på ${f.partnerName}`,
+          lines: [
+            `Licensförfrågan från ${org} till ${f.partnerName} har inte besvarats trots påminnelser.`,
+            `Kontakta ${f.partnerName} och hjälp dem att svara JA eller NEJ.`,
+          ],
+        };
       case 'ANSWERED_YES':
         return {
           subject: `${f.partnerName} har licenser för ${org}`,
@@ -129,6 +137,14 @@ function content(occasion: MailOccasion, locale: MailLocale, f: MailFacts): Cont
       return {
         subject: `Reminder: the license request from ${org} is waiting for your answer`,
         lines: [`The license request from ${org} is still unanswered. Please answer YES or NO as soon as possible.`],
+      };
+    case 'UNANSWERED_ESCALATION':
+      return {
+        subject: `Unanswered license request: ${org} is waiting for ${f.partnerName}`,
+        lines: [
+          `The license request from ${org} to ${f.partnerName} has not been answered despite reminders.`,
+          `Please contact ${f.partnerName} and help them answer YES or NO.`,
+        ],
       };
     case 'ANSWERED_YES':
       return {
