@@ -39,6 +39,12 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   await stopLeftover(path.join(databaseDir, 'postmaster.pid'), 'postgres');
   const port = await freePort();
   const isRoot = process.getuid?.() === 0;
+  if (isRoot) {
+    // As root, PostgreSQL runs as a "postgres" user, which must be able to pass through DATA_DIR
+    // to reach its own directory (a DATA_DIR made by mkdtemp is 0700). Traverse only, no listing.
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o111);
+  }
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
