@@ -71,7 +71,8 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
             : request.contacts.map((c) => c.email);
       // Support hears of the first overdue mail only; later ones are reminders for the partner.
       if (occasion === 'OVERDUE' && sequence === 0) recipients.push(config.supportEmail);
-      // Organisations' contacts and support read Swedish; partners their own language.
+      // Partners read their own language (and so does support on the partner's overdue mail);
+      // organisations' contacts read Swedish.
       const locale: MailLocale = toPartner ? partner.locale : 'sv';
       const key = `${occasion.toLowerCase()}-${sequence}`;
       const domain = config.from.match(/@([^>\s]+)/)?.[1] ?? 'license-requests.local';
@@ -124,14 +125,15 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         link: `${config.publicUrl}/v1/license-requests/${encodeURIComponent(requestId)}`,
       });
 
+      let refused: string[] = [];
       try {
-        await mailer.send({
+        ({ refused } = await mailer.send({
           from: config.from,
           to: recipients.map(singleLine),
           ...rendered,
           messageId,
           fileName: `${requestId}-${key}`,
-        });
+        }));
       } catch (error) {
         if (!isPermanentMailFailure(error)) throw error; // transient: Temporal retries with backoff
         const message = error instanceof Error ? error.message : String(error);
@@ -159,12 +161,23 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         .where('occasion', '=', occasion)
         .where('sequence', '=', sequence)
         .execute();
+      const delivered = recipients.filter((r) => !refused.includes(r));
       await addHistoryEvent(db, requestId, {
         key: `mail-${key}`,
         at: new Date(),
         event: HISTORY_EVENT[occasion],
-        detail: { occasion, to: recipients },
+        detail: { occasion, to: delivered },
       });
+      if (refused.length > 0) {
+        // Some recipients were refused for good while the others got the mail: say so.
+        Context.current().log.warn('Mail refused for some recipients', { requestId, occasion, sequence, refused });
+        await addHistoryEvent(db, requestId, {
+          key: `mail-${key}-refused`,
+          at: new Date(),
+          event: 'MAIL_FAILED',
+          detail: { occasion, to: refused, error: 'recipient refused by the mail server' },
+        });
+      }
       return 'SENT';
     },
   };

@@ -19,7 +19,8 @@ export interface OutgoingMail {
 }
 
 export interface Mailer {
-  send(mail: OutgoingMail): Promise<void>;
+  /** Sends; resolves with the recipients the server refused while accepting the others. */
+  send(mail: OutgoingMail): Promise<{ refused: string[] }>;
   close(): void;
   /** Where mail goes, for the start-up banner. */
   readonly description: string;
@@ -45,7 +46,7 @@ export function createSmtpMailer(smtpUrl: string): Mailer {
   return {
     description: `SMTP ${host}:${port || 25}`,
     async send(mail) {
-      await transport.sendMail({
+      const info = await transport.sendMail({
         from: mail.from,
         to: mail.to,
         subject: mail.subject,
@@ -53,6 +54,9 @@ export function createSmtpMailer(smtpUrl: string): Mailer {
         html: mail.html,
         messageId: mail.messageId,
       });
+      // nodemailer lists refused recipients as strings or { address } objects depending on version.
+      const rejected = (info.rejected ?? []) as Array<string | { address: string }>;
+      return { refused: rejected.map((r) => (typeof r === 'string' ? r : r.address)) };
     },
     close: () => transport.close(),
   };
@@ -76,6 +80,7 @@ export function createMailboxMailer(dir: string): Mailer {
       // Write then rename: a reader never sees half a mail.
       await fs.writeFile(`${file}.tmp`, info.message as Buffer);
       await fs.rename(`${file}.tmp`, file);
+      return { refused: [] };
     },
     close: () => transport.close(),
   };

@@ -1,0 +1,479 @@
+/**
+ * The mail activity against a real PostgreSQL database and a real SMTP listener, called directly
+ * (outside a worker) in a mocked activity context.
+ */
+import crypto from 'node:crypto';
+import net from 'node:net';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger, type LogEntry } from '@temporalio/worker';
+import { getLicenseRequest, insertLicenseRequest } from '../db/repositories/license-requests';
+import { insertPartner, type Locale } from '../db/repositories/partners';
+import type { MailOccasion } from '../workflows/definitions';
+import { createTestDatabase, type TestDatabase } from '../test/helpers/database';
+import { startSmtpServer, type ReceivedMail, type SmtpServerOptions, type TestSmtpServer } from '../test/helpers/smtp';
+import { createMailActivities, type SendRequestMailInput, type SendRequestMailResult } from './mail';
+import { createSmtpMailer, type Mailer } from './mailer';
+
+const config = {
+  from: 'Skolon <no-reply@skolon.test>',
+  supportEmail: 'support@skolon.test',
+  publicUrl: 'https://licenses.skolon.test',
+};
+
+/** Addresses at this domain are refused for good (550) by the listener. */
+const REJECTING_DOMAIN = '@rejecting.test';
+
+let database: TestDatabase;
+let smtp: TestSmtpServer;
+let smtpPort: number;
+let mailer: Mailer;
+let activities: ReturnType<typeof createMailActivities>;
+/** Every RCPT TO the listener has seen, accepted or not: one per SMTP attempt and recipient. */
+const rcptAttempts: string[] = [];
+const logs: LogEntry[] = [];
+
+const smtpOptions = (): SmtpServerOptions => ({
+  rejectRecipients: (address) => {
+    rcptAttempts.push(address);
+    return address.endsWith(REJECTING_DOMAIN);
+  },
+});
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  smtp = await startSmtpServer(smtpOptions());
+  smtpPort = Number(new URL(smtp.url).port);
+  mailer = createSmtpMailer(smtp.url);
+  activities = createMailActivities(database.db, mailer, config);
+});
+
+afterAll(async () => {
+  mailer?.close();
+  await smtp?.close();
+  await database?.drop();
+});
+
+function send(input: SendRequestMailInput): Promise<SendRequestMailResult> {
+  const env = new MockActivityEnvironment(undefined, {
+    logger: new DefaultLogger('WARN', (entry) => logs.push(entry)),
+  });
+  return env.run((i: SendRequestMailInput) => activities.sendRequestMail(i), input);
+}
+
+const uid = () => crypto.randomUUID().slice(0, 8);
+
+interface Fixture {
+  requestId: string;
+  partnerEmail: string;
+  partnerName: string;
+  organisationName: string;
+  organisationSkolonId: string;
+  contacts: string[];
+}
+
+async function createRequest(
+  options: {
+    locale?: Locale;
+    partnerEmail?: string;
+    organisationName?: string;
+    schools?: number;
+    desiredAvailability?: string | null;
+    contacts?: string[];
+  } = {},
+): Promise<Fixture> {
+  const id = uid();
+  const partnerId = `partner-${id}`;
+  const partnerName = `Läromedel ${id} AB`;
+  const partnerEmail = options.partnerEmail ?? `partner-${id}@partner.test`;
+  await insertPartner(database.db, {
+    id: partnerId,
+    name: partnerName,
+    notificationEmail: partnerEmail,
+    locale: options.locale ?? 'sv',
+    apiKeyHash: `hash-${id}`,
+  });
+  const requestId = crypto.randomUUID();
+  const organisationName = options.organisationName ?? `Åby kommun ${id}`;
+  const organisationSkolonId = `org-${id}`;
+  const contacts = options.contacts ?? [`anna-${id}@aby.test`, `bo-${id}@aby.test`];
+  await insertLicenseRequest(database.db, {
+    id: requestId,
+    partnerId,
+    organisation: { skolonId: organisationSkolonId, name: organisationName },
+    schools: Array.from({ length: options.schools ?? 3 }, (_, i) => ({
+      skolonId: `school-${id}-${i}`,
+      name: `Skola ${i} ${id}`,
+    })),
+    desiredAvailability: options.desiredAvailability === undefined ? '2026-12-15' : options.desiredAvailability,
+    contacts: contacts.map((email, i) => ({ name: `Kontakt ${i}`, email })),
+    createdAt: new Date(),
+  });
+  return { requestId, partnerEmail, partnerName, organisationName, organisationSkolonId, contacts };
+}
+
+async function setState(
+  requestId: string,
+  state: {
+    status: string;
+    response?: string;
+    deadlineDate?: string;
+    deadline?: string;
+  },
+): Promise<void> {
+  await database.db
+    .updateTable('license_request')
+    .set({
+      status: state.status,
+      ...(state.response !== undefined && { response: state.response, answered_at: new Date() }),
+      ...(state.deadlineDate !== undefined && { deadline_date: state.deadlineDate }),
+      ...(state.deadline !== undefined && { deadline: state.deadline }),
+    })
+    .where('id', '=', requestId)
+    .execute();
+}
+
+const messageIdOf = (requestId: string, occasion: MailOccasion, sequence: number) =>
+  `<license-request-${requestId}-${occasion.toLowerCase()}-${sequence}@skolon.test>`;
+
+/** Mails that arrived with this Message-ID (on the current listener). */
+const mailsWith = (messageId: string): ReceivedMail[] => smtp.mails.filter((m) => m.messageId === messageId);
+
+/** The one mail with this Message-ID; fails when none or several arrived. */
+function onlyMail(messageId: string): ReceivedMail {
+  const found = mailsWith(messageId);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
+async function sentMailRows(requestId: string) {
+  return database.db.selectFrom('sent_mail').selectAll().where('request_id', '=', requestId).execute();
+}
+
+async function historyEvents(requestId: string): Promise<string[]> {
+  const request = await getLicenseRequest(database.db, requestId);
+  return request!.history.map((h) => h.event);
+}
+
+/** The decoded text/html part of a raw message (quoted-printable or 7bit, as nodemailer sends it). */
+function htmlPart(raw: string): string {
+  const match = /Content-Type: text\/html[^\n]*\r?\n((?:[^\r\n]+\r?\n)*)\r?\n([\s\S]*?)(?:\r?\n--|$)/i.exec(raw);
+  if (!match) throw new Error('the mail has no text/html part');
+  const [, headers = '', body = ''] = match;
+  if (/base64/i.test(headers)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (!/quoted-printable/i.test(headers)) return body;
+  const bytes = body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** The header block of a raw message, one physical line per entry. */
+const headerLines = (raw: string): string[] => (raw.split(/\r?\n\r?\n/)[0] ?? '').split(/\r?\n/);
+
+async function portIsClosed(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describe('sendRequestMail', () => {
+  test('CREATED goes once to an English partner, in English, with the facts, link and a deterministic Message-ID', async () => {
+    const f = await createRequest({ locale: 'en', schools: 3, desiredAvailability: '2026-12-15' });
+    const input = { requestId: f.requestId, occasion: 'CREATED' as const, sequence: 0 };
+
+    await expect(send(input)).resolves.toBe('SENT');
+
+    const messageId = messageIdOf(f.requestId, 'CREATED', 0);
+    expect(messageId).toBe(`<license-request-${f.requestId}-created-0@skolon.test>`);
+    const mail = onlyMail(messageId);
+    expect(mail.to).toEqual([f.partnerEmail]);
+    expect(mail.from).toBe('no-reply@skolon.test');
+    expect(mail.subject).toBe(`New license request from ${f.organisationName}`);
+    expect(mail.text).toContain(f.organisationName);
+    expect(mail.text).toContain(`Skolon ID: ${f.organisationSkolonId}`);
+    expect(mail.text).toContain('Number of schools: 3');
+    expect(mail.text).toContain('Desired availability: Tuesday 15 December 2026');
+    expect(mail.text).toContain(`https://licenses.skolon.test/v1/license-requests/${f.requestId}`);
+
+    const request = await getLicenseRequest(database.db, f.requestId);
+    const notified = request!.history.filter((h) => h.event === 'PARTNER_NOTIFIED');
+    expect(notified).toHaveLength(1);
+    expect(notified[0]!.detail).toEqual({ occasion: 'CREATED', to: [f.partnerEmail] });
+    const rows = await sentMailRows(f.requestId);
+    expect(rows).toEqual([
+      expect.objectContaining({ occasion: 'CREATED', sequence: 0, status: 'SENT', message_id: messageId }),
+    ]);
+    expect(rows[0]!.sent_at).toBeInstanceOf(Date);
+  });
+
+  test('CREATED goes to a Swedish partner in Swedish, with the desired availability written out in Swedish', async () => {
+    const f = await createRequest({ locale: 'sv', schools: 2, desiredAvailability: '2026-12-15' });
+
+    await expect(send({ requestId: f.requestId, occasion: 'CREATED', sequence: 0 })).resolves.toBe('SENT');
+
+    const mail = onlyMail(messageIdOf(f.requestId, 'CREATED', 0));
+    expect(mail.to).toEqual([f.partnerEmail]);
+    expect(mail.subject).toBe(`Ny licensförfrågan från ${f.organisationName}`);
+    expect(mail.text).toContain(`Organisation: ${f.organisationName}`);
+    expect(mail.text).toContain(`Skolon-ID: ${f.organisationSkolonId}`);
+    expect(mail.text).toContain('Antal skolor: 2');
+    expect(mail.text).toContain('Önskat tillgänglighetsdatum: tisdag 15 december 2026');
+    expect(mail.text).toContain(`https://licenses.skolon.test/v1/license-requests/${f.requestId}`);
+    expect(await historyEvents(f.requestId)).toContain('PARTNER_NOTIFIED');
+  });
+
+  test('the same (request, occasion, sequence) again returns ALREADY_SENT and sends no second mail', async () => {
+    const f = await createRequest({ locale: 'en' });
+    const input = { requestId: f.requestId, occasion: 'CREATED' as const, sequence: 0 };
+    await expect(send(input)).resolves.toBe('SENT');
+    const attemptsBefore = rcptAttempts.filter((a) => a === f.partnerEmail).length;
+
+    await expect(send(input)).resolves.toBe('ALREADY_SENT');
+    await expect(send(input)).resolves.toBe('ALREADY_SENT');
+
+    expect(mailsWith(messageIdOf(f.requestId, 'CREATED', 0))).toHaveLength(1);
+    expect(smtp.mails.filter((m) => m.to.includes(f.partnerEmail))).toHaveLength(1);
+    expect(rcptAttempts.filter((a) => a === f.partnerEmail)).toHaveLength(attemptsBefore);
+    expect((await historyEvents(f.requestId)).filter((e) => e === 'PARTNER_NOTIFIED')).toHaveLength(1);
+    expect(await sentMailRows(f.requestId)).toHaveLength(1);
+  });
+
+  test('a different sequence of the same occasion is a new mail with its own Message-ID', async () => {
+    const f = await createRequest({ locale: 'sv' });
+
+    await expect(send({ requestId: f.requestId, occasion: 'CREATED', sequence: 0 })).resolves.toBe('SENT');
+    await expect(send({ requestId: f.requestId, occasion: 'CREATED', sequence: 1 })).resolves.toBe('SENT');
+
+    const first = onlyMail(messageIdOf(f.requestId, 'CREATED', 0));
+    const second = onlyMail(messageIdOf(f.requestId, 'CREATED', 1));
+    expect(second.messageId).toBe(`<license-request-${f.requestId}-created-1@skolon.test>`);
+    expect(first.to).toEqual([f.partnerEmail]);
+    expect(second.to).toEqual([f.partnerEmail]);
+    const rows = await sentMailRows(f.requestId);
+    expect(rows.map((r) => [r.sequence, r.status]).sort()).toEqual([
+      [0, 'SENT'],
+      [1, 'SENT'],
+    ]);
+  });
+
+  test('ANSWERED_YES goes to all contacts in Swedish and states the deadline date', async () => {
+    // The partner's locale is English: the organisation's contacts still get Swedish.
+    const f = await createRequest({ locale: 'en', desiredAvailability: '2026-12-15' });
+    await setState(f.requestId, {
+      status: 'AWAITING_ASSIGNMENT',
+      response: 'YES',
+      deadlineDate: '2026-12-14',
+      deadline: '2026-12-14T23:59:59.999+01:00',
+    });
+
+    await expect(send({ requestId: f.requestId, occasion: 'ANSWERED_YES', sequence: 0 })).resolves.toBe('SENT');
+
+    const mail = onlyMail(messageIdOf(f.requestId, 'ANSWERED_YES', 0));
+    expect([...mail.to].sort()).toEqual([...f.contacts].sort());
+    expect(mail.subject).toBe(`${f.partnerName} har licenser för ${f.organisationName}`);
+    expect(mail.text).toContain('Licenserna ska vara tilldelade i Skolon senast måndag 14 december 2026.');
+    expect(mail.text).toContain('Sista dag för tilldelning: måndag 14 december 2026');
+    expect(mail.text).toContain(`Organisation: ${f.organisationName}`);
+    expect(mail.text).toContain('Antal skolor: 3');
+    expect(mail.text).toContain('Önskat tillgänglighetsdatum: tisdag 15 december 2026');
+    expect(mail.text).toContain(`https://licenses.skolon.test/v1/license-requests/${f.requestId}`);
+    expect(await historyEvents(f.requestId)).toContain('CONTACTS_NOTIFIED');
+  });
+
+  test('ANSWERED_NO goes to all contacts in Swedish', async () => {
+    const f = await createRequest({ locale: 'en' });
+    await setState(f.requestId, { status: 'DECLINED', response: 'NO' });
+
+    await expect(send({ requestId: f.requestId, occasion: 'ANSWERED_NO', sequence: 0 })).resolves.toBe('SENT');
+
+    const mail = onlyMail(messageIdOf(f.requestId, 'ANSWERED_NO', 0));
+    expect([...mail.to].sort()).toEqual([...f.contacts].sort());
+    expect(mail.subject).toBe(`${f.partnerName} har inga licenser för ${f.organisationName}`);
+    expect(mail.text).toContain(`${f.organisationName} har inga licenser hos dem`);
+    expect(mail.text).toContain('Antal skolor: 3');
+    expect(mail.text).toContain(`https://licenses.skolon.test/v1/license-requests/${f.requestId}`);
+    expect(await historyEvents(f.requestId)).toContain('CONTACTS_NOTIFIED');
+  });
+
+  test('COMPLETED goes to all contacts in Swedish', async () => {
+    const f = await createRequest({ locale: 'en' });
+    await setState(f.requestId, {
+      status: 'COMPLETED',
+      response: 'YES',
+      deadlineDate: '2026-12-14',
+      deadline: '2026-12-14T23:59:59.999+01:00',
+    });
+
+    await expect(send({ requestId: f.requestId, occasion: 'COMPLETED', sequence: 0 })).resolves.toBe('SENT');
+
+    const mail = onlyMail(messageIdOf(f.requestId, 'COMPLETED', 0));
+    expect([...mail.to].sort()).toEqual([...f.contacts].sort());
+    expect(mail.subject).toBe(`Licenserna från ${f.partnerName} finns nu i Skolon för ${f.organisationName}`);
+    expect(mail.text).toContain(`Organisation: ${f.organisationName}`);
+    expect(mail.text).toContain(`https://licenses.skolon.test/v1/license-requests/${f.requestId}`);
+    expect(await historyEvents(f.requestId)).toContain('CONTACTS_NOTIFIED');
+  });
+
+  test('OVERDUE sequence 0 goes to the partner and support; sequence 1 only to the partner', async () => {
+    const f = await createRequest({ locale: 'sv' });
+    await setState(f.requestId, {
+      status: 'OVERDUE',
+      response: 'YES',
+      deadlineDate: '2026-12-14',
+      deadline: '2026-12-14T23:59:59.999+01:00',
+    });
+
+    await expect(send({ requestId: f.requestId, occasion: 'OVERDUE', sequence: 0 })).resolves.toBe('SENT');
+    await expect(send({ requestId: f.requestId, occasion: 'OVERDUE', sequence: 1 })).resolves.toBe('SENT');
+
+    const first = onlyMail(messageIdOf(f.requestId, 'OVERDUE', 0));
+    expect([...first.to].sort()).toEqual([f.partnerEmail, 'support@skolon.test'].sort());
+    expect(first.subject).toBe(`Försenad: licenser för ${f.organisationName} är inte tilldelade`);
+    expect(first.text).toContain('måndag 14 december 2026');
+    const second = onlyMail(messageIdOf(f.requestId, 'OVERDUE', 1));
+    expect(second.to).toEqual([f.partnerEmail]);
+  });
+
+  test('UNANSWERED_ESCALATION goes only to support', async () => {
+    const f = await createRequest({ locale: 'en' });
+
+    await expect(send({ requestId: f.requestId, occasion: 'UNANSWERED_ESCALATION', sequence: 0 })).resolves.toBe(
+      'SENT',
+    );
+
+    const mail = onlyMail(messageIdOf(f.requestId, 'UNANSWERED_ESCALATION', 0));
+    expect(mail.to).toEqual(['support@skolon.test']);
+    expect(mail.text).toContain(f.organisationName);
+    expect(mail.text).toContain(f.partnerName);
+    expect(smtp.mails.filter((m) => m.to.includes(f.partnerEmail))).toHaveLength(0);
+    expect(smtp.mails.filter((m) => f.contacts.some((c) => m.to.includes(c)))).toHaveLength(0);
+    expect(await historyEvents(f.requestId)).toContain('ESCALATED_TO_SUPPORT');
+  });
+
+  test('a reminder for a state the request has left is skipped: no mail, nothing recorded', async () => {
+    const f = await createRequest({ locale: 'sv' });
+    await setState(f.requestId, {
+      status: 'AWAITING_ASSIGNMENT',
+      response: 'YES',
+      deadlineDate: '2026-12-14',
+      deadline: '2026-12-14T23:59:59.999+01:00',
+    });
+
+    await expect(send({ requestId: f.requestId, occasion: 'UNANSWERED_REMINDER', sequence: 0 })).resolves.toBe(
+      'SKIPPED',
+    );
+
+    expect(mailsWith(messageIdOf(f.requestId, 'UNANSWERED_REMINDER', 0))).toHaveLength(0);
+    expect(smtp.mails.filter((m) => m.to.includes(f.partnerEmail))).toHaveLength(0);
+    expect(rcptAttempts).not.toContain(f.partnerEmail);
+    expect(await sentMailRows(f.requestId)).toEqual([]);
+    expect(await historyEvents(f.requestId)).toEqual(['CREATED']);
+  });
+
+  test('a permanent rejection (550) returns FAILED, records it, and is not attempted again', async () => {
+    const id = uid();
+    const f = await createRequest({ locale: 'en', partnerEmail: `partner-${id}${REJECTING_DOMAIN}` });
+    const input = { requestId: f.requestId, occasion: 'CREATED' as const, sequence: 0 };
+
+    await expect(send(input)).resolves.toBe('FAILED');
+
+    expect(rcptAttempts.filter((a) => a === f.partnerEmail)).toHaveLength(1);
+    expect(mailsWith(messageIdOf(f.requestId, 'CREATED', 0))).toHaveLength(0);
+    const rows = await sentMailRows(f.requestId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.status).toBe('FAILED');
+    expect(rows[0]!.error).toEqual(expect.stringContaining('550'));
+    expect(rows[0]!.sent_at).toBeNull();
+    const request = await getLicenseRequest(database.db, f.requestId);
+    const failed = request!.history.filter((h) => h.event === 'MAIL_FAILED');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.detail).toEqual(
+      expect.objectContaining({ occasion: 'CREATED', to: [f.partnerEmail], error: rows[0]!.error }),
+    );
+    expect(request!.history.map((h) => h.event)).not.toContain('PARTNER_NOTIFIED');
+    expect(logs.some((l) => l.level === 'WARN' && l.meta?.requestId === f.requestId)).toBe(true);
+
+    await expect(send(input)).resolves.toBe('FAILED');
+
+    expect(rcptAttempts.filter((a) => a === f.partnerEmail)).toHaveLength(1);
+    expect((await getLicenseRequest(database.db, f.requestId))!.history.map((h) => h.event)).toEqual([
+      'CREATED',
+      'MAIL_FAILED',
+    ]);
+  });
+
+  test('one contact refused (550) while the other accepts: the mail counts as sent, the refusal is recorded', async () => {
+    const id = uid();
+    const good = `good-${id}@aby.test`;
+    const bad = `bad-${id}${REJECTING_DOMAIN}`;
+    const f = await createRequest({ contacts: [good, bad] });
+    await setState(f.requestId, { status: 'DECLINED', response: 'NO' });
+
+    await expect(send({ requestId: f.requestId, occasion: 'ANSWERED_NO', sequence: 0 })).resolves.toBe('SENT');
+
+    expect(onlyMail(messageIdOf(f.requestId, 'ANSWERED_NO', 0)).to).toEqual([good]);
+    const request = await getLicenseRequest(database.db, f.requestId);
+    const notified = request!.history.find((h) => h.event === 'CONTACTS_NOTIFIED');
+    expect(notified!.detail).toEqual(expect.objectContaining({ to: [good] }));
+    const failed = request!.history.find((h) => h.event === 'MAIL_FAILED');
+    expect(failed!.detail).toEqual(expect.objectContaining({ occasion: 'ANSWERED_NO', to: [bad] }));
+  });
+
+  test('a transient failure (nothing listening) throws so Temporal retries; the retry sends exactly one mail', async () => {
+    const f = await createRequest({ locale: 'sv' });
+    const input = { requestId: f.requestId, occasion: 'CREATED' as const, sequence: 0 };
+    const messageId = messageIdOf(f.requestId, 'CREATED', 0);
+
+    await smtp.close();
+    try {
+      expect(await portIsClosed(smtpPort)).toBe(true);
+      await expect(send(input)).rejects.toThrow();
+      const rows = await sentMailRows(f.requestId);
+      expect(rows).toEqual([expect.objectContaining({ status: 'SENDING', message_id: messageId })]);
+      expect(await historyEvents(f.requestId)).toEqual(['CREATED']);
+    } finally {
+      smtp = await startSmtpServer({ ...smtpOptions(), port: smtpPort });
+    }
+    expect(smtp.url).toBe(`smtp://127.0.0.1:${smtpPort}`);
+
+    await expect(send(input)).resolves.toBe('SENT');
+    await expect(send(input)).resolves.toBe('ALREADY_SENT');
+
+    const mail = onlyMail(messageId);
+    expect(mail.to).toEqual([f.partnerEmail]);
+    expect(smtp.mails.filter((m) => m.to.includes(f.partnerEmail))).toHaveLength(1);
+    const rows = await sentMailRows(f.requestId);
+    expect(rows).toEqual([expect.objectContaining({ status: 'SENT' })]);
+    expect((await historyEvents(f.requestId)).filter((e) => e === 'PARTNER_NOTIFIED')).toHaveLength(1);
+  });
+
+  test('an organisation name with CRLF + Bcc and <script> adds no recipient, keeps the subject one line and is escaped in HTML', async () => {
+    const organisationName = 'Evil kommun\r\nBcc: evil@x.test\r\n<script>alert(1)</script>';
+    const f = await createRequest({ locale: 'en', organisationName });
+
+    await expect(send({ requestId: f.requestId, occasion: 'CREATED', sequence: 0 })).resolves.toBe('SENT');
+
+    const mail = onlyMail(messageIdOf(f.requestId, 'CREATED', 0));
+    // Only the intended recipient in the SMTP envelope, and nobody at all received a mail for evil@x.test.
+    expect(mail.to).toEqual([f.partnerEmail]);
+    expect(smtp.mails.filter((m) => m.to.some((a) => a.toLowerCase().includes('evil@x.test')))).toHaveLength(0);
+    // No header line was injected.
+    const headers = headerLines(mail.raw);
+    expect(headers.filter((l) => /^bcc\s*:/i.test(l))).toEqual([]);
+    expect(headers.filter((l) => /^(to|cc)\s*:/i.test(l) && /evil@x\.test/i.test(l))).toEqual([]);
+    expect(headers.filter((l) => /^<script>/i.test(l))).toEqual([]);
+    // The subject is a single line that still carries the name's text.
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+    expect(mail.subject).toBe('New license request from Evil kommun Bcc: evil@x.test <script>alert(1)</script>');
+    // The HTML part escapes the name.
+    const html = htmlPart(mail.raw);
+    expect(html).not.toContain('<script');
+    expect(html).toMatch(/&#60;script&#62;|&lt;script&gt;|&#x3c;script&#x3e;/i);
+    expect(html).toContain('alert(1)');
+  });
+});
