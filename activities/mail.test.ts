@@ -2,6 +2,7 @@
  * The mail activity against a real PostgreSQL database and a real SMTP listener, called directly
  * (outside a worker) in a mocked activity context.
  */
+import { stockholmToday, swedishCalendar } from '../domain/working-days';
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -276,7 +277,10 @@ describe('sendRequestMail', () => {
     const mail = onlyMail(messageIdOf(f.requestId, 'ANSWERED_YES', 0));
     expect([...mail.to].sort()).toEqual([...f.contacts].sort());
     expect(mail.subject).toBe(`${f.partnerName} har licenser för ${f.organisationName}`);
-    expect(mail.text).toContain('Licenserna ska vara tilldelade i Skolon senast måndag 14 december 2026.');
+    expect(mail.text).toContain(`${f.partnerName} ska tilldela licenserna i Skolon senast måndag 14 december 2026.`);
+    const daysLeft = swedishCalendar.workingDaysBetween(stockholmToday(), '2026-12-14');
+    expect(mail.text).toContain(`Arbetsdagar kvar: ${daysLeft === 0 ? 'sista dagen är i dag' : daysLeft}`);
+    expect(mail.text).toMatch(/Skolor som ännu inte har fått licenser:\r?\n- Skola 0/);
     expect(mail.text).toContain('Sista dag för tilldelning: måndag 14 december 2026');
     expect(mail.text).toContain(`Organisation: ${f.organisationName}`);
     expect(mail.text).toContain('Antal skolor: 3');

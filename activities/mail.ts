@@ -12,11 +12,14 @@ import { addHistoryEvent, getLicenseRequest } from '../db/repositories/license-r
 import type { MailOccasion } from '../workflows/definitions';
 import { isPermanentMailFailure, type Mailer } from './mailer';
 import { renderMail, singleLine, type MailLocale } from './templates';
+import { stockholmDate, stockholmToday, swedishCalendar } from '../domain/working-days';
 
 export interface MailConfig {
   from: string;
   supportEmail: string;
   publicUrl: string;
+  /** The language of mail to organisations' contacts (Swedish unless configured). */
+  contactLocale?: MailLocale;
 }
 
 export interface SendRequestMailInput {
@@ -73,7 +76,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       if (occasion === 'OVERDUE' && sequence === 0) recipients.push(config.supportEmail);
       // Partners read their own language (and so does support on the partner's overdue mail);
       // organisations' contacts read Swedish.
-      const locale: MailLocale = toPartner ? partner.locale : 'sv';
+      const locale: MailLocale = toPartner ? partner.locale : (config.contactLocale ?? 'sv');
       const key = `${occasion.toLowerCase()}-${sequence}`;
       const domain = config.from.match(/@([^>\s]+)/)?.[1] ?? 'license-requests.local';
       const messageId = `<license-request-${requestId}-${key}@${domain}>`;
@@ -113,15 +116,20 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       if (claim.status === 'FAILED') return 'FAILED';
       if (recipients.length === 0) return 'NO_RECIPIENTS';
 
-      const pendingSchools = request.schools.filter((s) => s.assignment === 'PENDING').map((s) => s.name);
+      const answered = request.status !== 'AWAITING_ANSWER';
+      const today = stockholmToday();
       const rendered = renderMail(occasion, locale, {
         organisationName: request.organisation.name,
         organisationSkolonId: request.organisation.skolonId,
         partnerName: partner.name,
         numberOfSchools: request.numberOfSchools,
-        pendingSchools: request.status === 'AWAITING_ANSWER' ? [] : pendingSchools,
+        // Before an answer every school; after it the ones still waiting for licenses.
+        schools: request.schools.filter((s) => !answered || s.assignment === 'PENDING').map((s) => s.name),
         desiredAvailability: request.desiredAvailability,
         deadline: request.deadline,
+        workingDaysLeft: request.deadline
+          ? swedishCalendar.workingDaysBetween(today, stockholmDate(new Date(request.deadline)))
+          : null,
         link: `${config.publicUrl}/v1/license-requests/${encodeURIComponent(requestId)}`,
       });
 

@@ -41,6 +41,9 @@ export function createSmtpMailer(smtpUrl: string): Mailer {
     secure: url.protocol === 'smtps:',
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     ...SMTP_TIMEOUTS,
+    // Reuse connections: a burst of reminders at 08:00 should not open one connection per mail.
+    pool: true,
+    maxConnections: 3,
   });
   const { host, port } = url;
   return {

@@ -31,6 +31,20 @@ async function answersWithin<T>(ms: number, work: Promise<T>): Promise<boolean> 
   }
 }
 
+/** Mail refused for good in the last day, and mail waiting to be sent for over 10 minutes. */
+async function mailHealth(db: Db): Promise<{ failedLast24h: number; waitingOver10Min: number }> {
+  const row = await db
+    .selectFrom('sent_mail')
+    .select([
+      sql<string>`count(*) filter (where status = 'FAILED' and claimed_at > now() - interval '24 hours')`.as('failed'),
+      sql<string>`count(*) filter (where status = 'SENDING' and claimed_at < now() - interval '10 minutes')`.as(
+        'waiting',
+      ),
+    ])
+    .executeTakeFirstOrThrow();
+  return { failedLast24h: Number(row.failed), waitingOver10Min: Number(row.waiting) };
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -46,6 +60,8 @@ export function createApp(deps: AppDeps): express.Express {
       status: ok ? 'ok' : 'unavailable',
       database: database ? 'ok' : 'down',
       temporal: temporal ? 'ok' : 'down',
+      // Mail trouble does not make the service unhealthy, but an operator should see it here.
+      ...(database && { mail: await mailHealth(deps.db).catch(() => undefined) }),
     });
   });
 

@@ -26,6 +26,7 @@ const schema = z.object({
   MAIL_FROM: optionalText.transform((v) => v ?? 'Skolon <no-reply@skolon.example>'),
   SUPPORT_EMAIL: optionalText.pipe(z.email().optional()).transform((v) => v ?? 'support@skolon.example'),
   PUBLIC_URL: optionalText.pipe(z.url().optional()),
+  CONTACT_LOCALE: optionalText.pipe(z.enum(['sv', 'en']).optional()),
   DATA_DIR: optionalText.transform((v) => path.resolve(v ?? './var')),
   REMINDER_UNANSWERED_WORKING_DAYS: optionalText.pipe(
     z
@@ -55,6 +56,8 @@ export interface Config {
     supportEmail: string;
     /** Where mail goes when SMTP_URL is unset: one .eml file per mail. */
     mailboxDir: string;
+    /** The language of mail to organisations' contacts. */
+    contactLocale: 'sv' | 'en';
   };
   publicUrl: string;
   dataDir: string;
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: e.MAIL_FROM,
       supportEmail: e.SUPPORT_EMAIL,
       mailboxDir: path.join(e.DATA_DIR, 'mailbox'),
+      contactLocale: e.CONTACT_LOCALE ?? 'sv',
     },
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     dataDir: e.DATA_DIR,

@@ -134,6 +134,8 @@ export interface WorkingDayCalendar {
   nthWorkingDayAfter(date: IsoDate, n: number): IsoDate;
   /** The last working day strictly before `date`. */
   workingDayBefore(date: IsoDate): IsoDate;
+  /** How many working days d there are with `from` < d ≤ `to` (0 when `to` is not after `from`). */
+  workingDaysBetween(from: IsoDate, to: IsoDate): number;
   /**
    * The contract's rule: the 5th working day strictly after the answer's local date, or the
    * desired availability date if that is earlier, but never before the answer's own date.
@@ -169,6 +171,13 @@ export function createWorkingDayCalendar(holidaysIn: (year: number) => Map<IsoDa
     isWorkingDay,
     nthWorkingDayAfter: (date, n) => step(date, n, 1),
     workingDayBefore: (date) => step(date, 1, -1),
+    workingDaysBetween(from, to) {
+      let count = 0;
+      for (let day = parseOrThrow(from).plus({ days: 1 }); isoDate(day) <= to; day = day.plus({ days: 1 })) {
+        if (isWorkingDay(isoDate(day))) count++;
+      }
+      return count;
+    },
     assignmentDeadline(answeredAt, desiredAvailability) {
       const answerDate = stockholmDate(answeredAt);
       let deadlineDate = step(answerDate, ASSIGNMENT_WORKING_DAYS, 1);

@@ -57,7 +57,12 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       taskQueue: config.temporal.taskQueue,
       db,
       mailer,
-      config: { from: config.mail.from, supportEmail: config.mail.supportEmail, publicUrl: config.publicUrl },
+      config: {
+        from: config.mail.from,
+        supportEmail: config.mail.supportEmail,
+        publicUrl: config.publicUrl,
+        contactLocale: config.mail.contactLocale,
+      },
       reminders: config.reminders,
       workflowBundle: options.workflowBundle,
     });

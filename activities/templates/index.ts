@@ -1,6 +1,8 @@
 /**
- * The text of every mail, in Swedish and English, as plain text and HTML. User data (names,
- * addresses) is escaped in HTML; headers are built by nodemailer, which encodes them.
+ * The text of every mail, in Swedish and English, as plain text and HTML. Each mail says what
+ * happened, what the reader must do next, and the facts of the request. User data (names) is
+ * escaped in HTML; headers are built by nodemailer, which encodes them, and subjects are kept on
+ * one line whatever a name contains.
  */
 import { DateTime } from 'luxon';
 import type { MailOccasion } from '../../workflows/definitions';
@@ -13,10 +15,13 @@ export interface MailFacts {
   organisationSkolonId: string;
   partnerName: string;
   numberOfSchools: number;
-  /** Schools that hold licenses and are still waiting for them (YES, reminders, overdue). */
-  pendingSchools: string[];
+  /** The schools the mail is about: all of them before an answer, the ones still waiting after. */
+  schools: string[];
   desiredAvailability: string | null;
+  /** ISO instant of the assignment deadline, once there is one. */
   deadline: string | null;
+  /** Working days after today up to and including the deadline date (0: the deadline is today). */
+  workingDaysLeft: number | null;
   link: string;
 }
 
@@ -26,20 +31,29 @@ export interface RenderedMail {
   html: string;
 }
 
-function formatDate(iso: string, locale: MailLocale): string {
-  const date = DateTime.fromISO(iso, { zone: STOCKHOLM }).setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB');
-  return date.toFormat(locale === 'sv' ? 'cccc d MMMM yyyy' : 'cccc d MMMM yyyy');
+/** Dates as people write them in Sweden ("tisdag 15 december 2026") or in English. */
+export function formatDate(iso: string, locale: MailLocale): string {
+  return DateTime.fromISO(iso, { zone: STOCKHOLM })
+    .setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB')
+    .toFormat('cccc d MMMM yyyy');
 }
 
-const words = {
+/** How many school names a mail lists before it says "and N more". */
+const MAX_LISTED_SCHOOLS = 25;
+
+const labels = {
   sv: {
     organisation: 'Organisation',
     skolonId: 'Skolon-ID',
     schools: 'Antal skolor',
     desired: 'Önskat tillgänglighetsdatum',
     deadline: 'Sista dag för tilldelning',
+    daysLeft: 'Arbetsdagar kvar',
     none: 'inget angivet',
-    pending: 'Skolor som väntar på licenser',
+    listAll: 'Skolor',
+    listPending: 'Skolor som ännu inte har fått licenser',
+    more: (n: number) => `… och ${n} till`,
+    today: 'sista dagen är i dag',
     open: 'Öppna förfrågan',
     regards: 'Vänliga hälsningar\nSkolon',
   },
@@ -49,141 +63,167 @@ const words = {
     schools: 'Number of schools',
     desired: 'Desired availability',
     deadline: 'Assignment deadline',
+    daysLeft: 'Working days left',
     none: 'not given',
-    pending: 'Schools waiting for licenses',
+    listAll: 'Schools',
+    listPending: 'Schools still waiting for licenses',
+    more: (n: number) => `… and ${n} more`,
+    today: 'the deadline is today',
     open: 'Open the request',
     regards: 'Kind regards\nSkolon',
   },
 } as const;
 
-type Content = { subject: string; lines: string[] };
+interface Content {
+  subject: string;
+  /** What happened. */
+  lines: string[];
+  /** What the reader must do now. */
+  next: string;
+  /** Which schools to list: all (before an answer), the pending ones, or none. */
+  list: 'all' | 'pending' | 'none';
+}
 
 function content(occasion: MailOccasion, locale: MailLocale, f: MailFacts): Content {
   const org = f.organisationName;
+  const partner = f.partnerName;
   const deadline = f.deadline ? formatDate(f.deadline, locale) : '';
-  if (locale === 'sv') {
-    switch (occasion) {
-      case 'CREATED':
-        return {
-          subject: `Ny licensförfrågan från ${org}`,
-          lines: [
-            `${org} vill flytta sina befintliga licenser för ${f.partnerName} till Skolon och har skickat en licensförfrågan.`,
-            'Svara JA om organisationen har aktiva licenser hos er, annars NEJ. Efter ett JA har ni fem arbetsdagar på er att tilldela licenserna till skolorna, eller till det önskade datumet om det är tidigare.',
-          ],
-        };
-      case 'UNANSWERED_REMINDER':
-        return {
-          subject: `Påminnelse: licensförfrågan från ${org} väntar på svar`,
-          lines: [`Licensförfrågan från ${org} är fortfarande obesvarad. Svara JA eller NEJ så snart som möjligt.`],
-        };
-      case 'UNANSWERED_ESCALATION':
-        return {
-          subject: `Obesvarad licensförfrågan: ${org} väntar på ${f.partnerName}`,
-          lines: [
-            `Licensförfrågan från ${org} till ${f.partnerName} har inte besvarats trots påminnelser.`,
-            `Kontakta ${f.partnerName} och hjälp dem att svara JA eller NEJ.`,
-          ],
-        };
-      case 'ANSWERED_YES':
-        return {
-          subject: `${f.partnerName} har licenser för ${org}`,
-          lines: [
-            `${f.partnerName} har svarat JA på er licensförfrågan: ni har licenser hos dem.`,
-            `Licenserna ska vara tilldelade i Skolon senast ${deadline}.`,
-          ],
-        };
-      case 'ANSWERED_NO':
-        return {
-          subject: `${f.partnerName} har inga licenser för ${org}`,
-          lines: [`${f.partnerName} har svarat NEJ på er licensförfrågan: ${org} har inga licenser hos dem.`],
-        };
-      case 'DEADLINE_NEAR':
-        return {
-          subject: `Påminnelse: licenser för ${org} ska tilldelas senast ${deadline}`,
-          lines: [`Tilldela licenserna för ${org} i Skolon senast ${deadline}.`],
-        };
-      case 'OVERDUE':
-        return {
-          subject: `Försenad: licenser för ${org} är inte tilldelade`,
-          lines: [
-            `Sista dag för tilldelning av licenser för ${org} var ${deadline}. Alla skolor har ännu inte fått sina licenser.`,
-            'Tilldela de återstående licenserna i Skolon omgående.',
-          ],
-        };
-      case 'COMPLETED':
-        return {
-          subject: `Licenserna från ${f.partnerName} finns nu i Skolon för ${org}`,
-          lines: [
-            `${f.partnerName} har tilldelat licenser till alla skolor i er licensförfrågan. De finns nu i Skolon.`,
-          ],
-        };
-      case 'WITHDRAWN':
-        return {
-          subject: `Licensförfrågan från ${org} har dragits tillbaka`,
-          lines: [`${org} har dragit tillbaka sin licensförfrågan. Ni behöver inte göra något mer.`],
-        };
-    }
-  }
+  const sv = locale === 'sv';
   switch (occasion) {
     case 'CREATED':
-      return {
-        subject: `New license request from ${org}`,
-        lines: [
-          `${org} wants to move its existing licenses for ${f.partnerName} to Skolon and has sent you a license request.`,
-          'Answer YES if the organisation holds active licenses from you, otherwise NO. After a YES you have five working days to assign the licenses to the schools, or until the desired date if that is earlier.',
-        ],
-      };
+      return sv
+        ? {
+            subject: `Ny licensförfrågan från ${org}`,
+            lines: [
+              `${org} vill flytta sina befintliga licenser för ${partner} till Skolon och har skickat en licensförfrågan till er.`,
+            ],
+            next: 'Svara JA om organisationen har aktiva licenser hos er, annars NEJ. Efter ett JA har ni fem arbetsdagar på er att tilldela licenserna till skolorna, eller till det önskade datumet om det är tidigare.',
+            list: 'all',
+          }
+        : {
+            subject: `New license request from ${org}`,
+            lines: [
+              `${org} wants to move its existing licenses for ${partner} to Skolon and has sent you a license request.`,
+            ],
+            next: 'Answer YES if the organisation holds active licenses from you, otherwise NO. After a YES you have five working days to assign the licenses to the schools, or until the desired date if that is earlier.',
+            list: 'all',
+          };
     case 'UNANSWERED_REMINDER':
-      return {
-        subject: `Reminder: the license request from ${org} is waiting for your answer`,
-        lines: [`The license request from ${org} is still unanswered. Please answer YES or NO as soon as possible.`],
-      };
+      return sv
+        ? {
+            subject: `Påminnelse: licensförfrågan från ${org} väntar på ert svar`,
+            lines: [`Licensförfrågan från ${org} är fortfarande obesvarad.`],
+            next: 'Svara JA eller NEJ så snart som möjligt.',
+            list: 'none',
+          }
+        : {
+            subject: `Reminder: the license request from ${org} is waiting for your answer`,
+            lines: [`The license request from ${org} is still unanswered.`],
+            next: 'Please answer YES or NO as soon as possible.',
+            list: 'none',
+          };
     case 'UNANSWERED_ESCALATION':
-      return {
-        subject: `Unanswered license request: ${org} is waiting for ${f.partnerName}`,
-        lines: [
-          `The license request from ${org} to ${f.partnerName} has not been answered despite reminders.`,
-          `Please contact ${f.partnerName} and help them answer YES or NO.`,
-        ],
-      };
+      return sv
+        ? {
+            subject: `Obesvarad licensförfrågan: ${org} väntar på ${partner}`,
+            lines: [`Licensförfrågan från ${org} till ${partner} har inte besvarats trots påminnelser.`],
+            next: `Kontakta ${partner} och hjälp dem att svara JA eller NEJ.`,
+            list: 'none',
+          }
+        : {
+            subject: `Unanswered license request: ${org} is waiting for ${partner}`,
+            lines: [`The license request from ${org} to ${partner} has not been answered despite reminders.`],
+            next: `Please contact ${partner} and help them answer YES or NO.`,
+            list: 'none',
+          };
     case 'ANSWERED_YES':
-      return {
-        subject: `${f.partnerName} holds licenses for ${org}`,
-        lines: [
-          `${f.partnerName} answered YES to your license request: you hold licenses from them.`,
-          `The licenses are to be assigned in Skolon by ${deadline}.`,
-        ],
-      };
+      return sv
+        ? {
+            subject: `${partner} har licenser för ${org}`,
+            lines: [`${partner} har svarat JA på er licensförfrågan: ni har licenser hos dem.`],
+            next: `${partner} ska tilldela licenserna i Skolon senast ${deadline}. Ni behöver inte göra något; vi meddelar er när alla skolor har fått sina licenser.`,
+            list: 'pending',
+          }
+        : {
+            subject: `${partner} holds licenses for ${org}`,
+            lines: [`${partner} answered YES to your license request: you hold licenses from them.`],
+            next: `${partner} is to assign the licenses in Skolon by ${deadline}. Nothing is needed from you; we will tell you when every school has its licenses.`,
+            list: 'pending',
+          };
     case 'ANSWERED_NO':
-      return {
-        subject: `${f.partnerName} holds no licenses for ${org}`,
-        lines: [`${f.partnerName} answered NO to your license request: ${org} holds no licenses from them.`],
-      };
+      return sv
+        ? {
+            subject: `${partner} har inga licenser för ${org}`,
+            lines: [`${partner} har svarat NEJ på er licensförfrågan: ${org} har inga licenser hos dem.`],
+            next: `Om ni anser att ni har licenser hos ${partner}, kontakta dem direkt.`,
+            list: 'none',
+          }
+        : {
+            subject: `${partner} holds no licenses for ${org}`,
+            lines: [`${partner} answered NO to your license request: ${org} holds no licenses from them.`],
+            next: `If you believe you hold licenses from ${partner}, please contact them directly.`,
+            list: 'none',
+          };
     case 'DEADLINE_NEAR':
-      return {
-        subject: `Reminder: licenses for ${org} are due by ${deadline}`,
-        lines: [`Please assign the licenses for ${org} in Skolon by ${deadline}.`],
-      };
+      return sv
+        ? {
+            subject: `Påminnelse: licenser för ${org} ska tilldelas senast ${deadline}`,
+            lines: [`Sista dag för att tilldela licenserna för ${org} är ${deadline}.`],
+            next: 'Tilldela licenserna till skolorna nedan i Skolon och markera dem som tilldelade.',
+            list: 'pending',
+          }
+        : {
+            subject: `Reminder: licenses for ${org} are due by ${deadline}`,
+            lines: [`The deadline for assigning the licenses for ${org} is ${deadline}.`],
+            next: 'Please assign the licenses to the schools below in Skolon and mark them as assigned.',
+            list: 'pending',
+          };
     case 'OVERDUE':
-      return {
-        subject: `Overdue: licenses for ${org} have not been assigned`,
-        lines: [
-          `The deadline for assigning the licenses for ${org} was ${deadline}. Not every school has its licenses yet.`,
-          'Please assign the remaining licenses in Skolon now.',
-        ],
-      };
+      return sv
+        ? {
+            subject: `Försenad: licenser för ${org} är inte tilldelade`,
+            lines: [
+              `Sista dag för tilldelning av licenser för ${org} var ${deadline}. Alla skolor har ännu inte fått sina licenser.`,
+            ],
+            next: 'Tilldela de återstående licenserna i Skolon omgående.',
+            list: 'pending',
+          }
+        : {
+            subject: `Overdue: licenses for ${org} have not been assigned`,
+            lines: [
+              `The deadline for assigning the licenses for ${org} was ${deadline}. Not every school has its licenses yet.`,
+            ],
+            next: 'Please assign the remaining licenses in Skolon now.',
+            list: 'pending',
+          };
     case 'COMPLETED':
-      return {
-        subject: `The licenses from ${f.partnerName} are now in Skolon for ${org}`,
-        lines: [
-          `${f.partnerName} has assigned licenses to every school in your license request. They are now in Skolon.`,
-        ],
-      };
+      return sv
+        ? {
+            subject: `Licenserna från ${partner} finns nu i Skolon för ${org}`,
+            lines: [`${partner} har tilldelat licenser till alla skolor i er licensförfrågan.`],
+            next: 'Licenserna finns nu i Skolon och kan hanteras där.',
+            list: 'none',
+          }
+        : {
+            subject: `The licenses from ${partner} are now in Skolon for ${org}`,
+            lines: [`${partner} has assigned licenses to every school in your license request.`],
+            next: 'The licenses are now in Skolon and can be managed there.',
+            list: 'none',
+          };
     case 'WITHDRAWN':
-      return {
-        subject: `The license request from ${org} has been withdrawn`,
-        lines: [`${org} has withdrawn its license request. Nothing more is needed from you.`],
-      };
+      return sv
+        ? {
+            subject: `Licensförfrågan från ${org} har dragits tillbaka`,
+            lines: [`${org} har dragit tillbaka sin licensförfrågan.`],
+            next: 'Ni behöver inte göra något mer.',
+            list: 'none',
+          }
+        : {
+            subject: `The license request from ${org} has been withdrawn`,
+            lines: [`${org} has withdrawn its license request.`],
+            next: 'Nothing more is needed from you.',
+            list: 'none',
+          };
   }
 }
 
@@ -197,39 +237,51 @@ export function singleLine(value: string): string {
 }
 
 export function renderMail(occasion: MailOccasion, locale: MailLocale, facts: MailFacts): RenderedMail {
-  const w = words[locale];
-  const { subject, lines } = content(occasion, locale, facts);
-  const showPending =
-    ['ANSWERED_YES', 'DEADLINE_NEAR', 'OVERDUE'].includes(occasion) && facts.pendingSchools.length > 0;
+  const l = labels[locale];
+  const { subject, lines, next, list } = content(occasion, locale, facts);
+
   const rows: Array<[string, string]> = [
-    [w.organisation, facts.organisationName],
-    [w.skolonId, facts.organisationSkolonId],
-    [w.schools, String(facts.numberOfSchools)],
-    [w.desired, facts.desiredAvailability ? formatDate(facts.desiredAvailability, locale) : w.none],
+    [l.organisation, facts.organisationName],
+    [l.skolonId, facts.organisationSkolonId],
+    [l.schools, String(facts.numberOfSchools)],
+    [l.desired, facts.desiredAvailability ? formatDate(facts.desiredAvailability, locale) : l.none],
   ];
-  if (facts.deadline) rows.push([w.deadline, formatDate(facts.deadline, locale)]);
+  if (facts.deadline) rows.push([l.deadline, formatDate(facts.deadline, locale)]);
+  if (facts.deadline && facts.workingDaysLeft !== null && occasion !== 'OVERDUE' && occasion !== 'COMPLETED') {
+    rows.push([l.daysLeft, facts.workingDaysLeft === 0 ? l.today : String(facts.workingDaysLeft)]);
+  }
+
+  const listed = list === 'none' ? [] : facts.schools.slice(0, MAX_LISTED_SCHOOLS);
+  const unlisted = list === 'none' ? 0 : facts.schools.length - listed.length;
+  const listTitle = list === 'all' ? l.listAll : l.listPending;
 
   const text = [
     ...lines,
+    next,
     rows.map(([k, v]) => `${k}: ${v}`).join('\n'),
-    ...(showPending ? [`${w.pending}:\n${facts.pendingSchools.map((s) => `- ${s}`).join('\n')}`] : []),
-    `${w.open}: ${facts.link}`,
-    w.regards,
+    ...(listed.length > 0
+      ? [`${listTitle}:\n${[...listed.map((s) => `- ${s}`), ...(unlisted > 0 ? [l.more(unlisted)] : [])].join('\n')}`]
+      : []),
+    `${l.open}: ${facts.link}`,
+    l.regards,
   ].join('\n\n');
 
   const html = [
-    '<!doctype html><html><body style="font-family:sans-serif">',
-    ...lines.map((l) => `<p>${escapeHtml(l)}</p>`),
-    '<table>',
+    '<!doctype html><html><body style="font-family:sans-serif;line-height:1.4">',
+    ...lines.map((line) => `<p>${escapeHtml(line)}</p>`),
+    `<p><strong>${escapeHtml(next)}</strong></p>`,
+    '<table cellpadding="4">',
     ...rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`),
     '</table>',
-    ...(showPending
+    ...(listed.length > 0
       ? [
-          `<p>${escapeHtml(w.pending)}:</p><ul>${facts.pendingSchools.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`,
+          `<p>${escapeHtml(listTitle)}:</p><ul>${listed.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}${
+            unlisted > 0 ? `<li>${escapeHtml(l.more(unlisted))}</li>` : ''
+          }</ul>`,
         ]
       : []),
-    `<p><a href="${escapeHtml(facts.link)}">${escapeHtml(w.open)}</a></p>`,
-    `<p>${escapeHtml(w.regards).replace('\n', '<br>')}</p>`,
+    `<p><a href="${escapeHtml(facts.link)}">${escapeHtml(l.open)}</a></p>`,
+    `<p>${escapeHtml(l.regards).replace('\n', '<br>')}</p>`,
     '</body></html>',
   ].join('\n');
 

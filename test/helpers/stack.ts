@@ -11,7 +11,7 @@ import { freePort } from '../../dev/processes';
 import { startDevServer, type DevServer } from '../../dev/temporal-dev-server';
 import { startServices, type RunningServices } from '../../runtime/services';
 import { createTestDatabase, type TestDatabase } from './database';
-import { startSmtpServer, type TestSmtpServer } from './smtp';
+import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from './smtp';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 
@@ -52,12 +52,12 @@ const silentLogger = {
   error: (message: string) => console.error(message),
 };
 
-export async function startStack(): Promise<TestStack> {
+export async function startStack(options: { smtp?: SmtpServerOptions } = {}): Promise<TestStack> {
   quietRuntime();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-e2e-'));
   const [database, smtp, port, uiPort] = await Promise.all([
     createTestDatabase(),
-    startSmtpServer(),
+    startSmtpServer(options.smtp),
     freePort(),
     freePort(),
   ]);
@@ -104,7 +104,7 @@ export async function startStack(): Promise<TestStack> {
     async stop() {
       await services.stop();
       await temporal.stop();
-      await smtp.close();
+      await stack.smtp.close();
       await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
