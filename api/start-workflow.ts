@@ -16,7 +16,7 @@ import {
 } from '../workflows/definitions';
 import type { licenseRequestWorkflow } from '../workflows/license-request';
 
-export function workflowInputOf(request: LicenseRequestView): LicenseRequestInput {
+export function workflowInputOf(request: LicenseRequestView): LicenseRequestInput & { contacts: string[] } {
   return {
     requestId: request.id,
     partnerId: request.partnerId,
@@ -24,6 +24,7 @@ export function workflowInputOf(request: LicenseRequestView): LicenseRequestInpu
     schoolIds: request.schools.map((s) => s.skolonId),
     desiredAvailability: request.desiredAvailability,
     createdAt: request.createdAt,
+    contacts: request.contacts.map((c) => `${c.name} <${c.email}>`),
   };
 }
 
@@ -31,7 +32,7 @@ export function workflowInputOf(request: LicenseRequestView): LicenseRequestInpu
 export async function startLicenseRequestWorkflow(
   temporal: Client,
   taskQueue: string,
-  input: LicenseRequestInput,
+  { contacts, ...input }: LicenseRequestInput & { contacts: string[] },
 ): Promise<void> {
   try {
     await temporal.workflow.start<typeof licenseRequestWorkflow>('licenseRequestWorkflow', {
@@ -55,6 +56,7 @@ export async function startLicenseRequestWorkflow(
         `**Partner:** ${input.partnerId}`,
         `**Schools:** ${input.schoolIds.length}`,
         `**Desired availability:** ${input.desiredAvailability ?? '—'}`,
+        `**Contacts:** ${contacts.join(', ')}`,
       ].join('\n'),
     });
   } catch (error) {

@@ -15,7 +15,8 @@ export interface DevServerOptions {
   port: number;
   uiPort: number;
   namespace: string;
-  log?: (line: string) => void;
+  /** Register the project's search attributes at launch (default); false for a bare server. */
+  searchAttributes?: boolean;
 }
 
 export interface DevServer {
@@ -61,7 +62,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--log-level',
     'warn',
     '--ui-disable-news-fetch',
-    ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]),
+    ...(options.searchAttributes === false
+      ? []
+      : SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`])),
   ];
 
   if (!binary) {
