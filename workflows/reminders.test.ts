@@ -18,6 +18,7 @@ import {
   answerUpdate,
   assignSchoolsUpdate,
   licenseRequestWorkflowId,
+  SearchAttributes,
   statusQuery,
   withdrawUpdate,
 } from './definitions';
@@ -86,6 +87,10 @@ test('YES then silence: deadline-near reminder, OVERDUE at the deadline, overdue
       expect((await handle.query(statusQuery)).status).toBe('AWAITING_ASSIGNMENT');
       await skipTo('2027-03-09 00:01');
       expect((await handle.query(statusQuery)).status).toBe('OVERDUE');
+      // Operators filter on it: the search attribute follows the status.
+      const attributes = (await handle.describe()).typedSearchAttributes;
+      expect(attributes.get(SearchAttributes.status)).toBe('OVERDUE');
+      expect(attributes.get(SearchAttributes.assignmentDeadline)).toEqual(new Date(yes.deadline!));
       const overdue = rec.transitions.find((t) => t.status === 'OVERDUE');
       expect(Date.parse(overdue!.events[0]!.at)).toBeGreaterThan(Date.parse(yes.deadline!));
 
