@@ -9,7 +9,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { getLicenseRequest, insertLicenseRequest } from '../db/repositories/license-requests';
 import { insertPartner, type Locale } from '../db/repositories/partners';
-import type { MailOccasion } from '../workflows/definitions';
+import { MAIL_OCCASIONS, type MailOccasion } from '../workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database';
 import { startSmtpServer, type ReceivedMail, type SmtpServerOptions, type TestSmtpServer } from '../test/helpers/smtp';
 import { createMailActivities, type SendRequestMailInput, type SendRequestMailResult } from './mail';
@@ -479,5 +479,71 @@ describe('sendRequestMail', () => {
     expect(html).not.toContain('<script');
     expect(html).toMatch(/&#60;script&#62;|&lt;script&gt;|&#x3c;script&#x3e;/i);
     expect(html).toContain('alert(1)');
+  });
+
+  /** The status a request has when each occasion's mail goes out. */
+  const STATUS_FOR: Record<MailOccasion, { status: string; response?: string; deadline?: boolean }> = {
+    CREATED: { status: 'AWAITING_ANSWER' },
+    UNANSWERED_REMINDER: { status: 'AWAITING_ANSWER' },
+    UNANSWERED_ESCALATION: { status: 'AWAITING_ANSWER' },
+    ANSWERED_YES: { status: 'AWAITING_ASSIGNMENT', response: 'YES', deadline: true },
+    ANSWERED_NO: { status: 'DECLINED', response: 'NO' },
+    DEADLINE_NEAR: { status: 'AWAITING_ASSIGNMENT', response: 'YES', deadline: true },
+    OVERDUE: { status: 'OVERDUE', response: 'YES', deadline: true },
+    COMPLETED: { status: 'COMPLETED', response: 'YES', deadline: true },
+    WITHDRAWN: { status: 'WITHDRAWN' },
+  };
+  const TO_CONTACTS: MailOccasion[] = ['ANSWERED_YES', 'ANSWERED_NO', 'COMPLETED'];
+  const cases = MAIL_OCCASIONS.flatMap((occasion) =>
+    (['sv', 'en'] as const).map((locale) => [occasion, locale] as const),
+  );
+
+  test.each(cases)('%s to a partner with locale %s: right recipients, language and facts', async (occasion, locale) => {
+    const f = await createRequest({ locale });
+    const state = STATUS_FOR[occasion];
+    await setState(f.requestId, {
+      status: state.status,
+      response: state.response,
+      ...(state.deadline && { deadlineDate: '2026-12-14', deadline: '2026-12-14T23:59:59.999+01:00' }),
+    });
+
+    await expect(send({ requestId: f.requestId, occasion, sequence: 0 })).resolves.toBe('SENT');
+
+    const mail = onlyMail(messageIdOf(f.requestId, occasion, 0));
+    const expectedTo = TO_CONTACTS.includes(occasion)
+      ? f.contacts
+      : occasion === 'UNANSWERED_ESCALATION'
+        ? [config.supportEmail]
+        : occasion === 'OVERDUE'
+          ? [f.partnerEmail, config.supportEmail]
+          : [f.partnerEmail];
+    expect([...mail.to].sort()).toEqual([...expectedTo].sort());
+    // Contacts and support read Swedish; the partner its own language.
+    const language = TO_CONTACTS.includes(occasion) || occasion === 'UNANSWERED_ESCALATION' ? 'sv' : locale;
+    expect(mail.text).toContain(language === 'sv' ? 'Vänliga hälsningar' : 'Kind regards');
+    expect(mail.subject).toContain(f.organisationName);
+    expect(mail.text).toContain(f.organisationSkolonId);
+    expect(mail.text).toContain(language === 'sv' ? 'Antal skolor: 3' : 'Number of schools: 3');
+    expect(mail.text).toContain(`https://licenses.skolon.test/v1/license-requests/${f.requestId}`);
+    if (state.deadline)
+      expect(mail.text).toContain(language === 'sv' ? 'måndag 14 december 2026' : 'Monday 14 December 2026');
+  });
+
+  test('school names with CRLF and <script> are listed as text and escaped in HTML', async () => {
+    const f = await createRequest({ locale: 'sv', schools: 1 });
+    await database.db
+      .updateTable('school')
+      .set({ name: 'Skola\r\nBcc: evil@x.test <script>alert(2)</script>' })
+      .where('request_id', '=', f.requestId)
+      .execute();
+
+    await expect(send({ requestId: f.requestId, occasion: 'CREATED', sequence: 0 })).resolves.toBe('SENT');
+
+    const mail = onlyMail(messageIdOf(f.requestId, 'CREATED', 0));
+    expect(mail.to).toEqual([f.partnerEmail]);
+    expect(headerLines(mail.raw).filter((l) => /^bcc\s*:/i.test(l))).toEqual([]);
+    const html = htmlPart(mail.raw);
+    expect(html).not.toContain('<script');
+    expect(html).toMatch(/&#60;script&#62;alert\(2\)/);
   });
 });
