@@ -13,7 +13,7 @@ import { MAIL_OCCASIONS, type MailOccasion } from '../workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database';
 import { startSmtpServer, type ReceivedMail, type SmtpServerOptions, type TestSmtpServer } from '../test/helpers/smtp';
 import { createMailActivities, type SendRequestMailInput, type SendRequestMailResult } from './mail';
-import { createSmtpMailer, type Mailer } from './mailer';
+import { createSmtpMailer, isPermanentMailFailure, type Mailer } from './mailer';
 
 const config = {
   from: 'Skolon <no-reply@skolon.test>',
@@ -437,8 +437,8 @@ describe('sendRequestMail', () => {
     try {
       expect(await portIsClosed(smtpPort)).toBe(true);
       await expect(send(input)).rejects.toThrow();
-      const rows = await sentMailRows(f.requestId);
-      expect(rows).toEqual([expect.objectContaining({ status: 'SENDING', message_id: messageId })]);
+      // Nothing was delivered: the claim is given back so that the retry can send at once.
+      expect(await sentMailRows(f.requestId)).toEqual([]);
       expect(await historyEvents(f.requestId)).toEqual(['CREATED']);
     } finally {
       smtp = await startSmtpServer({ ...smtpOptions(), port: smtpPort });
@@ -545,5 +545,50 @@ describe('sendRequestMail', () => {
     const html = htmlPart(mail.raw);
     expect(html).not.toContain('<script');
     expect(html).toMatch(/&#60;script&#62;alert\(2\)/);
+  });
+
+  test('a retry while an earlier attempt still holds the claim waits; once the claim has lapsed it sends once', async () => {
+    const f = await createRequest({ locale: 'en' });
+    const input = { requestId: f.requestId, occasion: 'CREATED' as const, sequence: 0 };
+    // An attempt that claimed the mail a moment ago and may still be talking to the server.
+    await database.db
+      .insertInto('sent_mail')
+      .values({
+        request_id: f.requestId,
+        occasion: 'CREATED',
+        sequence: 0,
+        message_id: messageIdOf(f.requestId, 'CREATED', 0),
+        recipients: f.partnerEmail,
+        status: 'SENDING',
+        claimed_at: new Date(),
+      })
+      .execute();
+    await expect(send(input)).rejects.toThrow('may still be sending');
+    expect(mailsWith(messageIdOf(f.requestId, 'CREATED', 0))).toHaveLength(0);
+
+    // That attempt died: after the lease (longer than the activity timeout) the retry sends.
+    await database.db
+      .updateTable('sent_mail')
+      .set({ claimed_at: new Date(Date.now() - 10 * 60_000) })
+      .where('request_id', '=', f.requestId)
+      .execute();
+    await expect(send(input)).resolves.toBe('SENT');
+    await expect(send(input)).resolves.toBe('ALREADY_SENT');
+    expect(mailsWith(messageIdOf(f.requestId, 'CREATED', 0))).toHaveLength(1);
+  });
+});
+
+describe('isPermanentMailFailure', () => {
+  test.each([
+    [{ code: 'EENVELOPE', responseCode: 550 }, true],
+    [{ code: 'EMESSAGE', responseCode: 554 }, true],
+    [{ code: 'EENVELOPE', responseCode: 503 }, false],
+    [{ code: 'EENVELOPE', responseCode: 451 }, false],
+    [{ code: 'EAUTH', responseCode: 535 }, false],
+    [{ code: 'EPROTOCOL', responseCode: 554 }, false],
+    [{ code: 'ECONNECTION' }, false],
+    [new Error('socket hang up'), false],
+  ])('%o is permanent: %s (only a refusal of this mail is; server or setup trouble is retried)', (error, permanent) => {
+    expect(isPermanentMailFailure(error)).toBe(permanent);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Mail about a request, once per occasion: a sent-mail record keyed by (request, occasion,
  * sequence) is claimed before sending and marked sent after, so an activity retry after a
- * successful send sends nothing. A worker dying between the send and the mark makes the retry send
+ * successful send sends nothing, and a retry while an earlier attempt may still be sending waits
+ * (the claim is a lease). A worker dying between the send and the mark makes a later retry send
  * again, with the same Message-ID, which is as close to once as SMTP allows.
  */
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { findPartner } from '../db/repositories/partners';
@@ -13,6 +14,9 @@ import type { MailOccasion } from '../workflows/definitions';
 import { isPermanentMailFailure, type Mailer } from './mailer';
 import { renderMail, singleLine, type MailLocale } from './templates';
 import { stockholmDate, stockholmToday, swedishCalendar } from '../domain/working-days';
+
+/** How long a claim protects a mail being sent: longer than the mail activity's 2-minute timeout. */
+const CLAIM_LEASE_SECONDS = 180;
 
 export interface MailConfig {
   from: string;
@@ -61,9 +65,12 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
   return {
     async sendRequestMail({ requestId, occasion, sequence }: SendRequestMailInput): Promise<SendRequestMailResult> {
       const request = await getLicenseRequest(db, requestId);
-      if (!request) throw new Error(`license request ${requestId} is not in the database`);
+      // A workflow whose request is not stored has nothing to say and no one to say it to.
+      if (!request)
+        throw ApplicationFailure.nonRetryable(`license request ${requestId} is not in the database`, 'RequestNotFound');
       const partner = await findPartner(db, request.partnerId);
-      if (!partner) throw new Error(`partner ${request.partnerId} is not in the database`);
+      if (!partner)
+        throw ApplicationFailure.nonRetryable(`partner ${request.partnerId} is not in the database`, 'RequestNotFound');
 
       const toPartner = TO_PARTNER.includes(occasion);
       const recipients =
@@ -91,8 +98,9 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         .executeTakeFirst();
       if (!earlier && allowed && !allowed.includes(request.status)) return 'SKIPPED';
 
-      // Claim the occasion. An existing SENT record means an earlier attempt finished the job.
-      await db
+      // Claim the occasion: a new record, or a SENDING one whose attempt's lease has run out (that
+      // attempt died; the lease is longer than the activity's timeout, so it is not still sending).
+      const claimed = await db
         .insertInto('sent_mail')
         .values({
           request_id: requestId,
@@ -103,17 +111,32 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
           status: 'SENDING',
           claimed_at: new Date(),
         })
-        .onConflict((oc) => oc.columns(['request_id', 'occasion', 'sequence']).doNothing())
-        .execute();
-      const claim = await db
-        .selectFrom('sent_mail')
-        .select(['status'])
-        .where('request_id', '=', requestId)
-        .where('occasion', '=', occasion)
-        .where('sequence', '=', sequence)
-        .executeTakeFirstOrThrow();
-      if (claim.status === 'SENT') return 'ALREADY_SENT';
-      if (claim.status === 'FAILED') return 'FAILED';
+        .onConflict((oc) =>
+          oc
+            .columns(['request_id', 'occasion', 'sequence'])
+            .doUpdateSet({ claimed_at: new Date() })
+            .where('sent_mail.status', '=', 'SENDING')
+            .where(
+              'sent_mail.claimed_at',
+              '<',
+              sql<Date>`now() - ${sql.raw(`interval '${CLAIM_LEASE_SECONDS} seconds'`)}`,
+            ),
+        )
+        .returning('status')
+        .executeTakeFirst();
+      if (!claimed) {
+        const existing = await db
+          .selectFrom('sent_mail')
+          .select('status')
+          .where('request_id', '=', requestId)
+          .where('occasion', '=', occasion)
+          .where('sequence', '=', sequence)
+          .executeTakeFirstOrThrow();
+        if (existing.status === 'SENT') return 'ALREADY_SENT';
+        if (existing.status === 'FAILED') return 'FAILED';
+        // An earlier attempt holds the claim and may still be talking to the mail server.
+        throw ApplicationFailure.retryable('An earlier attempt may still be sending this mail.', 'MailInFlight');
+      }
       if (recipients.length === 0) return 'NO_RECIPIENTS';
 
       const answered = request.status !== 'AWAITING_ANSWER';
@@ -143,7 +166,17 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
           fileName: `${requestId}-${key}`,
         }));
       } catch (error) {
-        if (!isPermanentMailFailure(error)) throw error; // transient: Temporal retries with backoff
+        if (!isPermanentMailFailure(error)) {
+          // Not delivered: give the claim back so that the retry (with backoff) can send at once.
+          await db
+            .deleteFrom('sent_mail')
+            .where('request_id', '=', requestId)
+            .where('occasion', '=', occasion)
+            .where('sequence', '=', sequence)
+            .where('status', '=', 'SENDING')
+            .execute();
+          throw error;
+        }
         const message = error instanceof Error ? error.message : String(error);
         Context.current().log.warn('Mail refused for good', { requestId, occasion, sequence, error: message });
         await db
@@ -162,19 +195,22 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         return 'FAILED';
       }
 
-      await db
-        .updateTable('sent_mail')
-        .set({ status: 'SENT', sent_at: sql`now()` })
-        .where('request_id', '=', requestId)
-        .where('occasion', '=', occasion)
-        .where('sequence', '=', sequence)
-        .execute();
       const delivered = recipients.filter((r) => !refused.includes(r));
-      await addHistoryEvent(db, requestId, {
-        key: `mail-${key}`,
-        at: new Date(),
-        event: HISTORY_EVENT[occasion],
-        detail: { occasion, to: delivered },
+      // Marked sent and recorded in the history together: a crash cannot keep one without the other.
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('sent_mail')
+          .set({ status: 'SENT', sent_at: sql`now()` })
+          .where('request_id', '=', requestId)
+          .where('occasion', '=', occasion)
+          .where('sequence', '=', sequence)
+          .execute();
+        await addHistoryEvent(trx, requestId, {
+          key: `mail-${key}`,
+          at: new Date(),
+          event: HISTORY_EVENT[occasion],
+          detail: { occasion, to: delivered },
+        });
       });
       if (refused.length > 0) {
         // Some recipients were refused for good while the others got the mail: say so.

@@ -41,9 +41,8 @@ export function createSmtpMailer(smtpUrl: string): Mailer {
     secure: url.protocol === 'smtps:',
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     ...SMTP_TIMEOUTS,
-    // Reuse connections: a burst of reminders at 08:00 should not open one connection per mail.
-    pool: true,
-    maxConnections: 3,
+    // No pool: a pooled transport queues sends without a time limit, so a burst could wait past
+    // the activity's timeout and be sent twice. One connection per mail keeps every send bounded.
   });
   const { host, port } = url;
   return {
@@ -89,8 +88,18 @@ export function createMailboxMailer(dir: string): Mailer {
   };
 }
 
-/** True when the SMTP server refused for good (5xx), so retrying cannot help. */
+/**
+ * True when the server refused this mail for good: a 5xx reply to the recipients (EENVELOPE) or to
+ * the message (EMESSAGE). Everything else (connection, timeouts, 4xx, authentication, TLS, a
+ * 5xx greeting) is the server's or our configuration's trouble and is retried until it is fixed.
+ */
 export function isPermanentMailFailure(error: unknown): boolean {
-  const code = (error as { responseCode?: unknown })?.responseCode;
-  return typeof code === 'number' && code >= 500 && code < 600;
+  const { code, responseCode } = (error ?? {}) as { code?: unknown; responseCode?: unknown };
+  return (
+    (code === 'EENVELOPE' || code === 'EMESSAGE') &&
+    typeof responseCode === 'number' &&
+    responseCode >= 500 &&
+    responseCode < 600 &&
+    responseCode !== 503 // "bad sequence of commands": a protocol hiccup, not a verdict on the mail
+  );
 }

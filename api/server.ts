@@ -10,8 +10,8 @@ export interface RunningApi {
 export async function startApi(deps: AppDeps, port: number, host = '0.0.0.0'): Promise<RunningApi> {
   const app = createApp(deps);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
-    s.once('error', reject);
+    // Express 5 hands listen errors (e.g. the port is taken) to this callback.
+    const s = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;

@@ -91,6 +91,9 @@ export async function startMissingWorkflows(
         ),
       ),
     )
+    // Newest first: a request orphaned by a crash is recent, while old requests that only wait
+    // for their first mail (a long mail outage) could otherwise fill every run.
+    .orderBy('r.created_at', 'desc')
     .limit(500)
     .execute();
   let started = 0;
@@ -99,7 +102,7 @@ export async function startMissingWorkflows(
       await temporal.workflow.getHandle(licenseRequestWorkflowId(id)).describe();
       continue; // it has a workflow, which simply has not written anything yet
     } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      if (!(error instanceof WorkflowNotFoundError)) continue; // cannot tell now: the next run will
     }
     const request = await getLicenseRequest(db, id);
     if (request) {

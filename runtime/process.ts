@@ -15,7 +15,8 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
     if (!config.temporal.address)
       throw new ConfigError('TEMPORAL_ADDRESS must be set (npm start runs a dev server itself).');
     if (role === 'api' && !config.adminToken) throw new ConfigError('ADMIN_TOKEN must be set.');
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // Our own handlers stop things in order (API, then worker): the SDK must not stop the worker on its own.
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
     const services = await startServices({
       config,
       databaseUrl: config.databaseUrl,
@@ -31,7 +32,7 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       if (stopping) return;
       stopping = true;
       log('stopping ...');
-      setTimeout(() => process.exit(1), 15_000).unref();
+      setTimeout(() => process.exit(1), 30_000).unref();
       services.stop().then(
         () => process.exit(0),
         (error: unknown) => {

@@ -67,8 +67,14 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       workflowBundle: options.workflowBundle,
     });
     workerRun = worker.run();
-    workerRun.catch((error: unknown) => log(`worker stopped: ${String(error)}`));
+    let stopping = false;
+    // A worker that stops while we did not ask it to leaves the API accepting work nobody does.
+    workerRun.then(
+      () => stopping || log('worker stopped unexpectedly'),
+      (error: unknown) => log(`worker stopped: ${String(error)}`),
+    );
     stops.push(async () => {
+      stopping = true;
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun?.catch(() => undefined);
       await workerConnection.close();

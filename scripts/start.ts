@@ -26,7 +26,8 @@ function devAdminToken(dataDir: string): string {
 async function main() {
   const config = loadConfig();
   // The SDK's info lines (bundling, worker state) drown the banner; warnings and errors still show.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Our own handlers stop things in order (API, then worker): the SDK must not stop the worker on its own.
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   fs.mkdirSync(config.dataDir, { recursive: true });
   const cleanups: Array<() => Promise<void>> = [];
   let stopping = false;
@@ -35,9 +36,9 @@ async function main() {
     stopping = true;
     log('Stopping ...');
     const force = setTimeout(() => {
-      log('Did not stop within 15 s; exiting anyway.');
+      log('Did not stop within 30 s; exiting anyway.');
       process.exit(1);
-    }, 15_000);
+    }, 30_000);
     for (const cleanup of cleanups.reverse()) {
       await cleanup().catch((error: unknown) => log(`while stopping: ${String(error)}`));
     }

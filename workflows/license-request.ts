@@ -164,6 +164,14 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
         answeredAt,
         desiredAvailability: input.desiredAvailability,
       });
+      if (state.status === 'WITHDRAWN') {
+        // Withdrawn while the deadline was being worked out: the answer stands, no deadline does.
+        await persist([
+          { at: answeredAt, event: 'ANSWERED', detail: { response, by, licensedSchools: [...licensed] } },
+        ]);
+        answerRecorded = true;
+        return snapshot();
+      }
       state.deadline = deadline;
       state.deadlineDate = deadlineDate;
       deadlineNearAt = nearAt;
@@ -211,7 +219,11 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     async ({ schools, by }) => {
       const newlyAssigned = schools.filter((id) => state.schools[id] === 'PENDING');
       for (const id of newlyAssigned) setAssignment(id, 'ASSIGNED');
-      if (newlyAssigned.length === 0) return snapshot(); // a retried call: nothing changes
+      if (newlyAssigned.length === 0) {
+        // A retried call: nothing changes, but answer only once an earlier write of it is readable.
+        await writes;
+        return snapshot();
+      }
       const at = now();
       const events: Array<Omit<HistoryEventRecord, 'key'>> = [
         { at, event: 'SCHOOLS_ASSIGNED', detail: { schools: newlyAssigned, by } },
@@ -259,12 +271,17 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   );
 
   // --- The process -----------------------------------------------------------------------------
+  // Mail goes out one after another in the background: a mail server that is down for a day must
+  // not hold up the clock (the deadline, OVERDUE) of the request itself.
   const mailsSent = new Map<MailOccasion, number>();
-  async function mail(occasion: MailOccasion) {
+  let mails: Promise<void> = Promise.resolve();
+  function mail(occasion: MailOccasion): void {
     const sequence = mailsSent.get(occasion) ?? 0;
     mailsSent.set(occasion, sequence + 1);
-    await writes; // the mail is rendered from the read model: let it catch up first
-    await sendRequestMail({ requestId: input.requestId, occasion, sequence });
+    mails = mails.then(async () => {
+      await writes; // the mail is rendered from the read model: let it catch up first
+      await sendRequestMail({ requestId: input.requestId, occasion, sequence });
+    });
   }
 
   /** Milliseconds from now until an ISO instant (at least 1: a timer of 0 would not be a timer). */
@@ -276,23 +293,27 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   const leftBefore = (left: () => boolean, at: string) => condition(left, msUntil(at));
 
   showDetails();
-  await mail('CREATED');
+  mail('CREATED');
 
   // Waiting for the answer: reminders to the partner, then one escalation to support. The request
   // stays open until it is answered or withdrawn; after the last reminder nothing more is scheduled.
   // Reminders stop the moment an answer is accepted, before it has even been recorded.
   const leftAwaitingAnswer = () => state.status !== 'AWAITING_ANSWER';
-  for (const reminder of await planUnansweredReminders({ createdAt: input.createdAt })) {
+  const reminders = await planUnansweredReminders({ createdAt: input.createdAt });
+  for (const [i, reminder] of reminders.entries()) {
+    // Started late (e.g. after an outage)? Of the reminders already due, only the last one goes out.
+    const next = reminders[i + 1];
+    if (next && Date.parse(next.at) <= Date.now()) continue;
     if (await leftBefore(leftAwaitingAnswer, reminder.at)) break;
-    await mail(reminder.occasion);
+    mail(reminder.occasion);
   }
   await condition(() => answerRecorded || state.status === 'WITHDRAWN');
-  if (state.status === 'DECLINED') await mail('ANSWERED_NO');
+  if (state.status === 'DECLINED') mail('ANSWERED_NO');
 
   if (state.status === 'AWAITING_ASSIGNMENT' || state.status === 'COMPLETED') {
-    await mail('ANSWERED_YES');
+    mail('ANSWERED_YES');
     const assignmentEnded = () => state.status !== 'AWAITING_ASSIGNMENT';
-    if (deadlineNearAt && !(await leftBefore(assignmentEnded, deadlineNearAt))) await mail('DEADLINE_NEAR');
+    if (deadlineNearAt && !(await leftBefore(assignmentEnded, deadlineNearAt))) mail('DEADLINE_NEAR');
     // The deadline is the last millisecond of its day: it has passed one millisecond later.
     const deadlinePassed = !(await condition(assignmentEnded, msUntil(state.deadline!) + 1));
     if (deadlinePassed) {
@@ -306,15 +327,16 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       for (let index = 0; ; index++) {
         const at = await overdueReminderAt({ deadlineDate: state.deadlineDate!, index });
         if (await leftBefore(isFinished, at)) break;
-        await mail('OVERDUE');
+        mail('OVERDUE');
       }
     }
-    if (state.status === 'COMPLETED') await mail('COMPLETED');
+    if (state.status === 'COMPLETED') mail('COMPLETED');
   }
 
-  if (state.status === 'WITHDRAWN') await mail('WITHDRAWN');
+  if (state.status === 'WITHDRAWN') mail('WITHDRAWN');
 
   await condition(allHandlersFinished);
   await writes;
+  await mails;
   return snapshot();
 }

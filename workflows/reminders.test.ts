@@ -3,6 +3,7 @@
  * real workflow and the real calendar activities. Every test moves the server's clock to a fixed
  * Stockholm date and asserts the exact local time of each mail.
  */
+import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { createWorkingDayCalendar, STOCKHOLM, swedishHolidays } from '../domain/working-days';
@@ -45,6 +46,16 @@ async function skipTo(text: string): Promise<Date> {
   if (target.getTime() < now) throw new Error(`${text} is already in the past on the test server`);
   await testEnv.env.sleep(target.getTime() - now);
   return target;
+}
+
+/** Waits until the workflow has no activity or workflow task outstanding. */
+async function settled(handle: WorkflowHandle): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { raw } = await handle.describe();
+    if ((raw.pendingActivities?.length ?? 0) === 0 && !raw.pendingWorkflowTask) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the workflow did not settle');
 }
 
 /** The mails so far as "OCCASION at yyyy-MM-dd HH:mm" (Stockholm time). */
@@ -270,6 +281,8 @@ test('a deadline set under one holiday table stays, and the workflow replays, af
   await underA.runUntil(async () => {
     const yes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
     expect(yes.deadlineDate).toBe('2029-02-13'); // under table B it would be 2029-02-12
+    // Let this worker finish what it has started, so no task is left in flight when it stops.
+    await settled(handle);
   });
 
   // A new worker with the plain Swedish table replays the history and carries on with it.
@@ -289,4 +302,69 @@ test('a deadline set under one holiday table stays, and the workflow replays, af
     await handle.result();
   });
   await Worker.runReplayHistory({ workflowBundle: bundle }, await handle.fetchHistory(), handle.workflowId);
+});
+
+test('a mail server that is down does not hold up the clock: OVERDUE at the deadline while mail keeps failing', async () => {
+  const createdAt = await skipTo('2029-03-05 10:00'); // Monday
+  const rec = recordingActivities();
+  rec.activities.sendRequestMail = async () => {
+    throw new Error('connect ECONNREFUSED 127.0.0.1:25'); // retried for as long as it takes
+  };
+  await withWorkflow(
+    testEnv,
+    async (handle) => {
+      const yes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+      expect(yes.deadline).toBe('2029-03-12T23:59:59.999+01:00');
+      await skipTo('2029-03-13 00:01');
+      expect((await handle.query(statusQuery)).status).toBe('OVERDUE');
+      await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
+    },
+    newInput({ createdAt }),
+    rec,
+  );
+});
+
+test('started late (e.g. after an outage): of the reminders already due only the latest goes out', async () => {
+  const now = await skipTo('2029-04-16 10:00'); // Monday
+  // Created 15 working days ago: both reminders and the escalation are already due.
+  const createdAt = new Date(now.getTime() - 21 * 86_400_000);
+  await withWorkflow(
+    testEnv,
+    async (handle, rec) => {
+      await skipTo('2029-04-16 11:00');
+      expect(rec.mails.map((m) => m.occasion)).toEqual(['CREATED', 'UNANSWERED_ESCALATION']);
+      await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
+    },
+    newInput({ createdAt }),
+  );
+});
+
+test('withdrawn while the YES is still computing its deadline: WITHDRAWN with no deadline', async () => {
+  await skipTo('2029-05-07 10:00');
+  const rec = recordingActivities();
+  let release: () => void = () => undefined;
+  const computing = new Promise<void>((resolve) => (release = resolve));
+  const real = recordingActivities().activities;
+  rec.activities.computeDeadline = async (input) => {
+    await computing;
+    return real.computeDeadline(input);
+  };
+  await withWorkflow(
+    testEnv,
+    async (handle) => {
+      const yes = handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+      await new Promise((r) => setTimeout(r, 300));
+      const withdrawn = await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
+      expect(withdrawn.status).toBe('WITHDRAWN');
+      release();
+      const answered = await yes;
+      expect(answered).toMatchObject({ status: 'WITHDRAWN', response: 'YES', deadline: null });
+      const result = await handle.result();
+      expect(result.deadline).toBeNull();
+      expect(rec.transitions.flatMap((t) => t.events.map((e) => e.event))).not.toContain('DEADLINE_SET');
+      expect(rec.occasions()).toEqual(['CREATED', 'WITHDRAWN']);
+    },
+    newInput(),
+    rec,
+  );
 });

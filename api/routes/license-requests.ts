@@ -97,19 +97,36 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     return id;
   }
 
+  async function workflowExists(id: string): Promise<boolean> {
+    try {
+      await temporal.workflow.getHandle(licenseRequestWorkflowId(id)).describe();
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      return true; // cannot tell: keep the request, the sweep or the next call will sort it out
+    }
+  }
+
   /**
    * Sends an update and waits for its result, for a bounded time: a worker that is down must not
    * leave the caller hanging (it gets 503 and retries). A request whose workflow was never started
    * (the API died between storing it and starting it) gets its workflow now.
    */
   async function update<Arg>(
+    req: Request,
     id: string,
     definition: UpdateDefinition<LicenseRequestState, [Arg]>,
     arg: Arg,
   ): Promise<void> {
+    // With an Idempotency-Key, a retried call is the same update to Temporal, which answers it with
+    // the first call's outcome instead of applying (or refusing) it again.
+    const key = req.get('idempotency-key')?.trim();
+    const updateId = key ? `${definition.name}:${key}`.slice(0, 255) : undefined;
     const send = () =>
       temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
-        temporal.workflow.getHandle(licenseRequestWorkflowId(id)).executeUpdate(definition, { args: [arg] }),
+        temporal.workflow
+          .getHandle(licenseRequestWorkflowId(id))
+          .executeUpdate(definition, { args: [arg], ...(updateId && { updateId }) }),
       );
     try {
       await send();
@@ -156,13 +173,17 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     }
     const stored = await getLicenseRequest(db, outcome.id);
     if (!stored) throw notFound();
-    try {
-      // Also on a replay: if the first call died before starting the workflow, this starts it.
-      await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(stored));
-    } catch (error) {
-      // No workflow, no request: do not leave a request behind that nothing will ever move.
-      if (outcome.kind === 'created') await deleteLicenseRequest(db, stored.id);
-      throw error;
+    // A replay of a finished request starts nothing: its workflow may be gone after retention.
+    if (!(outcome.kind === 'replayed' && FINISHED_STATUSES.includes(stored.status))) {
+      try {
+        // Also on a replay: if the first call died before starting the workflow, this starts it.
+        await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(stored));
+      } catch (error) {
+        // No workflow, no request: do not leave a request behind that nothing will ever move. But
+        // a start that failed only on our side may have started it after all: then keep both.
+        if (outcome.kind === 'created' && !(await workflowExists(stored.id))) await deleteLicenseRequest(db, stored.id);
+        throw error;
+      }
     }
     res.status(201).location(`/v1/license-requests/${stored.id}`).json(stored);
   });
@@ -193,7 +214,7 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     if (response === 'NO' && schools !== undefined) {
       throw badRequest('A NO answer cannot name schools.', [{ field: 'schools', message: 'only with YES' }]);
     }
-    await update(id, answerUpdate, { response, schools, by: actorOf(caller(req)) });
+    await update(req, id, answerUpdate, { response, schools, by: actorOf(caller(req)) });
     res.json(await getLicenseRequest(db, id));
   });
 
@@ -201,7 +222,7 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     const partner = requirePartner(req);
     const id = await openRequestOf(req, partner.id, 'assigned');
     const { schools } = body(req, assignmentsBody);
-    await update(id, assignSchoolsUpdate, { schools, by: actorOf(caller(req)) });
+    await update(req, id, assignSchoolsUpdate, { schools, by: actorOf(caller(req)) });
     res.json(await getLicenseRequest(db, id));
   });
 
@@ -209,7 +230,7 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     requireAdmin(req);
     const id = await openRequestOf(req, undefined, 'withdrawn');
     body(req, withdrawBody);
-    await update(id, withdrawUpdate, { by: actorOf(caller(req)) });
+    await update(req, id, withdrawUpdate, { by: actorOf(caller(req)) });
     res.json(await getLicenseRequest(db, id));
   });
 

@@ -251,3 +251,21 @@ test('a request stored by a create that died before starting its workflow still 
   expect(yes.status).toBe(200);
   expect(yes.body.status).toBe('DECLINED');
 });
+
+test('an answer retried with the same Idempotency-Key gets the first outcome again, not a 409', async () => {
+  const partner = await newPartner('en');
+  const request = await newRequest(partner.id, 1);
+  const answer = (key: string) =>
+    call('POST', `/v1/license-requests/${request.id}/answer`, {
+      token: partner.apiKey,
+      headers: { 'Idempotency-Key': key },
+      body: { response: 'YES' },
+    });
+  const first = await answer('answer-1');
+  expect(first.status).toBe(200);
+  const retried = await answer('answer-1');
+  expect(retried.status).toBe(200);
+  expect(retried.body.answeredAt).toBe(first.body.answeredAt);
+  // A new key is a new answer, which the status no longer allows.
+  expect((await answer('answer-2')).status).toBe(409);
+});

@@ -30,7 +30,7 @@ export interface TestStack {
 /** The SDK's info lines drown the test output; warnings and errors still show. */
 export function quietRuntime(): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
   } catch {
     // already installed in this process
   }
