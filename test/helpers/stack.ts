@@ -52,7 +52,9 @@ const silentLogger = {
   error: (message: string) => console.error(message),
 };
 
-export async function startStack(options: { smtp?: SmtpServerOptions } = {}): Promise<TestStack> {
+export async function startStack(
+  options: { smtp?: SmtpServerOptions; env?: Record<string, string> } = {},
+): Promise<TestStack> {
   quietRuntime();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-e2e-'));
   const [database, smtp, port, uiPort] = await Promise.all([
@@ -69,6 +71,7 @@ export async function startStack(options: { smtp?: SmtpServerOptions } = {}): Pr
       SUPPORT_EMAIL: 'support@skolon.test',
       PUBLIC_URL: 'https://licenses.skolon.test',
       TEMPORAL_TASK_QUEUE: `e2e-${path.basename(dataDir)}`,
+      ...options.env,
     }),
     port: 0,
   };
