@@ -5,6 +5,8 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../db/database';
 import { authenticate } from './auth';
 import { errorHandler, HttpError } from './errors';
+import { rateLimit, requestId, securityHeaders } from './middleware';
+import { openApiDocument } from './openapi';
 import { licenseRequestsRouter } from './routes/license-requests';
 import { partnersRouter } from './routes/partners';
 
@@ -13,6 +15,8 @@ export interface AppDeps {
   temporal: Client;
   taskQueue: string;
   adminToken: string;
+  /** Calls a minute per token (default 600). */
+  rateLimitPerMinute?: number;
 }
 
 async function answersWithin<T>(ms: number, work: Promise<T>): Promise<boolean> {
@@ -48,7 +52,10 @@ async function mailHealth(db: Db): Promise<{ failedLast24h: number; waitingOver1
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.disable('etag');
   app.set('query parser', 'simple');
+  app.use(requestId());
+  app.use(securityHeaders());
 
   app.get('/health', async (_req, res) => {
     const [database, temporal] = await Promise.all([
@@ -65,7 +72,13 @@ export function createApp(deps: AppDeps): express.Express {
     });
   });
 
+  const document = openApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+
   const v1 = express.Router();
+  v1.use(rateLimit(deps.rateLimitPerMinute ?? 600));
   v1.use(authenticate(deps.db, deps.adminToken));
   // Bodies are read after the token is checked: a stranger gets 401 whatever it sends.
   v1.use(express.json({ limit: '1mb', type: () => true }));

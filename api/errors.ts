@@ -105,7 +105,7 @@ export function toHttpError(error: unknown): HttpError {
 export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const httpError = toHttpError(error);
   if (httpError.status >= 500) {
-    console.error(`${req.method} ${req.originalUrl} -> ${httpError.status}`, error);
+    console.error(`[${req.id ?? '-'}] ${req.method} ${req.path} -> ${httpError.status}`, error);
   }
   res
     .status(httpError.status)

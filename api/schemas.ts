@@ -85,3 +85,65 @@ export const listQuery = z.object({
 });
 
 export const requestIdParam = z.object({ id: plain(100).pipe(z.string().min(1)) });
+
+// --- What the API answers with (used for the OpenAPI document and checked by its test) ----------
+
+const isoInstant = z.string().describe('ISO-8601 instant');
+const status = z.enum(STATUSES);
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.string().describe('snake_case, stable: clients branch on it'),
+    message: z.string().describe('for a person'),
+    details: z.array(z.object({ field: z.string().optional(), message: z.string() })).optional(),
+  }),
+});
+
+export const partnerResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  notificationEmail: z.string(),
+  locale: locale,
+});
+
+export const partnerCreatedResponse = partnerResponse.extend({
+  apiKey: z.string().describe('shown this once; only a hash is stored'),
+});
+
+export const apiKeyResponse = z.object({ id: z.string(), apiKey: z.string() });
+
+const requestSummaryFields = {
+  id: z.string(),
+  partnerId: z.string(),
+  organisation: z.object({ skolonId: z.string(), name: z.string() }),
+  numberOfSchools: z.number().int(),
+  desiredAvailability: z.string().nullable().describe('YYYY-MM-DD'),
+  status,
+  response: z.enum(['UNANSWERED', 'YES', 'NO']),
+  answeredAt: isoInstant.nullable(),
+  deadline: isoInstant.nullable().describe('end of the deadline date in Europe/Stockholm, with its offset'),
+  createdAt: isoInstant,
+  finishedAt: isoInstant.nullable(),
+};
+
+export const licenseRequestResponse = z.object({
+  ...requestSummaryFields,
+  schools: z.array(
+    z.object({ skolonId: z.string(), name: z.string(), assignment: z.enum(['PENDING', 'ASSIGNED', 'NOT_LICENSED']) }),
+  ),
+  contacts: z.array(z.object({ name: z.string(), email: z.string() })),
+  history: z.array(z.object({ at: isoInstant, event: z.string(), detail: z.unknown() })),
+});
+
+export const licenseRequestListResponse = z.object({
+  summary: z.object({ answered: z.number().int(), notAnswered: z.number().int() }),
+  items: z.array(z.object(requestSummaryFields)),
+  nextCursor: z.string().nullable(),
+});
+
+export const healthResponse = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  database: z.enum(['ok', 'down']),
+  temporal: z.enum(['ok', 'down']),
+  mail: z.object({ failedLast24h: z.number().int(), waitingOver10Min: z.number().int() }).optional(),
+});

@@ -28,6 +28,9 @@ export function workflowInputOf(request: LicenseRequestView): LicenseRequestInpu
   };
 }
 
+/** How long a single call to Temporal (start, describe) may take before the API gives up with 503. */
+export const TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+
 /** Starts the workflow of a stored request; a workflow already there (running or not) is kept. */
 export async function startLicenseRequestWorkflow(
   temporal: Client,
@@ -35,30 +38,33 @@ export async function startLicenseRequestWorkflow(
   { contacts, ...input }: LicenseRequestInput & { contacts: string[] },
 ): Promise<void> {
   try {
-    await temporal.workflow.start<typeof licenseRequestWorkflow>('licenseRequestWorkflow', {
-      workflowId: licenseRequestWorkflowId(input.requestId),
-      taskQueue,
-      args: [input],
-      // One workflow per request, ever: a retried start finds the one already there.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      typedSearchAttributes: [
-        { key: SearchAttributes.status, value: 'AWAITING_ANSWER' },
-        { key: SearchAttributes.partnerId, value: input.partnerId },
-        { key: SearchAttributes.organisationSkolonId, value: input.organisation.skolonId },
-        ...(input.desiredAvailability
-          ? [{ key: SearchAttributes.desiredAvailability, value: new Date(`${input.desiredAvailability}T00:00:00Z`) }]
-          : []),
-      ],
-      staticSummary: workflowSummary(input),
-      staticDetails: [
-        `**Organisation:** ${input.organisation.name} (${input.organisation.skolonId})`,
-        `**Partner:** ${input.partnerId}`,
-        `**Schools:** ${input.schoolIds.length}`,
-        `**Desired availability:** ${input.desiredAvailability ?? '—'}`,
-        `**Contacts:** ${contacts.join(', ')}`,
-      ].join('\n'),
-    });
+    // Bounded: when Temporal does not answer, the caller gets a 503 in seconds, not a hang.
+    await temporal.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () =>
+      temporal.workflow.start<typeof licenseRequestWorkflow>('licenseRequestWorkflow', {
+        workflowId: licenseRequestWorkflowId(input.requestId),
+        taskQueue,
+        args: [input],
+        // One workflow per request, ever: a retried start finds the one already there.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        typedSearchAttributes: [
+          { key: SearchAttributes.status, value: 'AWAITING_ANSWER' },
+          { key: SearchAttributes.partnerId, value: input.partnerId },
+          { key: SearchAttributes.organisationSkolonId, value: input.organisation.skolonId },
+          ...(input.desiredAvailability
+            ? [{ key: SearchAttributes.desiredAvailability, value: new Date(`${input.desiredAvailability}T00:00:00Z`) }]
+            : []),
+        ],
+        staticSummary: workflowSummary(input),
+        staticDetails: [
+          `**Organisation:** ${input.organisation.name} (${input.organisation.skolonId})`,
+          `**Partner:** ${input.partnerId}`,
+          `**Schools:** ${input.schoolIds.length}`,
+          `**Desired availability:** ${input.desiredAvailability ?? '—'}`,
+          `**Contacts:** ${contacts.join(', ')}`,
+        ].join('\n'),
+      }),
+    );
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }

@@ -37,6 +37,7 @@ const schema = z.object({
   ESCALATION_UNANSWERED_WORKING_DAYS: z.coerce.number().int().min(1).max(250).optional(),
   OVERDUE_REMINDER_EVERY_WORKING_DAYS: z.coerce.number().int().min(1).max(250).optional(),
   REMINDER_HOUR: z.coerce.number().int().min(0).max(23).optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
 });
 
 export interface Config {
@@ -62,6 +63,8 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   reminders: ReminderPolicy;
+  /** API calls a minute per token. */
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     dataDir: e.DATA_DIR,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
     reminders: {
       unansweredReminderDays: e.REMINDER_UNANSWERED_WORKING_DAYS
         ? e.REMINDER_UNANSWERED_WORKING_DAYS.split(',').map((d) => Number.parseInt(d.trim(), 10))

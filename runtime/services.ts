@@ -86,7 +86,13 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   let apiUrl: string | undefined;
   if (options.api !== false) {
     const api = await startApi(
-      { db, temporal: client, taskQueue: config.temporal.taskQueue, adminToken: options.adminToken },
+      {
+        db,
+        temporal: client,
+        taskQueue: config.temporal.taskQueue,
+        adminToken: options.adminToken,
+        rateLimitPerMinute: config.rateLimitPerMinute,
+      },
       config.port,
     );
     apiUrl = api.url;

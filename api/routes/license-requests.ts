@@ -22,7 +22,7 @@ import {
   withdrawUpdate,
   type LicenseRequestState,
 } from '../../workflows/definitions';
-import { startLicenseRequestWorkflow, workflowInputOf } from '../start-workflow';
+import { startLicenseRequestWorkflow, TEMPORAL_CALL_TIMEOUT_MS, workflowInputOf } from '../start-workflow';
 import { actorOf, caller, requireAdmin, requirePartner } from '../auth';
 import { badRequest, conflict, HttpError, notFound } from '../errors';
 import {
@@ -99,7 +99,9 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
 
   async function workflowExists(id: string): Promise<boolean> {
     try {
-      await temporal.workflow.getHandle(licenseRequestWorkflowId(id)).describe();
+      await temporal.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () =>
+        temporal.workflow.getHandle(licenseRequestWorkflowId(id)).describe(),
+      );
       return true;
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return false;

@@ -58,3 +58,8 @@ export async function updatePartnerSettings(
     .executeTakeFirst();
   return row && toPartner(row);
 }
+
+/** Replaces a partner's API key hash: the old key stops working at once. */
+export async function rotateApiKey(db: Db, id: string, apiKeyHash: string): Promise<void> {
+  await db.updateTable('partner').set({ api_key_hash: apiKeyHash }).where('id', '=', id).execute();
+}

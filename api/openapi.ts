@@ -1,0 +1,225 @@
+/**
+ * The OpenAPI 3.1 document served at GET /openapi.json. Request and response schemas come from the
+ * same zod schemas the API validates with (api/schemas.ts), so the document cannot drift from the
+ * checks; api/openapi.test.ts holds it against the routes and the real responses.
+ */
+import { z } from 'zod';
+import {
+  answerBody,
+  apiKeyResponse,
+  assignmentsBody,
+  createLicenseRequestBody,
+  createPartnerBody,
+  errorResponse,
+  healthResponse,
+  licenseRequestListResponse,
+  licenseRequestResponse,
+  partnerCreatedResponse,
+  partnerResponse,
+  partnerSettingsBody,
+} from './schemas';
+import { STATUSES } from '../workflows/definitions';
+
+type Schema = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Schema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Schema;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema) => ({ 'application/json': { schema } });
+const error = (description: string) => ({ description, content: json(ref('Error')) });
+
+const ERRORS = {
+  '400': error('Bad input: malformed JSON, wrong types, missing fields, unknown schools, bad dates. Nothing changed.'),
+  '401': error('No token, or an unknown one.'),
+  '403': error('A valid token of the other role (admin vs partner).'),
+  '404': error("No such request, or another partner's."),
+  '409': error("The request's status does not allow this (or an Idempotency-Key reused with another body)."),
+  '413': error('Body larger than 1 MiB.'),
+  '429': error('More calls a minute than the token may make; see Retry-After.'),
+  '503': error('PostgreSQL or Temporal does not answer; see Retry-After.'),
+};
+
+const pick = (...codes: Array<keyof typeof ERRORS>) => Object.fromEntries(codes.map((c) => [c, ERRORS[c]]));
+const common = pick('401', '429', '503');
+
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', minLength: 1, maxLength: 200 },
+  description: "A retry with the same key gets the first call's outcome instead of a second change.",
+};
+
+export function openApiDocument(): Schema {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'License-request service',
+      version: '1',
+      description:
+        'License requests from school organisations to learning-tool partners (see the README). ' +
+        'Unknown fields in request bodies are ignored. Every response carries X-Request-Id.',
+    },
+    components: {
+      securitySchemes: {
+        admin: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN (platform side).' },
+        partner: { type: 'http', scheme: 'bearer', description: "A partner's API key." },
+      },
+      schemas: {
+        Error: jsonSchema(errorResponse, 'output'),
+        Partner: jsonSchema(partnerResponse, 'output'),
+        PartnerCreated: jsonSchema(partnerCreatedResponse, 'output'),
+        ApiKey: jsonSchema(apiKeyResponse, 'output'),
+        LicenseRequest: jsonSchema(licenseRequestResponse, 'output'),
+        LicenseRequestList: jsonSchema(licenseRequestListResponse, 'output'),
+        Health: jsonSchema(healthResponse, 'output'),
+      },
+    },
+    paths: {
+      '/health': {
+        get: {
+          summary: 'Whether PostgreSQL and Temporal answer, and mail trouble',
+          security: [],
+          responses: {
+            '200': { description: 'Both answer.', content: json(ref('Health')) },
+            '503': { description: 'One does not.', content: json(ref('Health')) },
+          },
+        },
+      },
+      '/openapi.json': {
+        get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
+      '/v1/partners': {
+        post: {
+          summary: 'Create a partner (its API key is returned once)',
+          security: [{ admin: [] }],
+          requestBody: { required: true, content: json(jsonSchema(createPartnerBody, 'input')) },
+          responses: {
+            '201': { description: 'Created.', content: json(ref('PartnerCreated')) },
+            ...pick('400', '403', '409', '413'),
+            ...common,
+          },
+        },
+      },
+      '/v1/partner/settings': {
+        get: {
+          summary: "The calling partner's settings",
+          security: [{ partner: [] }],
+          responses: { '200': { description: 'Settings.', content: json(ref('Partner')) }, ...pick('403'), ...common },
+        },
+        put: {
+          summary: 'Change the notification e-mail address and/or language',
+          security: [{ partner: [] }],
+          requestBody: { required: true, content: json(jsonSchema(partnerSettingsBody, 'input')) },
+          responses: {
+            '200': { description: 'The settings now.', content: json(ref('Partner')) },
+            ...pick('400', '403', '413'),
+            ...common,
+          },
+        },
+      },
+      '/v1/partner/api-key': {
+        post: {
+          summary: 'Rotate the API key: returns a new key; the old one stops working at once',
+          security: [{ partner: [] }],
+          responses: {
+            '201': { description: 'The new key.', content: json(ref('ApiKey')) },
+            ...pick('403'),
+            ...common,
+          },
+        },
+      },
+      '/v1/license-requests': {
+        post: {
+          summary: 'Create a license request (starts its workflow)',
+          security: [{ admin: [] }],
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: json(jsonSchema(createLicenseRequestBody, 'input')) },
+          responses: {
+            '201': {
+              description: 'Created (or the one an earlier call with the same key created).',
+              content: json(ref('LicenseRequest')),
+            },
+            ...pick('400', '403', '409', '413'),
+            ...common,
+          },
+        },
+        get: {
+          summary: "List requests, newest first: a partner's own, or (admin) all or one partner's",
+          security: [{ admin: [] }, { partner: [] }],
+          parameters: [
+            { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: [...STATUSES] } },
+            {
+              name: 'limit',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+            },
+            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+            { name: 'partnerId', in: 'query', required: false, schema: { type: 'string' }, description: 'Admin only.' },
+          ],
+          responses: {
+            '200': { description: 'A page.', content: json(ref('LicenseRequestList')) },
+            ...pick('400', '403'),
+            ...common,
+          },
+        },
+      },
+      '/v1/license-requests/{id}': {
+        get: {
+          summary: 'One request with its schools, contacts and history',
+          security: [{ admin: [] }, { partner: [] }],
+          parameters: [idParam],
+          responses: {
+            '200': { description: 'The request.', content: json(ref('LicenseRequest')) },
+            ...pick('400', '404'),
+            ...common,
+          },
+        },
+      },
+      '/v1/license-requests/{id}/answer': {
+        post: {
+          summary: 'The partner answers YES (optionally naming the licensed schools) or NO',
+          security: [{ partner: [] }],
+          parameters: [idParam, idempotencyKey],
+          requestBody: { required: true, content: json(jsonSchema(answerBody, 'input')) },
+          responses: {
+            '200': { description: 'The request after the answer.', content: json(ref('LicenseRequest')) },
+            ...pick('400', '403', '404', '409', '413'),
+            ...common,
+          },
+        },
+      },
+      '/v1/license-requests/{id}/assignments': {
+        post: {
+          summary: 'The partner reports schools as assigned (an assigned school again is a no-op)',
+          security: [{ partner: [] }],
+          parameters: [idParam, idempotencyKey],
+          requestBody: { required: true, content: json(jsonSchema(assignmentsBody, 'input')) },
+          responses: {
+            '200': { description: 'The request after the assignment.', content: json(ref('LicenseRequest')) },
+            ...pick('400', '403', '404', '409', '413'),
+            ...common,
+          },
+        },
+      },
+      '/v1/license-requests/{id}/withdraw': {
+        post: {
+          summary: 'The administrator withdraws an open request',
+          security: [{ admin: [] }],
+          parameters: [idParam, idempotencyKey],
+          requestBody: { required: false, content: json({ type: 'object' }) },
+          responses: {
+            '200': { description: 'The withdrawn request.', content: json(ref('LicenseRequest')) },
+            ...pick('400', '403', '404', '409', '413'),
+            ...common,
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * GET /openapi.json against the app itself: every route the app has is documented (and nothing
+ * else), and the responses the API really gives, for success and for each kind of error, have a
+ * documented status and match the documented schema.
+ */
+import crypto from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import Ajv2020 from 'ajv/dist/2020';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
+
+let stack: TestStack;
+let call: ReturnType<typeof api>;
+let doc: any;
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+
+beforeAll(async () => {
+  stack = await startStack();
+  call = api(stack);
+  doc = (await call('GET', '/openapi.json')).body;
+  ajv.addSchema(doc, 'openapi');
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+}, 60_000);
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  name?: string;
+  handle: { stack?: Layer[] };
+  match(path: string): boolean;
+}
+
+/** The routes an Express 5 app really has: walks its router and the routers mounted in it. */
+function routesOf(app: Express): string[] {
+  const found: string[] = [];
+  const walk = (stackOf: Layer[], prefix: string) => {
+    for (const layer of stackOf) {
+      if (layer.route) {
+        for (const method of Object.keys(layer.route.methods))
+          found.push(`${method.toUpperCase()} ${prefix}${layer.route.path}`);
+      } else if (layer.name === 'router' && layer.handle.stack) {
+        walk(layer.handle.stack, layer.match('/v1/x') && !layer.match('/x') ? '/v1' : prefix);
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
+  return found.map((r) => r.replace(/:(\w+)/g, '{$1}')).sort();
+}
+
+test('the document lists exactly the routes the app has', () => {
+  const app = createApp({ db: stack.database.db, temporal: stack.services.client, taskQueue: 'x', adminToken: 'x' });
+  const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+    .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
+  expect(routesOf(app)).toEqual(documented);
+  expect(documented.length).toBeGreaterThanOrEqual(12);
+  expect(doc.openapi).toBe('3.1.0');
+});
+
+/** Checks one real response against the document: its status is documented, its body fits. */
+function conforms(method: string, path: string, response: { status: number; body: unknown }) {
+  const operation = doc.paths[path]?.[method.toLowerCase()];
+  expect(operation).toBeDefined();
+  const documented = operation.responses[String(response.status)];
+  if (!documented) throw new Error(`${method} ${path} answered ${response.status}, which is not documented`);
+  const schema = documented.content?.['application/json']?.schema;
+  if (!schema) return;
+  const validate = ajv.compile(schema.$ref ? { $ref: `openapi${schema.$ref}` } : schema);
+  if (!validate(response.body)) {
+    throw new Error(`${method} ${path} ${response.status} does not fit: ${ajv.errorsText(validate.errors)}`);
+  }
+}
+
+test('real responses, successes and errors alike, have documented statuses and fit their schemas', async () => {
+  const id = `partner-${crypto.randomBytes(4).toString('hex')}`;
+  const partnerBody = { id, name: 'Acme', notificationEmail: `${id}@partner.test`, locale: 'en' };
+  const created = await call('POST', '/v1/partners', { token: ADMIN_TOKEN, body: partnerBody });
+  conforms('POST', '/v1/partners', created);
+  conforms('POST', '/v1/partners', await call('POST', '/v1/partners', { token: ADMIN_TOKEN, body: partnerBody }));
+  conforms('POST', '/v1/partners', await call('POST', '/v1/partners', { token: ADMIN_TOKEN, body: { id: 'X Y' } }));
+  conforms('POST', '/v1/partners', await call('POST', '/v1/partners', { body: partnerBody }));
+  conforms(
+    'POST',
+    '/v1/partners',
+    await call('POST', '/v1/partners', { token: created.body.apiKey, body: partnerBody }),
+  );
+  conforms('POST', '/v1/partners', await call('POST', '/v1/partners', { token: ADMIN_TOKEN, rawBody: '{"id":' }));
+  conforms(
+    'POST',
+    '/v1/partners',
+    await call('POST', '/v1/partners', {
+      token: ADMIN_TOKEN,
+      rawBody: JSON.stringify({ ...partnerBody, pad: 'x'.repeat(1_100_000) }),
+    }),
+  );
+
+  // Rotating the key: the new one works, the old one no longer does.
+  const rotated = await call('POST', '/v1/partner/api-key', { token: created.body.apiKey });
+  conforms('POST', '/v1/partner/api-key', rotated);
+  expect(rotated.status).toBe(201);
+  const key = rotated.body.apiKey as string;
+  expect(key).not.toBe(created.body.apiKey);
+  expect((await call('GET', '/v1/partner/settings', { token: created.body.apiKey })).status).toBe(401);
+  conforms('GET', '/v1/partner/settings', await call('GET', '/v1/partner/settings', { token: key }));
+  conforms(
+    'PUT',
+    '/v1/partner/settings',
+    await call('PUT', '/v1/partner/settings', { token: key, body: { locale: 'sv' } }),
+  );
+  conforms(
+    'PUT',
+    '/v1/partner/settings',
+    await call('PUT', '/v1/partner/settings', { token: key, body: { locale: 'de' } }),
+  );
+
+  const createBody = {
+    partnerId: id,
+    organisation: { skolonId: 'org-1', name: 'Skolonkommunen' },
+    schools: [{ skolonId: 'sch-1', name: 'Norra skolan' }],
+    desiredAvailability: '2030-06-10',
+    contacts: [{ name: 'Anna', email: 'anna@kommun.test' }],
+  };
+  const request = await call('POST', '/v1/license-requests', { token: ADMIN_TOKEN, body: createBody });
+  conforms('POST', '/v1/license-requests', request);
+  conforms(
+    'POST',
+    '/v1/license-requests',
+    await call('POST', '/v1/license-requests', { token: ADMIN_TOKEN, body: {} }),
+  );
+  const rid = request.body.id as string;
+
+  conforms('GET', '/v1/license-requests', await call('GET', '/v1/license-requests', { token: key }));
+  conforms('GET', '/v1/license-requests', await call('GET', '/v1/license-requests?limit=0', { token: key }));
+  conforms('GET', '/v1/license-requests/{id}', await call('GET', `/v1/license-requests/${rid}`, { token: key }));
+  conforms('GET', '/v1/license-requests/{id}', await call('GET', '/v1/license-requests/nope', { token: key }));
+  const path = (suffix: string) => `/v1/license-requests/{id}/${suffix}`;
+  conforms(
+    'POST',
+    path('assignments'),
+    await call('POST', `/v1/license-requests/${rid}/assignments`, { token: key, body: { schools: ['sch-1'] } }),
+  );
+  conforms(
+    'POST',
+    path('answer'),
+    await call('POST', `/v1/license-requests/${rid}/answer`, { token: key, body: { response: 'MAYBE' } }),
+  );
+  conforms(
+    'POST',
+    path('answer'),
+    await call('POST', `/v1/license-requests/${rid}/answer`, { token: key, body: { response: 'YES' } }),
+  );
+  conforms(
+    'POST',
+    path('answer'),
+    await call('POST', `/v1/license-requests/${rid}/answer`, { token: key, body: { response: 'NO' } }),
+  );
+  conforms(
+    'POST',
+    path('assignments'),
+    await call('POST', `/v1/license-requests/${rid}/assignments`, { token: key, body: { schools: ['sch-1'] } }),
+  );
+  conforms(
+    'POST',
+    path('withdraw'),
+    await call('POST', `/v1/license-requests/${rid}/withdraw`, { token: ADMIN_TOKEN, body: {} }),
+  );
+  conforms(
+    'POST',
+    path('withdraw'),
+    await call('POST', `/v1/license-requests/${rid}/withdraw`, { token: key, body: {} }),
+  );
+  conforms('GET', '/health', await call('GET', '/health'));
+});
+
+test('rate limiting answers 429 with Retry-After, in the documented shape, and security headers are on every answer', async () => {
+  const app = createApp({
+    db: stack.database.db,
+    temporal: stack.services.client,
+    taskQueue: stack.config.temporal.taskQueue,
+    adminToken: ADMIN_TOKEN,
+    rateLimitPerMinute: 3,
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    const limited = api({ apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await limited('GET', '/v1/license-requests', { token: ADMIN_TOKEN }));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+    const last = answers[3]!;
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    conforms('GET', '/v1/license-requests', last);
+    // Another token has its own allowance.
+    expect((await limited('GET', '/v1/license-requests', { token: 'someone-else' })).status).toBe(401);
+    for (const a of answers) {
+      expect(a.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(a.headers.get('x-frame-options')).toBe('DENY');
+      expect(a.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
