@@ -29,7 +29,7 @@ export function workflowInputOf(request: LicenseRequestView): LicenseRequestInpu
 }
 
 /** How long a single call to Temporal (start, describe) may take before the API gives up with 503. */
-export const TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+export const TEMPORAL_CALL_TIMEOUT_MS = 5_000;
 
 /** Starts the workflow of a stored request; a workflow already there (running or not) is kept. */
 export async function startLicenseRequestWorkflow(

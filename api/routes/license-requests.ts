@@ -97,15 +97,15 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     return id;
   }
 
-  async function workflowExists(id: string): Promise<boolean> {
+  /** True only when Temporal confirms the request's workflow exists. */
+  async function workflowConfirmed(id: string): Promise<boolean> {
     try {
       await temporal.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () =>
         temporal.workflow.getHandle(licenseRequestWorkflowId(id)).describe(),
       );
       return true;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
-      return true; // cannot tell: keep the request, the sweep or the next call will sort it out
+    } catch {
+      return false;
     }
   }
 
@@ -181,9 +181,10 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
         // Also on a replay: if the first call died before starting the workflow, this starts it.
         await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(stored));
       } catch (error) {
-        // No workflow, no request: do not leave a request behind that nothing will ever move. But
-        // a start that failed only on our side may have started it after all: then keep both.
-        if (outcome.kind === 'created' && !(await workflowExists(stored.id))) await deleteLicenseRequest(db, stored.id);
+        // The caller hears "not created" (503), so nothing may stay behind: the request goes unless
+        // Temporal confirms that the start went through after all, in which case both stay.
+        if (outcome.kind === 'created' && !(await workflowConfirmed(stored.id)))
+          await deleteLicenseRequest(db, stored.id);
         throw error;
       }
     }

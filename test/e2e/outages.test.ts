@@ -1,0 +1,113 @@
+/**
+ * When PostgreSQL or Temporal does not answer, the API fails fast with 503 and Retry-After, never
+ * hangs, and /health says which dependency is down.
+ */
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../../api/app';
+import { createDatabase } from '../../db/database';
+import { freePort } from '../../dev/processes';
+import { startDevServer } from '../../dev/temporal-dev-server';
+import { insertPartner } from '../../db/repositories/partners';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { api } from '../helpers/stack';
+
+const ADMIN = 'outage-admin';
+
+async function listen(app: ReturnType<typeof createApp>) {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    call: api({ apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+test('PostgreSQL does not answer: 503 with Retry-After within seconds, and /health names the database', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-outage-'));
+  const temporal = await startDevServer({
+    dataDir,
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: 'default',
+  });
+  const connection = await Connection.connect({ address: temporal.address });
+  // Nothing listens on this port: every query fails the way a stopped server does.
+  const deadDb = createDatabase(`postgres://postgres@127.0.0.1:${await freePort()}/none`);
+  const { call, close } = await listen(
+    createApp({ db: deadDb, temporal: new Client({ connection }), taskQueue: 'q', adminToken: ADMIN }),
+  );
+  try {
+    const t0 = Date.now();
+    const listed = await call('GET', '/v1/license-requests', { token: ADMIN });
+    expect(listed.status).toBe(503);
+    expect(listed.headers.get('retry-after')).toBe('5');
+    expect(listed.body.error.code).toBe('service_unavailable');
+    expect(Date.now() - t0).toBeLessThan(8000);
+    const health = await call('GET', '/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'unavailable', database: 'down', temporal: 'ok' });
+  } finally {
+    await close();
+    await deadDb.destroy();
+    await connection.close();
+    await temporal.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+test('Temporal does not answer: creating a request gets 503 within seconds and leaves nothing behind', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-outage-'));
+  const temporal = await startDevServer({
+    dataDir,
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: 'default',
+  });
+  const connection = await Connection.connect({ address: temporal.address });
+  await insertPartner(database.db, {
+    id: 'outage-partner',
+    name: 'Outage AB',
+    notificationEmail: 'o@partner.test',
+    locale: 'sv',
+    apiKeyHash: 'x',
+  });
+  const { call, close } = await listen(
+    createApp({ db: database.db, temporal: new Client({ connection }), taskQueue: 'q', adminToken: ADMIN }),
+  );
+  try {
+    await temporal.stop();
+    const t0 = Date.now();
+    const created = await call('POST', '/v1/license-requests', {
+      token: ADMIN,
+      body: {
+        partnerId: 'outage-partner',
+        organisation: { skolonId: 'org-1', name: 'Kommunen' },
+        schools: [{ skolonId: 'sch-1', name: 'Skolan' }],
+        contacts: [{ name: 'Anna', email: 'anna@kommun.test' }],
+      },
+    });
+    expect(created.status).toBe(503);
+    expect(created.headers.get('retry-after')).toBe('5');
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    // The caller was told "not created", and nothing was kept.
+    expect(await database.db.selectFrom('license_request').select('id').execute()).toEqual([]);
+    const health = await call('GET', '/health');
+    expect(health.body).toMatchObject({ status: 'unavailable', database: 'ok', temporal: 'down' });
+  } finally {
+    await close();
+    await connection.close().catch(() => undefined);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 60_000);
