@@ -239,6 +239,10 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     },
     {
       validator: ({ schools }: AssignSchoolsInput) => {
+        // Schools that are all assigned already: a retry (or a call racing the one that completed
+        // the request) changes nothing and is not an error, even once the request is COMPLETED.
+        const allAssigned = schools.length > 0 && schools.every((id) => state.schools[id] === 'ASSIGNED');
+        if (allAssigned && state.status !== 'WITHDRAWN') return;
         if ((state.status !== 'AWAITING_ASSIGNMENT' && state.status !== 'OVERDUE') || !answerRecorded) {
           throw invalidTransition(state.status, 'assigned');
         }

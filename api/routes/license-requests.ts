@@ -221,12 +221,35 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
     res.json(await getLicenseRequest(db, id));
   });
 
+  /**
+   * A retried last assignment may arrive after the request COMPLETED (or race the call that
+   * completed it): assigning schools that are already assigned changes nothing and is not an error.
+   */
+  async function completedWithAll(req: Request, schools: string[]): Promise<LicenseRequestView | undefined> {
+    const request = await visibleRequest(req);
+    if (request.status !== 'COMPLETED') return undefined;
+    const assigned = new Set(request.schools.filter((s) => s.assignment === 'ASSIGNED').map((s) => s.skolonId));
+    return schools.every((id) => assigned.has(id)) ? request : undefined;
+  }
+
   router.post('/license-requests/:id/assignments', async (req, res) => {
     const partner = requirePartner(req);
-    const id = await openRequestOf(req, partner.id, 'assigned');
+    await visibleRequest(req); // 404 before 400: another partner's request does not exist
     const { schools } = body(req, assignmentsBody);
-    await update(req, id, assignSchoolsUpdate, { schools, by: actorOf(caller(req)) });
-    res.json(await getLicenseRequest(db, id));
+    const done = await completedWithAll(req, schools);
+    if (done) {
+      res.json(done);
+      return;
+    }
+    try {
+      const id = await openRequestOf(req, partner.id, 'assigned');
+      await update(req, id, assignSchoolsUpdate, { schools, by: actorOf(caller(req)) });
+      res.json(await getLicenseRequest(db, id));
+    } catch (error) {
+      const raced = await completedWithAll(req, schools);
+      if (!raced) throw error;
+      res.json(raced);
+    }
   });
 
   router.post('/license-requests/:id/withdraw', async (req, res) => {

@@ -141,6 +141,7 @@ describe('authentication and roles', () => {
       { method: 'POST', path: `/v1/license-requests/${id}/answer`, body: { response: 'NO' }, who: 'partner' },
       { method: 'POST', path: `/v1/license-requests/${id}/assignments`, body: { schools: ['sch-1'] }, who: 'partner' },
       { method: 'POST', path: `/v1/license-requests/${id}/withdraw`, body: {}, who: 'admin' },
+      { method: 'POST', path: '/v1/partner/api-key', who: 'partner' },
     ];
     const before = await countAllRequests();
     for (const e of endpoints) {
@@ -593,6 +594,37 @@ describe('answering, assigning and withdrawing', () => {
     const after = await getRequest(request.id);
     expect(after.status).toBe('COMPLETED');
     expect(Object.values(assignmentsOf(after))).toEqual(['ASSIGNED', 'ASSIGNED', 'ASSIGNED', 'ASSIGNED']);
+  });
+
+  test('overlapping assignments sent at the same moment count each school once', async () => {
+    const partner = await createPartner();
+    const request = await createRequest(partner.id, { schools: schools(3) });
+    expect((await answer(request.id, partner.apiKey, { response: 'YES' })).status).toBe(200);
+    const results = await Promise.all([
+      assign(request.id, partner.apiKey, ['sch-1', 'sch-2']),
+      assign(request.id, partner.apiKey, ['sch-2', 'sch-3']),
+      assign(request.id, partner.apiKey, ['sch-1', 'sch-3']),
+    ]);
+    for (const res of results) expect(res.status).toBe(200);
+    const after = await getRequest(request.id);
+    expect(after.status).toBe('COMPLETED');
+    const assigned = after.history
+      .filter((e: any) => e.event === 'SCHOOLS_ASSIGNED')
+      .flatMap((e: any) => e.detail.schools as string[])
+      .sort();
+    expect(assigned).toEqual(['sch-1', 'sch-2', 'sch-3']);
+    expect(after.history.filter((e: any) => e.event === 'COMPLETED')).toHaveLength(1);
+  });
+
+  test('a body over 1 MiB is refused with 413 and nothing is stored', async () => {
+    const partner = await createPartner();
+    const before = await countAllRequests();
+    const big = await call('POST', '/v1/license-requests', {
+      token: ADMIN_TOKEN,
+      rawBody: JSON.stringify({ ...requestBody(partner.id), padding: 'x'.repeat(1_100_000) }),
+    });
+    expectError(big, 413);
+    expect(await countAllRequests()).toBe(before);
   });
 
   test('a YES without naming schools licenses every school', async () => {
