@@ -1,0 +1,130 @@
+/**
+ * `npm run histories:record`: runs the license-request workflow through each path on the
+ * time-skipping test server and saves the histories to workflows/histories/. Those files are the
+ * fixtures of workflows/replay.test.ts: every later change to the workflow must replay them without
+ * non-determinism (see CONTRIBUTING.md). Record again only when a path is added, never to make a
+ * failing replay pass.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import { temporal } from '@temporalio/proto';
+import { STOCKHOLM } from '../domain/working-days';
+import { createWorkflowTestEnv, newInput, withWorkflow, type WorkflowTestEnv } from '../test/helpers/workflow-env';
+import { resolveTemporalBinary } from '../dev/temporal-binaries';
+import { answerUpdate, assignSchoolsUpdate, withdrawUpdate } from '../workflows/definitions';
+
+const OUT = path.resolve(__dirname, '../workflows/histories');
+const partner = { role: 'partner' as const, partnerId: 'acme' };
+const admin = { role: 'admin' as const };
+
+async function skipTo(env: WorkflowTestEnv, local: string): Promise<Date> {
+  const target = DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm', { zone: STOCKHOLM }).toJSDate();
+  await env.env.sleep(target.getTime() - (await env.env.currentTimeMs()));
+  return target;
+}
+
+type Path = (env: WorkflowTestEnv) => Promise<unknown>;
+
+const paths: Record<string, Path> = {
+  declined: async (t) => {
+    const createdAt = await skipTo(t, '2027-01-11 09:00');
+    let history: unknown;
+    await withWorkflow(
+      t,
+      async (h) => {
+        await h.executeUpdate(answerUpdate, { args: [{ response: 'NO', by: partner }] });
+        await h.result();
+        history = await h.fetchHistory();
+      },
+      newInput({ createdAt }),
+    );
+    return history;
+  },
+  'yes-completed': async (t) => {
+    const createdAt = await skipTo(t, '2027-01-11 09:00');
+    let history: unknown;
+    await withWorkflow(
+      t,
+      async (h) => {
+        await h.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['sch-1', 'sch-2'], by: partner }] });
+        await h.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
+        await skipTo(t, '2027-01-14 10:00');
+        await h.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-2'], by: partner }] });
+        await h.result();
+        history = await h.fetchHistory();
+      },
+      newInput({ createdAt }),
+    );
+    return history;
+  },
+  'overdue-completed': async (t) => {
+    const createdAt = await skipTo(t, '2027-03-01 10:00');
+    let history: unknown;
+    await withWorkflow(
+      t,
+      async (h) => {
+        await h.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+        await skipTo(t, '2027-03-16 12:00');
+        await h.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1', 'sch-2', 'sch-3'], by: partner }] });
+        await h.result();
+        history = await h.fetchHistory();
+      },
+      newInput({ createdAt }),
+    );
+    return history;
+  },
+  'reminded-withdrawn': async (t) => {
+    const createdAt = await skipTo(t, '2027-01-11 09:00');
+    let history: unknown;
+    await withWorkflow(
+      t,
+      async (h) => {
+        await skipTo(t, '2027-02-01 12:00'); // both reminders and the escalation have gone out
+        await h.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
+        await h.result();
+        history = await h.fetchHistory();
+      },
+      newInput({ createdAt }),
+    );
+    return history;
+  },
+  'yes-withdrawn': async (t) => {
+    const createdAt = await skipTo(t, '2027-01-11 09:00');
+    let history: unknown;
+    await withWorkflow(
+      t,
+      async (h) => {
+        await h.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+        await skipTo(t, '2027-01-15 12:00'); // after the deadline-near reminder
+        await h.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
+        await h.result();
+        history = await h.fetchHistory();
+      },
+      newInput({ createdAt }),
+    );
+    return history;
+  },
+};
+
+async function main() {
+  process.env.TEMPORAL_TEST_SERVER_PATH ??= resolveTemporalBinary('testServer', { install: true });
+  fs.mkdirSync(OUT, { recursive: true });
+  for (const [name, run] of Object.entries(paths)) {
+    const env = await createWorkflowTestEnv(); // one server per path (see createWorkflowTestEnv)
+    try {
+      const history = await run(env);
+      // Binary protobuf: exact, and independent of JSON conventions between SDK versions.
+      const bytes = temporal.api.history.v1.History.encode(history as temporal.api.history.v1.IHistory).finish();
+      fs.writeFileSync(path.join(OUT, `${name}.binpb`), bytes);
+      console.log(`recorded ${name}`);
+    } finally {
+      await env.env.teardown();
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
