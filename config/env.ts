@@ -2,6 +2,7 @@
  * Configuration from the environment (contract: "Configuration"), parsed once at start-up. A bad
  * value stops the process with a message that names the variable.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminders';
@@ -20,6 +21,10 @@ const schema = z.object({
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: optionalText.transform((v) => v ?? 'default'),
   TEMPORAL_TASK_QUEUE: optionalText.transform((v) => v ?? DEFAULT_TASK_QUEUE),
+  TEMPORAL_TLS_CERT_PATH: optionalText,
+  TEMPORAL_TLS_KEY_PATH: optionalText,
+  TEMPORAL_TLS_CA_PATH: optionalText,
+  TEMPORAL_API_KEY: optionalText,
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   SMTP_URL: optionalText.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
@@ -50,6 +55,10 @@ export interface Config {
     taskQueue: string;
     devPort: number;
     uiPort: number;
+    /** mTLS client certificate (PEM contents), for a self-hosted cluster or Temporal Cloud. */
+    tls: { clientCert: Buffer; clientKey: Buffer; serverRootCACertificate?: Buffer } | undefined;
+    /** An API key (Temporal Cloud); implies TLS. */
+    apiKey: string | undefined;
   };
   mail: {
     smtpUrl: string | undefined;
@@ -69,6 +78,14 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+function readPem(variable: string, file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ${variable}: cannot read ${file} (${(error as Error).message})`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -76,6 +93,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
+    const missing = e.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH';
+    throw new ConfigError(`Invalid configuration:\n  ${missing}: mTLS needs both a certificate and its key`);
+  }
+  const tls =
+    e.TEMPORAL_TLS_CERT_PATH && e.TEMPORAL_TLS_KEY_PATH
+      ? {
+          clientCert: readPem('TEMPORAL_TLS_CERT_PATH', e.TEMPORAL_TLS_CERT_PATH),
+          clientKey: readPem('TEMPORAL_TLS_KEY_PATH', e.TEMPORAL_TLS_KEY_PATH),
+          ...(e.TEMPORAL_TLS_CA_PATH && {
+            serverRootCACertificate: readPem('TEMPORAL_TLS_CA_PATH', e.TEMPORAL_TLS_CA_PATH),
+          }),
+        }
+      : undefined;
   return {
     port: e.PORT,
     adminToken: e.ADMIN_TOKEN,
@@ -86,6 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      tls,
+      apiKey: e.TEMPORAL_API_KEY,
     },
     mail: {
       smtpUrl: e.SMTP_URL,
@@ -108,4 +141,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reminderHour: e.REMINDER_HOUR ?? DEFAULT_REMINDER_POLICY.reminderHour,
     },
   };
+}
+
+/** How the client and the worker connect to Temporal (plain, mTLS, or an API key over TLS). */
+export function temporalConnectionOptions(config: Config, address: string) {
+  const { tls, apiKey } = config.temporal;
+  const tlsOption = tls
+    ? {
+        clientCertPair: { crt: tls.clientCert, key: tls.clientKey },
+        serverRootCACertificate: tls.serverRootCACertificate,
+      }
+    : apiKey
+      ? true // an API key is only ever sent over TLS
+      : undefined;
+  return { address, ...(tlsOption !== undefined && { tls: tlsOption }), ...(apiKey && { apiKey }) };
 }

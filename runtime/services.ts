@@ -5,7 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import type { Config } from '../config/env';
+import { temporalConnectionOptions, type Config } from '../config/env';
 import { createDatabase, type Db } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
 import { createMailboxMailer, createSmtpMailer, type Mailer } from '../activities/mailer';
@@ -50,7 +50,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   const stops: Array<() => Promise<void>> = [];
   let workerRun: Promise<void> | undefined;
   if (options.worker !== false) {
-    const workerConnection = await NativeConnection.connect({ address: options.temporalAddress });
+    const workerConnection = await NativeConnection.connect(temporalConnectionOptions(config, options.temporalAddress));
     const worker = await createLicenseRequestWorker({
       connection: workerConnection,
       namespace: config.temporal.namespace,
@@ -81,7 +81,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     });
   }
 
-  const connection = await Connection.connect({ address: options.temporalAddress });
+  const connection = await Connection.connect(temporalConnectionOptions(config, options.temporalAddress));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   let apiUrl: string | undefined;
   if (options.api !== false) {
