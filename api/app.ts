@@ -57,6 +57,18 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestId());
   app.use(securityHeaders());
 
+  // For orchestrators: alive while the process serves; ready while its dependencies answer.
+  app.get('/livez', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const [database, temporal] = await Promise.all([
+      answersWithin(3000, sql`select 1`.execute(deps.db)),
+      answersWithin(3000, deps.temporal.workflowService.getSystemInfo({})),
+    ]);
+    res.status(database && temporal ? 200 : 503).json({ status: database && temporal ? 'ok' : 'unavailable' });
+  });
+
   app.get('/health', async (_req, res) => {
     const [database, temporal] = await Promise.all([
       answersWithin(3000, sql`select 1`.execute(deps.db)),

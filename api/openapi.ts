@@ -90,6 +90,23 @@ export function openApiDocument(): Schema {
           },
         },
       },
+      '/livez': {
+        get: {
+          summary: 'Liveness: the process serves requests',
+          security: [],
+          responses: { '200': { description: 'Alive.', content: json({ type: 'object' }) } },
+        },
+      },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: PostgreSQL and Temporal answer',
+          security: [],
+          responses: {
+            '200': { description: 'Ready.', content: json({ type: 'object' }) },
+            '503': { description: 'Not ready.', content: json({ type: 'object' }) },
+          },
+        },
+      },
       '/openapi.json': {
         get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
       },

@@ -2,6 +2,7 @@
  * One service process (`npm run api`, `npm run worker`) against an existing PostgreSQL and Temporal,
  * stopped cleanly on SIGINT/SIGTERM.
  */
+import http from 'node:http';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config/env';
 import { startServices } from './services';
@@ -27,11 +28,27 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       log,
     });
     log(role === 'api' ? `listening on ${services.apiUrl}` : `polling task queue ${config.temporal.taskQueue}`);
+    // A worker has no API: with WORKER_HEALTH_PORT it answers /livez and /readyz (ready while polling).
+    const healthPort = Number(process.env.WORKER_HEALTH_PORT ?? '');
+    const health =
+      role === 'worker' && healthPort > 0
+        ? http
+            .createServer((req, res) => {
+              const ready = services.workerState() === 'RUNNING';
+              const ok = req.url === '/livez' || (req.url === '/readyz' && ready);
+              res.writeHead(req.url === '/livez' || req.url === '/readyz' ? (ok ? 200 : 503) : 404, {
+                'content-type': 'application/json',
+              });
+              res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', worker: services.workerState() }));
+            })
+            .listen(healthPort)
+        : undefined;
     let stopping = false;
     const stop = () => {
       if (stopping) return;
       stopping = true;
       log('stopping ...');
+      health?.close();
       setTimeout(() => process.exit(1), 30_000).unref();
       services.stop().then(
         () => process.exit(0),

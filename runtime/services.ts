@@ -27,6 +27,8 @@ export interface ServicesOptions {
 
 export interface RunningServices {
   apiUrl: string | undefined;
+  /** The worker's state (RUNNING while it polls), or undefined without a worker. */
+  workerState(): string | undefined;
   db: Db;
   mailer: Mailer;
   client: Client;
@@ -49,6 +51,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
 
   const stops: Array<() => Promise<void>> = [];
   let workerRun: Promise<void> | undefined;
+  let workerState: () => string | undefined = () => undefined;
   if (options.worker !== false) {
     const workerConnection = await NativeConnection.connect(temporalConnectionOptions(config, options.temporalAddress));
     const worker = await createLicenseRequestWorker({
@@ -67,6 +70,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       workflowBundle: options.workflowBundle,
     });
     workerRun = worker.run();
+    workerState = () => worker.getState();
     let stopping = false;
     // A worker that stops while we did not ask it to leaves the API accepting work nobody does.
     workerRun.then(
@@ -111,6 +115,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
 
   return {
     apiUrl,
+    workerState: () => workerState(),
     db,
     mailer,
     client,

@@ -173,6 +173,10 @@ test('real responses, successes and errors alike, have documented statuses and f
     await call('POST', `/v1/license-requests/${rid}/withdraw`, { token: key, body: {} }),
   );
   conforms('GET', '/health', await call('GET', '/health'));
+  conforms('GET', '/livez', await call('GET', '/livez'));
+  const ready = await call('GET', '/readyz');
+  expect(ready.status).toBe(200);
+  conforms('GET', '/readyz', ready);
 });
 
 test('rate limiting answers 429 with Retry-After, in the documented shape, and security headers are on every answer', async () => {

@@ -14,7 +14,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const name = `lr_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminDatabaseUrl() });
   await admin.connect();
@@ -23,7 +23,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(adminDatabaseUrl());
   url.pathname = `/${name}`;
   const db = createDatabase(url.toString(), { maxConnections: 5 });
-  await migrateToLatest(db);
+  if (options.migrate !== false) await migrateToLatest(db);
   return {
     url: url.toString(),
     db,
