@@ -85,6 +85,8 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       // organisations' contacts read Swedish.
       const locale: MailLocale = toPartner ? partner.locale : (config.contactLocale ?? 'sv');
       const key = `${occasion.toLowerCase()}-${sequence}`;
+      /** This mail's sent_mail record: one per (request, occasion, sequence). */
+      const thisMail = { request_id: requestId, occasion, sequence };
       const domain = config.from.match(/@([^>\s]+)/)?.[1] ?? 'license-requests.local';
       const messageId = `<license-request-${requestId}-${key}@${domain}>`;
 
@@ -92,9 +94,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       const earlier = await db
         .selectFrom('sent_mail')
         .select('status')
-        .where('request_id', '=', requestId)
-        .where('occasion', '=', occasion)
-        .where('sequence', '=', sequence)
+        .where((eb) => eb.and(thisMail))
         .executeTakeFirst();
       if (!earlier && allowed && !allowed.includes(request.status)) return 'SKIPPED';
 
@@ -128,9 +128,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         const existing = await db
           .selectFrom('sent_mail')
           .select('status')
-          .where('request_id', '=', requestId)
-          .where('occasion', '=', occasion)
-          .where('sequence', '=', sequence)
+          .where((eb) => eb.and(thisMail))
           .executeTakeFirstOrThrow();
         if (existing.status === 'SENT') return 'ALREADY_SENT';
         if (existing.status === 'FAILED') return 'FAILED';
@@ -170,9 +168,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
           // Not delivered: give the claim back so that the retry (with backoff) can send at once.
           await db
             .deleteFrom('sent_mail')
-            .where('request_id', '=', requestId)
-            .where('occasion', '=', occasion)
-            .where('sequence', '=', sequence)
+            .where((eb) => eb.and(thisMail))
             .where('status', '=', 'SENDING')
             .execute();
           throw error;
@@ -182,9 +178,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         await db
           .updateTable('sent_mail')
           .set({ status: 'FAILED', error: message })
-          .where('request_id', '=', requestId)
-          .where('occasion', '=', occasion)
-          .where('sequence', '=', sequence)
+          .where((eb) => eb.and(thisMail))
           .execute();
         await addHistoryEvent(db, requestId, {
           key: `mail-${key}`,
@@ -201,9 +195,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         await trx
           .updateTable('sent_mail')
           .set({ status: 'SENT', sent_at: sql`now()` })
-          .where('request_id', '=', requestId)
-          .where('occasion', '=', occasion)
-          .where('sequence', '=', sequence)
+          .where((eb) => eb.and(thisMail))
           .execute();
         await addHistoryEvent(trx, requestId, {
           key: `mail-${key}`,
