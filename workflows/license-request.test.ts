@@ -180,3 +180,26 @@ test('concurrent answers: exactly one is accepted', async () => {
     expect((await handle.query(statusQuery)).response).toBe(winner.value.response);
   });
 });
+
+test('school ids that look like object internals ("constructor", "__proto__") are ordinary ids', async () => {
+  await withWorkflow(
+    async (handle) => {
+      const unknown = await rejection(
+        handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['constructor'], by: partner }] }),
+      );
+      expect(unknown.type).toBe(FailureTypes.INVALID_INPUT);
+      const yes = await handle.executeUpdate(answerUpdate, {
+        args: [{ response: 'YES', schools: ['__proto__'], by: partner }],
+      });
+      expect(yes.schools).toEqual(
+        Object.fromEntries([
+          ['__proto__', 'PENDING'],
+          ['toString', 'NOT_LICENSED'],
+        ]),
+      );
+      const done = await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['__proto__'], by: partner }] });
+      expect(done.status).toBe('COMPLETED');
+    },
+    newInput({ schoolIds: ['__proto__', 'toString'] }),
+  );
+});

@@ -70,7 +70,11 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     deadline: null,
     deadlineDate: null,
     finishedAt: null,
-    schools: Object.fromEntries(input.schoolIds.map((id): [string, Assignment] => [id, 'PENDING'])),
+    // No prototype: a school id like "constructor" or "__proto__" is just another key.
+    schools: Object.assign(
+      Object.create(null) as Record<string, Assignment>,
+      Object.fromEntries(input.schoolIds.map((id): [string, Assignment] => [id, 'PENDING'])),
+    ),
   };
   const snapshot = (): LicenseRequestState => ({ ...state, schools: { ...state.schools } });
   const now = () => new Date().toISOString();
@@ -206,7 +210,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
         }
         if (schools !== undefined) {
           if (schools.length === 0) throw invalidInput('A YES answer must name at least one school, or answer NO.');
-          const unknown = schools.filter((id) => !(id in state.schools));
+          const unknown = schools.filter((id) => !Object.hasOwn(state.schools, id));
           if (unknown.length > 0) throw invalidInput(`Unknown schools in this request: ${unknown.join(', ')}`);
           if (new Set(schools).size !== schools.length) throw invalidInput('A school is named twice.');
         }
@@ -247,7 +251,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
           throw invalidTransition(state.status, 'assigned');
         }
         if (schools.length === 0) throw invalidInput('Name at least one school to assign.');
-        const unknown = schools.filter((id) => !(id in state.schools));
+        const unknown = schools.filter((id) => !Object.hasOwn(state.schools, id));
         if (unknown.length > 0) throw invalidInput(`Unknown schools in this request: ${unknown.join(', ')}`);
         const notLicensed = schools.filter((id) => state.schools[id] === 'NOT_LICENSED');
         if (notLicensed.length > 0) {
