@@ -4,8 +4,10 @@ import { parseIsoDate, stockholmToday } from '../domain/working-days';
 import { STATUSES } from '../workflows/definitions';
 
 /** PostgreSQL text cannot hold NUL, and no name or id needs control characters. */
+/** Text that is not valid Unicode (a lone surrogate) cannot be stored or sent on: refuse it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-const noControlCharacters = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);
+const noControlCharacters = (v: string) => !LONE_SURROGATE.test(v) && !/[\u0000-\u001f\u007f]/.test(v);
 const plain = (max: number) =>
   z.string().max(max, `at most ${max} characters`).refine(noControlCharacters, 'must not contain control characters');
 const text = (max: number) =>

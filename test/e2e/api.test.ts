@@ -802,6 +802,15 @@ describe('listing license requests', () => {
 // --- no input yields a 500 ------------------------------------------------------------------
 
 describe('odd input is refused, never a server error', () => {
+  test('a school id that is not valid Unicode (a lone surrogate) is refused with a 400', async () => {
+    const partner = await createPartner();
+    const request = await createRequest(partner.id);
+    expect((await answer(request.id, partner.apiKey, { response: 'YES' })).status).toBe(200);
+    expectError(await assign(request.id, partner.apiKey, ['\ud800']), 400);
+    expectError(await answer(request.id, partner.apiKey, { response: 'YES', schools: ['\udc00x'] }), 400);
+    expect((await getRequest(request.id)).status).toBe('AWAITING_ASSIGNMENT');
+  });
+
   test('a list cursor holding a date PostgreSQL cannot store is refused with a 400', async () => {
     const cursor = Buffer.from(JSON.stringify(['-271821-04-20T00:00:00Z', 'x'])).toString('base64url');
     expectBadField(await call('GET', `/v1/license-requests?cursor=${cursor}`, { token: ADMIN_TOKEN }), 'cursor');
