@@ -28,15 +28,18 @@ export interface DevServer {
 export async function waitForTemporal(address: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
+    let connection: Connection | undefined;
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.workflowService.getSystemInfo({});
-      await connection.close();
       return;
     } catch (error) {
       if (Date.now() > until)
         throw new Error(`Temporal at ${address} did not answer within ${timeoutMs} ms: ${String(error)}`);
       await new Promise((r) => setTimeout(r, 250));
+    } finally {
+      // Every probe's connection is closed, also when the server did not answer it yet.
+      await connection?.close().catch(() => undefined);
     }
   }
 }
