@@ -17,12 +17,16 @@ const partner = { role: 'partner' as const, partnerId: 'acme' };
 const admin = { role: 'admin' as const };
 
 let testEnv: WorkflowTestEnv;
+const envs: WorkflowTestEnv[] = [];
 beforeEach(async () => {
   testEnv = await createWorkflowTestEnv();
+  envs.push(testEnv);
 }, 120_000);
-afterEach(async () => {
-  await testEnv?.env.teardown();
-});
+// Torn down at the end of the file, not after each test: a client call still being retried when
+// a test ends must not find its connection closed (grpc "Channel has been shut down").
+afterAll(async () => {
+  for (const env of envs) await env.env.teardown();
+}, 120_000);
 
 const withWorkflow = (...args: Parameters<typeof withWorkflowIn> extends [unknown, ...infer Rest] ? Rest : never) =>
   withWorkflowIn(testEnv, ...args);

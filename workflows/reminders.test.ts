@@ -29,12 +29,16 @@ const partner = { role: 'partner' as const, partnerId: 'acme' };
 const admin = { role: 'admin' as const };
 
 let testEnv: WorkflowTestEnv;
+const envs: WorkflowTestEnv[] = [];
 beforeEach(async () => {
   testEnv = await createWorkflowTestEnv();
+  envs.push(testEnv);
 }, 120_000);
-afterEach(async () => {
-  await testEnv?.env.teardown();
-});
+// Torn down at the end of the file, not after each test: a client call still being retried when
+// a test ends must not find its connection closed (grpc "Channel has been shut down").
+afterAll(async () => {
+  for (const env of envs) await env.env.teardown();
+}, 120_000);
 
 /** A Stockholm wall-clock time, e.g. '2027-01-11 09:00'. */
 const local = (text: string) => DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm', { zone: STOCKHOLM }).toJSDate();
