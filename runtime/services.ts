@@ -3,7 +3,7 @@
  * run: migrations, the worker and the API. Used by `npm start` (with the local dev services) and by
  * the end-to-end tests (with their own).
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { temporalConnectionOptions, type Config } from '../config/env';
 import { createDatabase, type Db } from '../db/database';
@@ -85,7 +85,19 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     });
   }
 
-  const connection = await Connection.connect(temporalConnectionOptions(config, options.temporalAddress));
+  // Calls still in flight when we close the connection must not be retried on the closed channel
+  // (the SDK's retry timer would then throw "Channel has been shut down" after shutdown).
+  let closing = false;
+  const retry = defaultGrpcRetryOptions();
+  const connection = await Connection.connect({
+    ...temporalConnectionOptions(config, options.temporalAddress),
+    interceptors: [
+      makeGrpcRetryInterceptor({
+        ...retry,
+        retryableDecider: (attempt, status) => !closing && retry.retryableDecider(attempt, status),
+      }),
+    ],
+  });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   let apiUrl: string | undefined;
   if (options.api !== false) {
@@ -121,6 +133,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     client,
     async stop() {
       for (const stop of stops) await stop();
+      closing = true;
       await connection.close();
       mailer.close();
       await db.destroy();
