@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { connectTemporal, type ClosableConnection } from '../runtime/temporal-connection';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/definitions';
 import { stopLeftover } from './processes';
 import { resolveTemporalBinary } from './temporal-binaries';
@@ -28,10 +28,10 @@ export interface DevServer {
 export async function waitForTemporal(address: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    let connection: Connection | undefined;
+    let probe: ClosableConnection | undefined;
     try {
-      connection = await Connection.connect({ address, connectTimeout: 1000 });
-      await connection.workflowService.getSystemInfo({});
+      probe = await connectTemporal({ address, connectTimeout: 1000 });
+      await probe.connection.workflowService.getSystemInfo({});
       return;
     } catch (error) {
       if (Date.now() > until)
@@ -39,7 +39,7 @@ export async function waitForTemporal(address: string, timeoutMs: number): Promi
       await new Promise((r) => setTimeout(r, 250));
     } finally {
       // Every probe's connection is closed, also when the server did not answer it yet.
-      await connection?.close().catch(() => undefined);
+      void probe?.close().catch(() => undefined);
     }
   }
 }

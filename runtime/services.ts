@@ -3,7 +3,7 @@
  * run: migrations, the worker and the API. Used by `npm start` (with the local dev services) and by
  * the end-to-end tests (with their own).
  */
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { temporalConnectionOptions, type Config } from '../config/env';
 import { createDatabase, type Db } from '../db/database';
@@ -12,6 +12,7 @@ import { createMailboxMailer, createSmtpMailer, type Mailer } from '../activitie
 import { startApi } from '../api/server';
 import { startMissingWorkflows } from '../api/start-workflow';
 import { createLicenseRequestWorker } from '../worker/worker';
+import { connectTemporal } from './temporal-connection';
 
 export interface ServicesOptions {
   config: Config;
@@ -85,19 +86,8 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     });
   }
 
-  // Calls still in flight when we close the connection must not be retried on the closed channel
-  // (the SDK's retry timer would then throw "Channel has been shut down" after shutdown).
-  let closing = false;
-  const retry = defaultGrpcRetryOptions();
-  const connection = await Connection.connect({
-    ...temporalConnectionOptions(config, options.temporalAddress),
-    interceptors: [
-      makeGrpcRetryInterceptor({
-        ...retry,
-        retryableDecider: (attempt, status) => !closing && retry.retryableDecider(attempt, status),
-      }),
-    ],
-  });
+  const temporalClient = await connectTemporal(temporalConnectionOptions(config, options.temporalAddress));
+  const connection = temporalClient.connection;
   const client = new Client({ connection, namespace: config.temporal.namespace });
   let apiUrl: string | undefined;
   if (options.api !== false) {
@@ -133,8 +123,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     client,
     async stop() {
       for (const stop of stops) await stop();
-      closing = true;
-      await connection.close();
+      await temporalClient.close();
       mailer.close();
       await db.destroy();
     },
