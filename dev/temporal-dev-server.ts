@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { connectTemporal, type ClosableConnection } from '../runtime/temporal-connection';
+import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/definitions';
 import { stopLeftover } from './processes';
 import { resolveTemporalBinary } from './temporal-binaries';
@@ -26,21 +26,24 @@ export interface DevServer {
 }
 
 export async function waitForTemporal(address: string, timeoutMs: number): Promise<void> {
+  // One lazy connection without the SDK's retry interceptor: Connection.connect() retries its first
+  // call from a timer that can fire after a failed connect closed the channel, and throw then.
+  const connection = Connection.lazy({ address, interceptors: [] });
   const until = Date.now() + timeoutMs;
-  for (;;) {
-    let probe: ClosableConnection | undefined;
-    try {
-      probe = await connectTemporal({ address, connectTimeout: 1000 });
-      await probe.connection.workflowService.getSystemInfo({});
-      return;
-    } catch (error) {
-      if (Date.now() > until)
-        throw new Error(`Temporal at ${address} did not answer within ${timeoutMs} ms: ${String(error)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    } finally {
-      // Every probe's connection is closed, also when the server did not answer it yet.
-      void probe?.close().catch(() => undefined);
+  try {
+    for (;;) {
+      try {
+        await connection.withDeadline(Date.now() + 1000, () => connection.workflowService.getSystemInfo({}));
+        return;
+      } catch (error) {
+        if (Date.now() > until) {
+          throw new Error(`Temporal at ${address} did not answer within ${timeoutMs} ms: ${String(error)}`);
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
     }
+  } finally {
+    await connection.close();
   }
 }
 
