@@ -41,6 +41,10 @@ export async function createWorkflowTestEnv(): Promise<WorkflowTestEnv> {
     path ? { server: { executable: { type: 'existing-path', path } } } : {},
   );
   await registerSearchAttributes(env.connection, 'default');
+  // teardown() closes the client's gRPC channel; a call the SDK is still retrying (from a timer)
+  // then throws "Channel has been shut down" into whatever test runs next. The channel is left
+  // open instead (the server is stopped anyway), so a late retry only gets UNAVAILABLE and ends.
+  (env.connection as unknown as { close: () => Promise<void> }).close = async () => undefined;
   return { env, bundle: await bundle };
 }
 
