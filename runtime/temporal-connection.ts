@@ -34,9 +34,10 @@ export async function connectTemporal(options: ConnectionOptions): Promise<Closa
     connection,
     async close() {
       closing = true;
-      // A retry scheduled just before now fires within the capped interval (plus jitter).
-      await new Promise((resolve) => setTimeout(resolve, MAX_RETRY_INTERVAL_MS * 1.3));
-      await connection.close();
+      // A retry scheduled just before now fires within the capped interval (plus jitter); only
+      // then is the channel closed, so that retry finds it open and, being refused, just ends.
+      await new Promise((resolve) => setTimeout(resolve, MAX_RETRY_INTERVAL_MS * 1.3).unref());
+      setTimeout(() => void connection.close().catch(() => undefined), MAX_RETRY_INTERVAL_MS * 5).unref();
     },
   };
 }

@@ -84,7 +84,16 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
     start('worker/main.ts', { ...env, WORKER_HEALTH_PORT: String(healthPort) }, /polling task queue/),
     start('worker/main.ts', env, /polling task queue/),
   ]);
-  expect((await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status).toBe(200);
+  // The health port opens just after the worker reports that it polls.
+  let ready = 0;
+  for (let i = 0; i < 50 && ready !== 200; i++) {
+    ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(ready).toBe(200);
 
   const call = api({ apiUrl: `http://localhost:${port}` });
   const partner = await call('POST', '/v1/partners', {
