@@ -15,7 +15,7 @@ const MAX_RETRY_INTERVAL_MS = 1000;
 
 export interface ClosableConnection {
   connection: Connection;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export async function connectTemporal(options: ConnectionOptions): Promise<ClosableConnection> {
@@ -32,7 +32,7 @@ export async function connectTemporal(options: ConnectionOptions): Promise<Closa
   });
   return {
     connection,
-    async close() {
+    close: async () => {
       closing = true;
       // A retry scheduled just before now fires within the capped interval (plus jitter); only
       // then is the channel closed, so that retry finds it open and, being refused, just ends.

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { connectTemporal } from '../../runtime/temporal-connection';
 import { chromium } from 'playwright-core';
 import { freePort } from '../../dev/processes';
 import { startDevServer } from '../../dev/temporal-dev-server';
@@ -167,9 +167,9 @@ test('npm run temporal:setup registers the search attributes on a cluster withou
     expect(second.status).toBe(0);
     expect(second.stdout).toContain('already registered');
 
-    const connection = await Connection.connect({ address: server.address });
+    const { connection, close } = await connectTemporal({ address: server.address });
     const listed = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-    await connection.close();
+    await close();
     for (const { name } of SEARCH_ATTRIBUTE_DEFINITIONS)
       expect(Object.keys(listed.customAttributes ?? {})).toContain(name);
   } finally {

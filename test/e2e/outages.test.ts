@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporal } from '../../runtime/temporal-connection';
 import { createApp } from '../../api/app';
 import { createDatabase } from '../../db/database';
 import { freePort } from '../../dev/processes';
@@ -42,7 +43,7 @@ test('PostgreSQL does not answer: 503 with Retry-After within seconds, and /heal
     uiPort: await freePort(),
     namespace: 'default',
   });
-  const connection = await Connection.connect({ address: temporal.address });
+  const { connection, close: closeConnection } = await connectTemporal({ address: temporal.address });
   // Nothing listens on this port: every query fails the way a stopped server does.
   const deadDb = createDatabase(`postgres://postgres@127.0.0.1:${await freePort()}/none`);
   const { call, close } = await listen(
@@ -61,7 +62,7 @@ test('PostgreSQL does not answer: 503 with Retry-After within seconds, and /heal
   } finally {
     await close();
     await deadDb.destroy();
-    await connection.close();
+    await closeConnection();
     await temporal.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
@@ -75,7 +76,7 @@ test('Temporal does not answer: creating a request gets 503 within seconds and l
     uiPort: await freePort(),
     namespace: 'default',
   });
-  const connection = await Connection.connect({ address: temporal.address });
+  const { connection, close: closeConnection } = await connectTemporal({ address: temporal.address });
   await insertPartner(database.db, {
     id: 'outage-partner',
     name: 'Outage AB',
@@ -107,7 +108,8 @@ test('Temporal does not answer: creating a request gets 503 within seconds and l
     expect(health.body).toMatchObject({ status: 'unavailable', database: 'ok', temporal: 'down' });
   } finally {
     await close();
-    await connection.close().catch(() => undefined);
+    // Calls to the stopped server are still being retried: close the way the services do.
+    await closeConnection();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }, 60_000);
