@@ -6,7 +6,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { assignmentDeadline } from '../domain/working-days';
 import {
-  createWorkflowTestEnv,
+  freshWorkflowTestEnvPerTest,
   newInput,
   withWorkflow as withWorkflowIn,
   type WorkflowTestEnv,
@@ -17,16 +17,7 @@ const partner = { role: 'partner' as const, partnerId: 'acme' };
 const admin = { role: 'admin' as const };
 
 let testEnv: WorkflowTestEnv;
-const envs: WorkflowTestEnv[] = [];
-beforeEach(async () => {
-  testEnv = await createWorkflowTestEnv();
-  envs.push(testEnv);
-}, 120_000);
-// Torn down at the end of the file, not after each test: a client call still being retried when
-// a test ends must not find its connection closed (grpc "Channel has been shut down").
-afterAll(async () => {
-  for (const env of envs) await env.env.teardown();
-}, 120_000);
+freshWorkflowTestEnvPerTest((env) => (testEnv = env));
 
 const withWorkflow = (...args: Parameters<typeof withWorkflowIn> extends [unknown, ...infer Rest] ? Rest : never) =>
   withWorkflowIn(testEnv, ...args);

@@ -8,7 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { createWorkingDayCalendar, STOCKHOLM, swedishHolidays } from '../domain/working-days';
 import {
-  createWorkflowTestEnv,
+  freshWorkflowTestEnvPerTest,
   newInput,
   recordingActivities,
   withWorkflow,
@@ -29,16 +29,7 @@ const partner = { role: 'partner' as const, partnerId: 'acme' };
 const admin = { role: 'admin' as const };
 
 let testEnv: WorkflowTestEnv;
-const envs: WorkflowTestEnv[] = [];
-beforeEach(async () => {
-  testEnv = await createWorkflowTestEnv();
-  envs.push(testEnv);
-}, 120_000);
-// Torn down at the end of the file, not after each test: a client call still being retried when
-// a test ends must not find its connection closed (grpc "Channel has been shut down").
-afterAll(async () => {
-  for (const env of envs) await env.env.teardown();
-}, 120_000);
+freshWorkflowTestEnvPerTest((env) => (testEnv = env));
 
 /** A Stockholm wall-clock time, e.g. '2027-01-11 09:00'. */
 const local = (text: string) => DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm', { zone: STOCKHOLM }).toJSDate();

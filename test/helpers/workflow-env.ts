@@ -48,6 +48,23 @@ export async function createWorkflowTestEnv(): Promise<WorkflowTestEnv> {
   return { env, bundle: await bundle };
 }
 
+/**
+ * Registers hooks that give every test of the file a fresh server (see createWorkflowTestEnv),
+ * torn down at the end of the file rather than after each test, so that a client call still being
+ * retried when a test ends never meets a closed connection.
+ */
+export function freshWorkflowTestEnvPerTest(use: (env: WorkflowTestEnv) => void): void {
+  const envs: WorkflowTestEnv[] = [];
+  beforeEach(async () => {
+    const env = await createWorkflowTestEnv();
+    envs.push(env);
+    use(env);
+  }, 120_000);
+  afterAll(async () => {
+    for (const env of envs) await env.env.teardown();
+  }, 120_000);
+}
+
 export interface SentMail extends SendRequestMailInput {
   /** When the workflow asked for it, in the test server's time. */
   at: Date;
