@@ -57,23 +57,26 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestId());
   app.use(securityHeaders());
 
+  /** Whether PostgreSQL and Temporal each answer within 3 s (for /readyz and /health). */
+  const dependencies = async () => {
+    const [database, temporal] = await Promise.all([
+      answersWithin(3000, sql`select 1`.execute(deps.db)),
+      answersWithin(3000, deps.temporal.workflowService.getSystemInfo({})),
+    ]);
+    return { database, temporal };
+  };
+
   // For orchestrators: alive while the process serves; ready while its dependencies answer.
   app.get('/livez', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const [database, temporal] = await Promise.all([
-      answersWithin(3000, sql`select 1`.execute(deps.db)),
-      answersWithin(3000, deps.temporal.workflowService.getSystemInfo({})),
-    ]);
+    const { database, temporal } = await dependencies();
     res.status(database && temporal ? 200 : 503).json({ status: database && temporal ? 'ok' : 'unavailable' });
   });
 
   app.get('/health', async (_req, res) => {
-    const [database, temporal] = await Promise.all([
-      answersWithin(3000, sql`select 1`.execute(deps.db)),
-      answersWithin(3000, deps.temporal.workflowService.getSystemInfo({})),
-    ]);
+    const { database, temporal } = await dependencies();
     const ok = database && temporal;
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'unavailable',

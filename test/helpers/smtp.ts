@@ -1,5 +1,6 @@
 /** A real SMTP listener (smtp-server) that keeps every mail it accepts, for the tests to read. */
 import { SMTPServer } from 'smtp-server';
+import { headerOf } from '../../activities/mail-headers';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedMail {
@@ -20,21 +21,6 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
-function decodeHeader(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?utf-8\?([qb])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
-      enc.toLowerCase() === 'b'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(
-            text
-              .replace(/_/g, ' ')
-              .replace(/=([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
-            'latin1',
-          ).toString('utf8'),
-    );
-}
-
 /** The decoded text/plain part of a message (nodemailer sends it quoted-printable or 7bit). */
 function plainText(raw: string): string {
   const match = /Content-Type: text\/plain[^\n]*\r?\n((?:[^\r\n]+\r?\n)*)\r?\n([\s\S]*?)(?:\r?\n--|$)/i.exec(raw);
@@ -45,12 +31,6 @@ function plainText(raw: string): string {
     .replace(/=\r?\n/g, '')
     .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
   return Buffer.from(bytes, 'latin1').toString('utf8');
-}
-
-function header(raw: string, name: string): string {
-  const head = raw.split(/\r?\n\r?\n/)[0] ?? '';
-  const match = new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'mi').exec(head);
-  return decodeHeader((match?.[1] ?? '').replace(/\r?\n[ \t]+/g, ' ').trim());
 }
 
 export interface SmtpServerOptions {
@@ -84,8 +64,8 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
-          subject: header(raw, 'Subject'),
-          messageId: header(raw, 'Message-ID'),
+          subject: headerOf(raw, 'Subject'),
+          messageId: headerOf(raw, 'Message-ID'),
           text: plainText(raw),
         });
         for (const w of waiters) w();
