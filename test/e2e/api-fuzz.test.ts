@@ -1,4 +1,3 @@
-// Run with `npm run fuzz` (not part of `npm test` yet: a full run takes minutes on a 2-core machine).
 /**
  * "No input ever yields a 500" (shared/contract.md, "HTTP API"), checked by fuzzing the real stack:
  * fast-check throws generated bodies, path ids, headers and query strings at every endpoint (and at
@@ -7,7 +6,8 @@
  *   - on a 2xx, have the contract's body for that endpoint;
  *   - on a 4xx, have exactly `{"error":{"code","message","details"?}}`, with no stack trace in it;
  *   - on a 4xx (and on any GET), have stored nothing: see `fingerprint()`.
- * A few thousand calls per run (see NUM_RUNS). On a failure fast-check prints the seed and the
+ * A few thousand calls per run (see NUM_RUNS), in every `npm test`; `FUZZ_SCALE=10 npm run fuzz` runs ten
+ * times as many, alone. On a failure fast-check prints the seed and the
  * shrunk call; to replay it, pass `{ seed, path }` from that report to the failing `fc.assert`.
  *
  * Successful creates start real workflows, so the generators make them rare: near-valid bodies
@@ -23,18 +23,22 @@ import { ASSIGNMENTS, RESPONSES, STATUSES } from '../../workflows/definitions';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
 
 /** Generated calls per property; the sum is the calls per run (plus a few in beforeAll). */
-const NUM_RUNS = {
-  partners: 500,
-  createRequest: 800,
-  list: 500,
-  oneRequest: 1000,
-  anywhere: 400,
-  unknownSchools: 100,
-};
-const MIN_CALLS = 3000;
+/** `FUZZ_SCALE=10 npm run fuzz`: ten times the calls (and the time allowed for them). */
+const FUZZ_SCALE = Math.max(1, Number(process.env.FUZZ_SCALE) || 1);
+const NUM_RUNS = Object.fromEntries(
+  Object.entries({
+    partners: 500,
+    createRequest: 800,
+    list: 500,
+    oneRequest: 1000,
+    anywhere: 400,
+    unknownSchools: 100,
+  }).map(([property, runs]) => [property, Math.round(runs * FUZZ_SCALE)]),
+) as Record<'partners' | 'createRequest' | 'list' | 'oneRequest' | 'anywhere' | 'unknownSchools', number>;
+const MIN_CALLS = Math.round(3000 * FUZZ_SCALE);
 /** Longer than any bounded wait in the API (updates: 20 s), so that a hang shows as one. */
 const CALL_TIMEOUT_MS = 30_000;
-const PROPERTY_TIMEOUT_MS = 240_000;
+const PROPERTY_TIMEOUT_MS = 240_000 * FUZZ_SCALE;
 
 let stack: TestStack;
 
