@@ -14,6 +14,7 @@ import type { MailOccasion } from '../workflows/definitions';
 import { isPermanentMailFailure, type Mailer } from './mailer';
 import { renderMail, singleLine, type MailLocale } from './templates';
 import { stockholmDate, stockholmToday, swedishCalendar } from '../domain/working-days';
+import { businessMetrics } from '../observability/metrics';
 
 /** How long a claim protects a mail being sent: longer than the mail activity's 2-minute timeout. */
 const CLAIM_LEASE_SECONDS = 180;
@@ -186,6 +187,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
           event: 'MAIL_FAILED',
           detail: { occasion, to: recipients, error: message },
         });
+        businessMetrics.mailFailed(occasion);
         return 'FAILED';
       }
 
@@ -204,6 +206,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
           detail: { occasion, to: delivered },
         });
       });
+      businessMetrics.mailSent(occasion);
       if (refused.length > 0) {
         // Some recipients were refused for good while the others got the mail: say so.
         Context.current().log.warn('Mail refused for some recipients', { requestId, occasion, sequence, refused });

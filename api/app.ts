@@ -3,9 +3,11 @@ import express from 'express';
 import { sql } from 'kysely';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/database';
-import { authenticate } from './auth';
+import { authenticate, bearerMatches } from './auth';
 import { errorHandler, HttpError } from './errors';
-import { rateLimit, requestId, securityHeaders } from './middleware';
+import { silentLogger, type Logger } from '../observability/logger';
+import { METRICS_CONTENT_TYPE, metricsText } from '../observability/metrics';
+import { accessLog, rateLimit, requestId, securityHeaders } from './middleware';
 import { openApiDocument } from './openapi';
 import { licenseRequestsRouter } from './routes/license-requests';
 import { partnersRouter } from './routes/partners';
@@ -17,6 +19,10 @@ export interface AppDeps {
   adminToken: string;
   /** Calls a minute per token (default 600). */
   rateLimitPerMinute?: number;
+  /** Access log and error lines (default: none). */
+  logger?: Logger;
+  /** When set, GET /metrics needs it as a bearer token. */
+  metricsToken?: string;
 }
 
 async function answersWithin<T>(ms: number, work: Promise<T>): Promise<boolean> {
@@ -55,6 +61,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('etag');
   app.set('query parser', 'simple');
   app.use(requestId());
+  app.use(accessLog(deps.logger ?? silentLogger));
   app.use(securityHeaders());
 
   /** Whether PostgreSQL and Temporal each answer within 3 s (for /readyz and /health). */
@@ -85,6 +92,14 @@ export function createApp(deps: AppDeps): express.Express {
       // Mail trouble does not make the service unhealthy, but an operator should see it here.
       ...(database && { mail: await mailHealth(deps.db).catch(() => undefined) }),
     });
+  });
+
+  // Prometheus text: HTTP, business and (in a process with a worker) the Temporal SDK's metrics.
+  app.get('/metrics', async (req, res) => {
+    if (deps.metricsToken && !bearerMatches(req.get('authorization'), deps.metricsToken)) {
+      throw new HttpError(401, 'unauthorized', 'GET /metrics needs the metrics token as a bearer token.');
+    }
+    res.type(METRICS_CONTENT_TYPE).send(await metricsText());
   });
 
   const document = openApiDocument();

@@ -39,10 +39,19 @@ const unauthorized = () =>
     'WWW-Authenticate': 'Bearer',
   });
 
+function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+}
+
+/** Whether an Authorization header carries `secret` as its bearer token (compared in constant time). */
+export function bearerMatches(authorization: string | undefined, secret: string): boolean {
+  const token = bearerToken(authorization);
+  return token !== undefined && sameSecret(token, secret);
+}
+
 export function authenticate(db: Db, adminToken: string): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    const token = match?.[1];
+    const token = bearerToken(req.get('authorization'));
     if (!token) throw unauthorized();
     if (sameSecret(token, adminToken)) {
       req.caller = { role: 'admin' };

@@ -104,9 +104,9 @@ export function toHttpError(error: unknown): HttpError {
 
 export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const httpError = toHttpError(error);
-  if (httpError.status >= 500) {
-    console.error(`[${req.id ?? '-'}] ${req.method} ${req.path} -> ${httpError.status}`, error);
-  }
+  // Only the log gets the details of an unexpected error; the caller gets the contract's sentence.
+  if (httpError.status === 500) req.log?.error({ err: error }, `${httpError.code}: ${httpError.message}`);
+  else if (httpError.status > 500) req.log?.warn({ err: error }, `${httpError.code}: ${httpError.message}`);
   res
     .status(httpError.status)
     .set(httpError.headers)

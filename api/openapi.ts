@@ -107,6 +107,18 @@ export function openApiDocument(): Schema {
           },
         },
       },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics: HTTP calls, business counters, Node and (with a worker) Temporal SDK metrics',
+          description:
+            'Prometheus text format. Open unless METRICS_TOKEN is set; then it needs that token as a bearer token.',
+          security: [],
+          responses: {
+            '200': { description: 'Prometheus text exposition format 0.0.4.', content: { 'text/plain': {} } },
+            '401': error('METRICS_TOKEN is set and was not sent.'),
+          },
+        },
+      },
       '/openapi.json': {
         get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
       },

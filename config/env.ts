@@ -43,6 +43,9 @@ const schema = z.object({
   OVERDUE_REMINDER_EVERY_WORKING_DAYS: z.coerce.number().int().min(1).max(250).optional(),
   REMINDER_HOUR: z.coerce.number().int().min(0).max(23).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
+  TEMPORAL_SDK_METRICS_PORT: port.optional(),
+  METRICS_TOKEN: optionalText,
 });
 
 export interface Config {
@@ -74,6 +77,13 @@ export interface Config {
   reminders: ReminderPolicy;
   /** API calls a minute per token. */
   rateLimitPerMinute: number;
+  observability: {
+    logLevel: string;
+    /** Loopback port of the Temporal SDK's own Prometheus exporter (read by /metrics); free port if unset. */
+    sdkMetricsPort: number | undefined;
+    /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+    metricsToken: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -130,6 +140,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     dataDir: e.DATA_DIR,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
+    observability: {
+      logLevel: e.LOG_LEVEL ?? 'info',
+      sdkMetricsPort: e.TEMPORAL_SDK_METRICS_PORT,
+      metricsToken: e.METRICS_TOKEN,
+    },
     reminders: {
       unansweredReminderDays: e.REMINDER_UNANSWERED_WORKING_DAYS
         ? e.REMINDER_UNANSWERED_WORKING_DAYS.split(',').map((d) => Number.parseInt(d.trim(), 10))

@@ -3,21 +3,25 @@
  * stopped cleanly on SIGINT/SIGTERM.
  */
 import http from 'node:http';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config/env';
+import { createLogger } from '../observability/logger';
+import { METRICS_CONTENT_TYPE, metricsText } from '../observability/metrics';
+import { bearerMatches } from '../api/auth';
 import { startServices } from './services';
+import { installTemporalRuntime } from './telemetry';
 
 export async function runProcess(role: 'api' | 'worker'): Promise<void> {
-  const log = (line: string) => console.log(`[${role}] ${line}`);
+  // Before the configuration is read, a bad LOG_LEVEL must not stop us from saying what is wrong.
+  let logger = createLogger({ service: role });
   try {
     const config = loadConfig();
+    logger = createLogger({ service: role, level: config.observability.logLevel });
     if (!config.databaseUrl)
       throw new ConfigError('DATABASE_URL must be set (npm start runs an embedded database itself).');
     if (!config.temporal.address)
       throw new ConfigError('TEMPORAL_ADDRESS must be set (npm start runs a dev server itself).');
     if (role === 'api' && !config.adminToken) throw new ConfigError('ADMIN_TOKEN must be set.');
-    // Our own handlers stop things in order (API, then worker): the SDK must not stop the worker on its own.
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    await installTemporalRuntime({ logger, sdkMetricsPort: config.observability.sdkMetricsPort });
     const services = await startServices({
       config,
       databaseUrl: config.databaseUrl,
@@ -25,15 +29,28 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       adminToken: config.adminToken ?? '',
       api: role === 'api',
       worker: role === 'worker',
-      log,
+      logger,
     });
-    log(role === 'api' ? `listening on ${services.apiUrl}` : `polling task queue ${config.temporal.taskQueue}`);
-    // A worker has no API: with WORKER_HEALTH_PORT it answers /livez and /readyz (ready while polling).
+    if (role === 'api') logger.info({ url: services.apiUrl }, 'API listening');
+    else logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
+    // A worker has no API: with WORKER_HEALTH_PORT it answers /livez, /readyz (ready while polling)
+    // and /metrics (its business counters and the Temporal SDK's worker metrics).
     const healthPort = Number(process.env.WORKER_HEALTH_PORT ?? '');
     const health =
       role === 'worker' && healthPort > 0
         ? http
             .createServer((req, res) => {
+              if (req.url === '/metrics') {
+                const token = config.observability.metricsToken;
+                if (token && !bearerMatches(req.headers.authorization, token)) {
+                  res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"unauthorized"}}');
+                  return;
+                }
+                void metricsText().then((text) =>
+                  res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text),
+                );
+                return;
+              }
               const ready = services.workerState() === 'RUNNING';
               const ok = req.url === '/livez' || (req.url === '/readyz' && ready);
               res.writeHead(req.url === '/livez' || req.url === '/readyz' ? (ok ? 200 : 503) : 404, {
@@ -47,13 +64,13 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
     const stop = () => {
       if (stopping) return;
       stopping = true;
-      log('stopping ...');
+      logger.info('stopping');
       health?.close();
       setTimeout(() => process.exit(1), 30_000).unref();
       services.stop().then(
         () => process.exit(0),
         (error: unknown) => {
-          console.error(error);
+          logger.error({ err: error }, 'stopping failed');
           process.exit(1);
         },
       );
@@ -61,7 +78,10 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
+    // A configuration mistake is for the person starting the process: plain text on stderr.
+    if (error instanceof ConfigError) console.error(error.message);
+    else logger.fatal({ err: error }, 'could not start');
+    // pino writes synchronously to stdout, so the line is out before the exit.
     process.exit(1);
   }
 }

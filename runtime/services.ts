@@ -12,6 +12,7 @@ import { createMailboxMailer, createSmtpMailer, type Mailer } from '../activitie
 import { startApi } from '../api/server';
 import { startMissingWorkflows } from '../api/start-workflow';
 import { createLicenseRequestWorker } from '../worker/worker';
+import { silentLogger, type Logger } from '../observability/logger';
 import { connectTemporal } from './temporal-connection';
 
 export interface ServicesOptions {
@@ -23,7 +24,7 @@ export interface ServicesOptions {
   /** Start the worker (default) and/or the API (default). */
   worker?: boolean;
   api?: boolean;
-  log?: (line: string) => void;
+  logger?: Logger;
 }
 
 export interface RunningServices {
@@ -42,12 +43,12 @@ export function createMailer(config: Config): Mailer {
 
 export async function startServices(options: ServicesOptions): Promise<RunningServices> {
   const { config } = options;
-  const log = options.log ?? (() => undefined);
+  const logger = options.logger ?? silentLogger;
   const db = createDatabase(options.databaseUrl, {
-    onPoolError: (error) => log(`database pool: ${error.message}`),
+    onPoolError: (error) => logger.warn({ err: error }, 'database pool: an idle connection failed'),
   });
   const applied = await migrateToLatest(db);
-  if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
   const mailer = createMailer(config);
 
   const stops: Array<() => Promise<void>> = [];
@@ -75,8 +76,8 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     let stopping = false;
     // A worker that stops while we did not ask it to leaves the API accepting work nobody does.
     workerRun.then(
-      () => stopping || log('worker stopped unexpectedly'),
-      (error: unknown) => log(`worker stopped: ${String(error)}`),
+      () => stopping || logger.error('worker stopped unexpectedly'),
+      (error: unknown) => logger.error({ err: error }, 'worker stopped'),
     );
     stops.push(async () => {
       stopping = true;
@@ -98,6 +99,8 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
         taskQueue: config.temporal.taskQueue,
         adminToken: options.adminToken,
         rateLimitPerMinute: config.rateLimitPerMinute,
+        logger,
+        metricsToken: config.observability.metricsToken,
       },
       config.port,
     );
@@ -107,8 +110,8 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     // Requests stored by a create that died before starting their workflow get it now and then.
     const reconcile = () =>
       startMissingWorkflows(db, client, config.temporal.taskQueue)
-        .then((n) => n > 0 && log(`Started ${n} missing workflow(s)`))
-        .catch((error: unknown) => log(`reconciling workflows: ${String(error)}`));
+        .then((n) => n > 0 && logger.warn({ started: n }, 'started missing workflows of stored requests'))
+        .catch((error: unknown) => logger.warn({ err: error }, 'reconciling workflows failed'));
     void reconcile();
     const timer = setInterval(() => void reconcile(), 5 * 60_000);
     timer.unref();

@@ -6,11 +6,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config/env';
 import { startEmbeddedDatabase } from '../dev/embedded-database';
 import { startDevServer } from '../dev/temporal-dev-server';
+import { createLogger } from '../observability/logger';
 import { startServices } from '../runtime/services';
+import { installTemporalRuntime } from '../runtime/telemetry';
 
 const log = (line: string) => console.log(`[start] ${line}`);
 
@@ -25,9 +26,10 @@ function devAdminToken(dataDir: string): string {
 
 async function main() {
   const config = loadConfig();
+  // The services log JSON lines (pino) as in production; the lines prefixed [start] are this script's.
+  const logger = createLogger({ service: 'license-request-service', level: config.observability.logLevel });
   // The SDK's info lines (bundling, worker state) drown the banner; warnings and errors still show.
-  // Our own handlers stop things in order (API, then worker): the SDK must not stop the worker on its own.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  await installTemporalRuntime({ logger, sdkMetricsPort: config.observability.sdkMetricsPort, sdkLogLevel: 'warn' });
   fs.mkdirSync(config.dataDir, { recursive: true });
   const cleanups: Array<() => Promise<void>> = [];
   let stopping = false;
@@ -75,7 +77,7 @@ async function main() {
 
     const adminToken = config.adminToken ?? devAdminToken(config.dataDir);
     log('Starting the worker and the API ...');
-    const services = await startServices({ config, databaseUrl, temporalAddress, adminToken, log });
+    const services = await startServices({ config, databaseUrl, temporalAddress, adminToken, logger });
     cleanups.push(() => services.stop());
 
     console.log(

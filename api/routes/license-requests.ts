@@ -34,6 +34,7 @@ import {
   withdrawBody,
 } from '../schemas';
 import { body, params, query } from '../validate';
+import { businessMetrics } from '../../observability/metrics';
 
 export interface LicenseRequestRouterDeps {
   db: Db;
@@ -188,6 +189,7 @@ export function licenseRequestsRouter({ db, temporal, taskQueue }: LicenseReques
         throw error;
       }
     }
+    if (outcome.kind === 'created') businessMetrics.requestCreated();
     res.status(201).location(`/v1/license-requests/${stored.id}`).json(stored);
   });
 

@@ -274,8 +274,12 @@ export interface TransitionRecord {
  * version than the one applied changes nothing), school assignments are set to absolute values,
  * and history events are keyed so that a retry inserts none twice.
  */
-export async function applyTransition(db: Db, record: TransitionRecord): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/** Returns the history events this call stored (none when a retry finds them stored already). */
+export async function applyTransition(
+  db: Db,
+  record: TransitionRecord,
+): Promise<Array<{ event: string; detail: unknown }>> {
+  return await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('license_request')
       .set({
@@ -302,21 +306,21 @@ export async function applyTransition(db: Db, record: TransitionRecord): Promise
         .where('skolon_id', 'in', ids)
         .execute();
     }
-    if (record.events.length > 0) {
-      await trx
-        .insertInto('history_event')
-        .values(
-          record.events.map((e) => ({
-            request_id: record.requestId,
-            event_key: e.key,
-            at: e.at,
-            event: e.event,
-            detail: JSON.stringify(e.detail ?? {}),
-          })),
-        )
-        .onConflict((oc) => oc.columns(['request_id', 'event_key']).doNothing())
-        .execute();
-    }
+    if (record.events.length === 0) return [];
+    return await trx
+      .insertInto('history_event')
+      .values(
+        record.events.map((e) => ({
+          request_id: record.requestId,
+          event_key: e.key,
+          at: e.at,
+          event: e.event,
+          detail: JSON.stringify(e.detail ?? {}),
+        })),
+      )
+      .onConflict((oc) => oc.columns(['request_id', 'event_key']).doNothing())
+      .returning(['event', 'detail'])
+      .execute();
   });
 }
 

@@ -31,21 +31,33 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  // The whole process group: tsx's esbuild helper too, which would otherwise hold the pipes open.
+  for (const child of children) if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
   await temporal?.stop();
   await smtp?.close();
   await database?.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-function start(script: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [TSX, script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'pipe' });
+interface Started {
+  child: ChildProcess;
+  /** Everything it wrote so far (stdout and stderr). */
+  output(): string;
+}
+
+function start(script: string, env: Record<string, string>, ready: RegExp): Promise<Started> {
+  const child = spawn(process.execPath, [TSX, script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: 'pipe',
+    detached: true,
+  });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
       output += d.toString();
-      if (ready.test(output)) resolve(child);
+      if (ready.test(output)) resolve({ child, output: () => output });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -54,7 +66,20 @@ function start(script: string, env: Record<string, string>, ready: RegExp): Prom
   });
 }
 
-const stopped = (child: ChildProcess) =>
+/** The value of one sample (`name{labels}` exactly as exposed), or undefined when absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+function jsonLines(output: string): Array<Record<string, unknown>> {
+  return output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+const stopped = ({ child }: Started) =>
   new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
     child.kill('SIGTERM');
@@ -78,22 +103,24 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
   expect(migrate.stdout).toContain('Applied: 2026-11-29-001-initial');
 
   const port = await freePort();
-  const healthPort = await freePort();
+  const healthPorts = [await freePort(), await freePort()];
   const [apiProcess, workerA, workerB] = await Promise.all([
-    start('api/main.ts', { ...env, PORT: String(port) }, /listening on/),
-    start('worker/main.ts', { ...env, WORKER_HEALTH_PORT: String(healthPort) }, /polling task queue/),
-    start('worker/main.ts', env, /polling task queue/),
+    start('api/main.ts', { ...env, PORT: String(port) }, /"msg":"API listening"/),
+    start('worker/main.ts', { ...env, WORKER_HEALTH_PORT: String(healthPorts[0]) }, /"msg":"worker polling"/),
+    start('worker/main.ts', { ...env, WORKER_HEALTH_PORT: String(healthPorts[1]) }, /"msg":"worker polling"/),
   ]);
   // The health port opens just after the worker reports that it polls.
-  let ready = 0;
-  for (let i = 0; i < 50 && ready !== 200; i++) {
-    ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
+  for (const healthPort of healthPorts) {
+    let ready = 0;
+    for (let i = 0; i < 50 && ready !== 200; i++) {
+      ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ready).toBe(200);
   }
-  expect(ready).toBe(200);
 
   const call = api({ apiUrl: `http://localhost:${port}` });
   const partner = await call('POST', '/v1/partners', {
@@ -121,6 +148,47 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
   });
   expect(done.body.status).toBe('COMPLETED');
   await smtp.waitFor((m) => m.to.includes('anna@procs.test') && m.subject.startsWith('Licenserna från'));
+
+  // Metrics: the API counts calls and creates; the workers count what their activities did, each
+  // once, and show the Temporal SDK's worker metrics beside them.
+  const apiMetrics = await fetch(`http://localhost:${port}/metrics`).then((r) => r.text());
+  expect(sample(apiMetrics, 'license_requests_created_total')).toBe(1);
+  expect(
+    sample(apiMetrics, 'http_requests_total{method="POST",route="/v1/license-requests/:id/answer",status="200"}'),
+  ).toBe(1);
+  const workerMetrics = await Promise.all(
+    healthPorts.map((p) => fetch(`http://127.0.0.1:${p}/metrics`).then((r) => r.text())),
+  );
+  const total = (name: string) => workerMetrics.reduce((sum, text) => sum + (sample(text, name) ?? 0), 0);
+  expect(total('license_requests_answered_total{response="YES"}')).toBe(1);
+  expect(total('license_requests_completed_total')).toBe(1);
+  expect(total('license_request_mails_sent_total{occasion="COMPLETED"}')).toBe(1);
+  expect(total('license_request_mails_failed_total')).toBe(0);
+  for (const text of workerMetrics) {
+    expect(text).toMatch(/^temporal_worker_task_slots_available\{/m);
+    expect(text).toMatch(/^temporal_request_total\{/m);
+  }
+  // The workers ran the activities and say so.
+  expect(workerMetrics.join('\n')).toMatch(/^temporal_activity_task_received_total\{[^}]*\} [1-9]/m);
+
+  // Logs: JSON lines; every API call has its request id, the partner and the request it concerned;
+  // no credential appears anywhere in any process's output.
+  const apiLines = jsonLines(apiProcess.output());
+  const answered = apiLines.find((l) => l.msg === 'request' && l.route === '/v1/license-requests/:id/answer');
+  expect(answered).toMatchObject({
+    service: 'api',
+    level: 'info',
+    method: 'POST',
+    status: 200,
+    role: 'partner',
+    partnerId: 'procs',
+    licenseRequestId: created.body.id,
+    requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+  });
+  for (const output of [apiProcess.output(), workerA.output(), workerB.output()]) {
+    expect(output).not.toContain(key);
+    expect(output).not.toContain('procs-admin');
+  }
 
   expect(await stopped(apiProcess)).toBe(0);
   expect(await stopped(workerA)).toBe(0);

@@ -9,6 +9,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSour
 import { loadConfig, type Config } from '../../config/env';
 import { freePort } from '../../dev/processes';
 import { startDevServer, type DevServer } from '../../dev/temporal-dev-server';
+import { createLogger, type Logger } from '../../observability/logger';
 import { startServices, type RunningServices } from '../../runtime/services';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from './smtp';
@@ -53,8 +54,14 @@ const silentLogger = {
 };
 
 export async function startStack(
-  options: { smtp?: SmtpServerOptions; env?: Record<string, string> } = {},
+  options: {
+    smtp?: SmtpServerOptions;
+    env?: Record<string, string>;
+    /** The services' logger; by default unexpected errors only (LOG_LEVEL to see more). */
+    logger?: Logger;
+  } = {},
 ): Promise<TestStack> {
+  const logger = options.logger ?? createLogger({ service: 'test', level: process.env.LOG_LEVEL ?? 'error' });
   quietRuntime();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-e2e-'));
   const [database, smtp, port, uiPort] = await Promise.all([
@@ -84,6 +91,7 @@ export async function startStack(
       temporalAddress: temporal.address,
       adminToken: ADMIN_TOKEN,
       workflowBundle: await workflowBundle(),
+      logger,
     });
   let services = await start();
   const stack: TestStack = {
