@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { findPartner } from '../db/repositories/partners';
 import { addHistoryEvent, getLicenseRequest } from '../db/repositories/license-requests';
-import type { MailOccasion } from '../workflows/definitions';
+import { REQUEST_NOT_FOUND, type MailOccasion } from '../workflows/definitions';
 import { isPermanentMailFailure, type Mailer } from './mailer';
 import { renderMail, singleLine, type MailLocale } from './templates';
 import { stockholmDate, stockholmToday, swedishCalendar } from '../domain/working-days';
@@ -68,10 +68,10 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       const request = await getLicenseRequest(db, requestId);
       // A workflow whose request is not stored has nothing to say and no one to say it to.
       if (!request)
-        throw ApplicationFailure.nonRetryable(`license request ${requestId} is not in the database`, 'RequestNotFound');
+        throw ApplicationFailure.nonRetryable(`license request ${requestId} is not in the database`, REQUEST_NOT_FOUND);
       const partner = await findPartner(db, request.partnerId);
       if (!partner)
-        throw ApplicationFailure.nonRetryable(`partner ${request.partnerId} is not in the database`, 'RequestNotFound');
+        throw ApplicationFailure.nonRetryable(`partner ${request.partnerId} is not in the database`, REQUEST_NOT_FOUND);
 
       const toPartner = TO_PARTNER.includes(occasion);
       const recipients =

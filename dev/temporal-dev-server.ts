@@ -86,7 +86,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         dbFilename: path.join(options.dataDir, 'temporal.sqlite'),
         namespace: options.namespace,
         searchAttributes: SEARCH_ATTRIBUTE_DEFINITIONS.map((a) =>
-          defineSearchAttributeKey(a.name, a.type === 'Keyword' ? 'KEYWORD' : 'DATETIME'),
+          defineSearchAttributeKey(a.name, ({ Keyword: 'KEYWORD', Datetime: 'DATETIME', Int: 'INT' } as const)[a.type]),
         ),
       },
     });

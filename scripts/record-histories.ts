@@ -10,7 +10,14 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { temporal } from '@temporalio/proto';
 import { STOCKHOLM } from '../domain/working-days';
-import { createWorkflowTestEnv, newInput, withWorkflow, type WorkflowTestEnv } from '../test/helpers/workflow-env';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  createWorkflowTestEnv,
+  newInput,
+  recordingActivities,
+  withWorkflow,
+  type WorkflowTestEnv,
+} from '../test/helpers/workflow-env';
 import { resolveTemporalBinary } from '../dev/temporal-binaries';
 import { answerUpdate, assignSchoolsUpdate, withdrawUpdate } from '../workflows/definitions';
 
@@ -105,12 +112,53 @@ const paths: Record<string, Path> = {
     );
     return history;
   },
+  // Recorded with the pending-schools patch (workflows/patches.ts): its marker and upserts.
+  'yes-subset-assigned-patched': async (t) => {
+    const createdAt = await skipTo(t, '2027-01-11 09:00');
+    let history: unknown;
+    await withWorkflow(
+      t,
+      async (h) => {
+        await h.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['sch-1', 'sch-3'], by: partner }] });
+        await h.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-3'], by: partner }] });
+        await skipTo(t, '2027-01-13 10:00');
+        await h.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
+        await h.result();
+        history = await h.fetchHistory();
+      },
+      newInput({ createdAt }),
+    );
+    return history;
+  },
+  // A workflow whose request is not in the database (its create was undone after a 503 although
+  // Temporal had started it): the mail activity says RequestNotFound.
+  'request-missing': async (t) => {
+    const createdAt = await skipTo(t, '2027-01-11 09:00');
+    const rec = recordingActivities();
+    rec.activities.sendRequestMail = () => {
+      throw ApplicationFailure.nonRetryable('license request is not in the database', 'RequestNotFound');
+    };
+    let history: unknown;
+    await withWorkflow(
+      t,
+      async (h) => {
+        await h.result().catch(() => undefined); // it fails at once with RequestNotFound
+        history = await h.fetchHistory();
+      },
+      newInput({ createdAt }),
+      rec,
+    );
+    return history;
+  },
 };
 
 async function main() {
   process.env.TEMPORAL_TEST_SERVER_PATH ??= resolveTemporalBinary('testServer', { install: true });
   fs.mkdirSync(OUT, { recursive: true });
+  // `npm run histories:record -- NAME ...` records only those paths.
+  const only = process.argv.slice(2);
   for (const [name, run] of Object.entries(paths)) {
+    if (only.length > 0 && !only.includes(name)) continue;
     const env = await createWorkflowTestEnv(); // one server per path (see createWorkflowTestEnv)
     try {
       const history = await run(env);

@@ -98,6 +98,20 @@ export const FailureTypes = {
   SCHOOL_NOT_LICENSED: 'SchoolNotLicensed',
 } as const;
 
+/** Changes guarded by `patched()` (see workflows/patches.ts and CONTRIBUTING.md). */
+export const PATCHES = {
+  /**
+   * 2026-11-29: the LicenseRequestPendingSchools search attribute is kept up to date (an
+   * UpsertWorkflowSearchAttributes command after the answer and each assignment). To retire once no
+   * workflow started before this deploy is running: see CONTRIBUTING.md, "Retiring a patch".
+   */
+  pendingSchoolsSearchAttribute: 'pending-schools-search-attribute',
+} as const;
+export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];
+
+/** The mail activity's failure type when the request is not in the database (see activities/mail.ts). */
+export const REQUEST_NOT_FOUND = 'RequestNotFound';
+
 export const answerUpdate = defineUpdate<LicenseRequestState, [AnswerInput]>('answer');
 export const assignSchoolsUpdate = defineUpdate<LicenseRequestState, [AssignSchoolsInput]>('assignSchools');
 export const withdrawUpdate = defineUpdate<LicenseRequestState, [WithdrawInput]>('withdraw');
@@ -110,15 +124,18 @@ export const SearchAttributes = {
   organisationSkolonId: defineSearchAttributeKey('OrganisationSkolonId', SearchAttributeType.KEYWORD),
   assignmentDeadline: defineSearchAttributeKey('AssignmentDeadline', SearchAttributeType.DATETIME),
   desiredAvailability: defineSearchAttributeKey('DesiredAvailability', SearchAttributeType.DATETIME),
+  /** Licensed schools not yet assigned, from the answer on (workflows patched with PENDING_SCHOOLS_PATCH). */
+  pendingSchools: defineSearchAttributeKey('LicenseRequestPendingSchools', SearchAttributeType.INT),
 } as const;
 
 /** `NAME=Type` pairs for `temporal server start-dev --search-attribute` and operator setup. */
-export const SEARCH_ATTRIBUTE_DEFINITIONS: ReadonlyArray<{ name: string; type: 'Keyword' | 'Datetime' }> = [
+export const SEARCH_ATTRIBUTE_DEFINITIONS: ReadonlyArray<{ name: string; type: 'Keyword' | 'Datetime' | 'Int' }> = [
   { name: 'LicenseRequestStatus', type: 'Keyword' },
   { name: 'PartnerId', type: 'Keyword' },
   { name: 'OrganisationSkolonId', type: 'Keyword' },
   { name: 'AssignmentDeadline', type: 'Datetime' },
   { name: 'DesiredAvailability', type: 'Datetime' },
+  { name: 'LicenseRequestPendingSchools', type: 'Int' },
 ];
 
 /** The one-line summary the Web UI shows in its list. */

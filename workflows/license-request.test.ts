@@ -2,16 +2,25 @@
  * The process on the real Temporal time-skipping test server: every path of contract.md's "The
  * process" and every transition the validators must refuse. Reminder timing: reminders.test.ts.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { assignmentDeadline } from '../domain/working-days';
 import {
   freshWorkflowTestEnvPerTest,
   newInput,
+  recordingActivities,
   withWorkflow as withWorkflowIn,
   type WorkflowTestEnv,
 } from '../test/helpers/workflow-env';
-import { answerUpdate, assignSchoolsUpdate, FailureTypes, statusQuery, withdrawUpdate } from './definitions';
+import {
+  answerUpdate,
+  assignSchoolsUpdate,
+  FailureTypes,
+  REQUEST_NOT_FOUND,
+  SearchAttributes,
+  statusQuery,
+  withdrawUpdate,
+} from './definitions';
 
 const partner = { role: 'partner' as const, partnerId: 'acme' };
 const admin = { role: 'admin' as const };
@@ -196,5 +205,58 @@ test('school ids that look like object internals ("constructor", "__proto__") ar
       expect(done.status).toBe('COMPLETED');
     },
     newInput({ schoolIds: ['__proto__', 'toString'] }),
+  );
+});
+
+test('operators can filter on the pending schools: LicenseRequestPendingSchools follows the answer and each assignment', async () => {
+  await withWorkflow(async (handle) => {
+    const pending = async () => (await handle.describe()).typedSearchAttributes.get(SearchAttributes.pendingSchools);
+    expect(await pending()).toBeUndefined(); // not answered yet
+    await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['sch-1', 'sch-3'], by: partner }] });
+    expect(await pending()).toBe(2);
+    await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-3'], by: partner }] });
+    expect(await pending()).toBe(1);
+    await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
+    await handle.result();
+    expect(await pending()).toBe(0);
+    // The change is guarded by its patch (workflows/patches.ts): the marker is in the history.
+    const history = await handle.fetchHistory();
+    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+    expect(markers).toHaveLength(1);
+  });
+});
+
+test('a workflow whose request is not in the database ends at once with RequestNotFound instead of waiting', async () => {
+  const rec = recordingActivities();
+  let attempts = 0;
+  rec.activities.sendRequestMail = async () => {
+    attempts++;
+    throw ApplicationFailure.nonRetryable('license request is not in the database', REQUEST_NOT_FOUND);
+  };
+  await withWorkflow(
+    async (handle) => {
+      const error = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+      expect(cause).toBeInstanceOf(ApplicationFailure);
+      expect({ type: cause.type, nonRetryable: cause.nonRetryable }).toEqual({
+        type: REQUEST_NOT_FOUND,
+        nonRetryable: true,
+      });
+      expect(cause.message).toMatch(/is not in the database/);
+      // At once: no reminder was waited for (the first is two working days away), one mail tried,
+      // and no workflow task failed on the way (the mail's failure is handled, not thrown around).
+      expect(attempts).toBe(1);
+      const events = (await handle.fetchHistory()).events ?? [];
+      const seconds = (e: (typeof events)[number] | undefined) => Number(e?.eventTime?.seconds ?? NaN);
+      expect(seconds(events.at(-1)) - seconds(events[0])).toBeLessThan(60);
+      expect(events.at(-1)?.workflowExecutionFailedEventAttributes).toBeTruthy();
+      expect(events.some((e) => e.workflowTaskFailedEventAttributes)).toBe(false);
+    },
+    newInput(),
+    rec,
   );
 });

@@ -4,6 +4,7 @@
  * the deadline from the calendar activity, everything else that touches the world from activities.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -31,7 +32,10 @@ import {
   type MailOccasion,
   type Status,
   type WithdrawInput,
+  PATCHES,
+  REQUEST_NOT_FOUND,
 } from './definitions';
+import { isPatched } from './patches';
 
 /** Database writes: quick, retried until the database is back. */
 const { recordTransition, computeDeadline, planUnansweredReminders, overdueReminderAt } = proxyActivities<Activities>({
@@ -124,6 +128,16 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     showDetails();
   }
 
+  /**
+   * For operators: how many licensed schools still wait for assignment, filterable in the Web UI
+   * (e.g. `LicenseRequestStatus="OVERDUE" AND LicenseRequestPendingSchools > 10`). A new command,
+   * so only under its patch: workflows that answered before it was deployed replay without it.
+   */
+  function showPendingSchools() {
+    if (state.response !== 'YES' || !isPatched(PATCHES.pendingSchoolsSearchAttribute)) return;
+    upsertSearchAttributes([{ key: SearchAttributes.pendingSchools, value: pendingSchools().length }]);
+  }
+
   function showDetails() {
     const lines = [`**Status:** ${state.status}`, `**Response:** ${state.response}`];
     if (input.desiredAvailability) lines.push(`**Desired availability:** ${input.desiredAvailability}`);
@@ -180,6 +194,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       state.deadlineDate = deadlineDate;
       deadlineNearAt = nearAt;
       upsertSearchAttributes([{ key: SearchAttributes.assignmentDeadline, value: new Date(deadline) }]);
+      showPendingSchools();
       showDetails();
       await persist([
         {
@@ -232,6 +247,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       const events: Array<Omit<HistoryEventRecord, 'key'>> = [
         { at, event: 'SCHOOLS_ASSIGNED', detail: { schools: newlyAssigned, by } },
       ];
+      showPendingSchools();
       if (pendingSchools().length === 0) {
         moveTo('COMPLETED');
         events.push({ at, event: 'COMPLETED', detail: {} });
@@ -281,16 +297,44 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   // --- The process -----------------------------------------------------------------------------
   // Mail goes out one after another in the background: a mail server that is down for a day must
   // not hold up the clock (the deadline, OVERDUE) of the request itself.
+  // The mail activity gives up only when the request is not in the database (a create undone after
+  // a 503 although Temporal had started the workflow): then there is nobody to mail and nothing to
+  // wait for, and the workflow ends at once with that reason instead of waiting for an answer.
   const mailsSent = new Map<MailOccasion, number>();
   let mails: Promise<void> = Promise.resolve();
+  let requestMissing: unknown = undefined;
   function mail(occasion: MailOccasion): void {
     const sequence = mailsSent.get(occasion) ?? 0;
     mailsSent.set(occasion, sequence + 1);
-    mails = mails.then(async () => {
-      await writes; // the mail is rendered from the read model: let it catch up first
-      await sendRequestMail({ requestId: input.requestId, occasion, sequence });
-    });
+    mails = mails
+      .then(async () => {
+        if (requestMissing) return;
+        await writes; // the mail is rendered from the read model: let it catch up first
+        await sendRequestMail({ requestId: input.requestId, occasion, sequence });
+      })
+      // Caught here: a rejection nobody awaits yet would fail the workflow task over and over.
+      .catch((error: unknown) => {
+        if (
+          error instanceof ActivityFailure &&
+          (error.cause as ApplicationFailure | undefined)?.type === REQUEST_NOT_FOUND
+        ) {
+          requestMissing ??= error;
+        } else {
+          // Any other failure that gave up (none is expected: mail is retried until sent or refused
+          // for good, which the activity records itself) costs this one mail, not the request.
+          log.error('Mail not sent', { requestId: input.requestId, occasion, sequence, error: String(error) });
+        }
+      });
   }
+  /** Ends the workflow when the request turned out not to exist. */
+  const failIfRequestMissing = () => {
+    if (!requestMissing) return;
+    throw ApplicationFailure.nonRetryable(
+      `License request ${input.requestId} is not in the database; there is nobody to notify.`,
+      REQUEST_NOT_FOUND,
+      requestMissing,
+    );
+  };
 
   /** Milliseconds from now until an ISO instant (at least 1: a timer of 0 would not be a timer). */
   const msUntil = (at: string) => Math.max(1, Date.parse(at) - Date.now());
@@ -306,7 +350,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   // Waiting for the answer: reminders to the partner, then one escalation to support. The request
   // stays open until it is answered or withdrawn; after the last reminder nothing more is scheduled.
   // Reminders stop the moment an answer is accepted, before it has even been recorded.
-  const leftAwaitingAnswer = () => state.status !== 'AWAITING_ANSWER';
+  const leftAwaitingAnswer = () => state.status !== 'AWAITING_ANSWER' || Boolean(requestMissing);
   const reminders = await planUnansweredReminders({ createdAt: input.createdAt });
   for (const [i, reminder] of reminders.entries()) {
     // Started late (e.g. after an outage)? Of the reminders already due, only the last one goes out.
@@ -315,7 +359,8 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     if (await leftBefore(leftAwaitingAnswer, reminder.at)) break;
     mail(reminder.occasion);
   }
-  await condition(() => answerRecorded || state.status === 'WITHDRAWN');
+  await condition(() => answerRecorded || state.status === 'WITHDRAWN' || Boolean(requestMissing));
+  failIfRequestMissing();
   if (state.status === 'DECLINED') mail('ANSWERED_NO');
 
   if (state.status === 'AWAITING_ASSIGNMENT' || state.status === 'COMPLETED') {
@@ -346,5 +391,6 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   await condition(allHandlersFinished);
   await writes;
   await mails;
+  failIfRequestMissing();
   return snapshot();
 }
