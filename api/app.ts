@@ -11,6 +11,8 @@ import { accessLog, rateLimit, requestId, securityHeaders } from './middleware';
 import { openApiDocument } from './openapi';
 import { licenseRequestsRouter } from './routes/license-requests';
 import { partnersRouter } from './routes/partners';
+import { createLicenseRequestService } from './services/license-requests';
+import { createPartnerService } from './services/partners';
 
 export interface AppDeps {
   db: Db;
@@ -107,13 +109,17 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(document);
   });
 
+  // The rules, in one place (api/services): the routes only speak HTTP.
+  const requests = createLicenseRequestService(deps);
+  const partners = createPartnerService(deps.db);
+
   const v1 = express.Router();
   v1.use(rateLimit(deps.rateLimitPerMinute ?? 600));
   v1.use(authenticate(deps.db, deps.adminToken));
   // Bodies are read after the token is checked: a stranger gets 401 whatever it sends.
   v1.use(express.json({ limit: '1mb', type: () => true }));
-  v1.use(partnersRouter(deps.db));
-  v1.use(licenseRequestsRouter(deps));
+  v1.use(partnersRouter(partners));
+  v1.use(licenseRequestsRouter(requests));
   app.use('/v1', v1);
 
   app.use(() => {
