@@ -13,6 +13,7 @@ import { licenseRequestsRouter } from './routes/license-requests';
 import { partnersRouter } from './routes/partners';
 import { createLicenseRequestService } from './services/license-requests';
 import { createPartnerService } from './services/partners';
+import { portalRouter } from '../portal/router';
 
 export interface AppDeps {
   db: Db;
@@ -25,6 +26,8 @@ export interface AppDeps {
   logger?: Logger;
   /** When set, GET /metrics needs it as a bearer token. */
   metricsToken?: string;
+  /** PUBLIC_URL: the partner portal's cookies are Secure when it is https. */
+  publicUrl?: string;
 }
 
 async function answersWithin<T>(ms: number, work: Promise<T>): Promise<boolean> {
@@ -109,7 +112,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(document);
   });
 
-  // The rules, in one place (api/services): the routes only speak HTTP.
+  // One implementation of the rules, for the JSON API and the partner portal alike.
   const requests = createLicenseRequestService(deps);
   const partners = createPartnerService(deps.db);
 
@@ -121,6 +124,9 @@ export function createApp(deps: AppDeps): express.Express {
   v1.use(partnersRouter(partners));
   v1.use(licenseRequestsRouter(requests));
   app.use('/v1', v1);
+
+  // The partner portal: HTML pages for partners without an integration (portal/router.ts).
+  app.use('/portal', portalRouter({ db: deps.db, requests, partners, publicUrl: deps.publicUrl }));
 
   app.use(() => {
     throw new HttpError(404, 'not_found', 'There is nothing at this path.');
