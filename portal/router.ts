@@ -214,7 +214,9 @@ export function portalRouter(deps: PortalDeps): Router {
       }
       case 400: {
         const field = e.details?.[0]?.field;
-        if (field === 'schools') return { status: 400, text: t.errors.chooseSchools };
+        // Assigning nothing; with an answer only a forged form names schools wrongly (NO with schools).
+        if (field === 'schools')
+          return { status: 400, text: action === 'assign' ? t.errors.chooseSchools : t.errors.invalidForm };
         // The workflow's own refusals (a school the request does not have) carry no field.
         if (field === undefined || field.startsWith('schools.')) return { status: 400, text: t.errors.unknownSchool };
         return { status: 400, text: t.errors.invalidForm };
@@ -422,9 +424,9 @@ export function portalRouter(deps: PortalDeps): Router {
     const id = String(req.params.id);
     const body = req.body as Record<string, unknown>;
     const response = single(body.response);
-    // Checkboxes: with YES the schools that hold licenses; none sent means all, as in the API.
-    const input =
-      response === 'YES' && body.schools !== undefined ? { response, schools: many(body.schools) } : { response };
+    // The form's fields are the API's body: with YES the schools that hold licenses (none sent means
+    // all), and the API's own rules refuse anything else (schools with NO, unknown schools).
+    const input = body.schools !== undefined ? { response, schools: many(body.schools) } : { response };
     const key = formIdempotencyKey('answer', single(body.formKey), input);
     let answered: LicenseRequestView;
     try {

@@ -479,7 +479,7 @@ test('language: an English partner reads English; the switch changes the session
   );
 });
 
-test('signing out ends the session for good, and rotating the API key ends every portal session of that partner', async () => {
+test('signing out ends the session for good, an expired session opens nothing, and rotating the API key ends every portal session of that partner', async () => {
   const partner = await newPartner();
   const context = await newContext();
   const page = await context.newPage();
@@ -496,6 +496,16 @@ test('signing out ends the session for good, and rotating the API key ends every
   const replayed = await replay.newPage();
   await replayed.goto(portal());
   expect(new URL(replayed.url()).pathname).toBe('/portal/sign-in');
+
+  // A session past its expiry opens nothing either.
+  await signIn(page, partner);
+  await stack.database.db
+    .updateTable('portal_session')
+    .set({ expires_at: new Date(Date.now() - 60_000) })
+    .where('partner_id', '=', partner.id)
+    .execute();
+  await page.reload();
+  expect(new URL(page.url()).pathname).toBe('/portal/sign-in');
 
   // Two sessions; the key is rotated through the API; both end, the old key no longer signs in.
   await signIn(page, partner);
@@ -598,6 +608,101 @@ test('on a phone-sized screen the pages fit without sideways scrolling, and a pa
   await page.keyboard.press('Enter');
   await page.getByText('Ni svarade JA.').waitFor();
   expect((await requestOf(partner, request.id)).response).toBe('YES');
+});
+
+test('bad input of every kind gets a plain page or a sentence and changes nothing; never a 500', async () => {
+  const partner = await newPartner({ locale: 'en' });
+  const request = await newRequest(partner);
+  // Signed in over plain HTTP, the way a script (or an attacker with a session) would poke at it.
+  const signInPage = await fetch(portal('/portal/sign-in'));
+  const signInCookie = signInPage.headers.getSetCookie()[0]!.split(';')[0]!;
+  const signed = await fetch(portal('/portal/sign-in'), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: signInCookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: decodeURIComponent(signInCookie.split('=')[1]!), apiKey: partner.apiKey }),
+  });
+  expect(signed.status).toBe(303);
+  const cookie = signed.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('portal_session='))!
+    .split(';')[0]!;
+  const page = await (await fetch(portal(), { headers: { cookie } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+  const get = (p: string) => fetch(portal(p), { headers: { cookie }, redirect: 'manual' });
+  const post = (p: string, body: string, type = 'application/x-www-form-urlencoded') =>
+    fetch(portal(p), { method: 'POST', headers: { cookie, 'content-type': type }, body, redirect: 'manual' });
+  const form = (fields: Record<string, string | string[]>) => {
+    const params = new URLSearchParams({ _csrf: csrf });
+    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) params.append(k, one);
+    return params.toString();
+  };
+  const answer = `/portal/requests/${request.id}/answer`;
+
+  const expectPlainHtml = async (response: Response) => {
+    expect(response.status).toBeLessThan(500);
+    expect(await response.text()).not.toMatch(/\bat .+:\d+:\d+|internal_error|\{"error"/);
+    if (response.status !== 303) expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+  };
+
+  // Pages: a plain page with a status that says what kind of problem it is.
+  const pages: Array<[string, number]> = [
+    ['/portal/?status=NOPE', 400],
+    ['/portal/?cursor=not-a-cursor', 400],
+    ['/portal/?status=AWAITING_ANSWER&status=DECLINED&lang[]=x', 200],
+    ['/portal/requests/%00%01', 400],
+    [`/portal/requests/${'x'.repeat(500)}`, 400],
+    [`/portal/requests/${request.id}/confirm?response=MAYBE`, 400],
+    [`/portal/requests/${request.id}/confirm?response=YES`, 400],
+    ['/portal/static/../router.ts', 404],
+  ];
+  for (const [p, status] of pages) {
+    const response = await get(p);
+    expect({ p, status: response.status }).toEqual({ p, status });
+    await expectPlainHtml(response);
+  }
+
+  // Forms the API's rules refuse: back to the request with a sentence saying so.
+  const refused: Array<[string, string, string]> = [
+    [answer, form({ response: 'MAYBE' }), 'The form could not be used. Nothing was changed'],
+    [
+      answer,
+      form({ response: 'YES', schools: ['sch-1', 'sch-404'] }),
+      'One of the schools is not part of this request',
+    ],
+    [answer, form({ response: 'YES', schools: ['sch-1', 'sch-1'] }), 'One of the schools is not part of this request'],
+    [answer, form({ response: 'NO', schools: 'sch-1' }), 'The form could not be used. Nothing was changed'],
+    [`/portal/requests/${request.id}/assignments`, form({ schools: 'sch-1' }), 'Answer YES to the request before'],
+    [`/portal/requests/${request.id}/assignments`, form({}), 'Choose at least one school. Nothing was changed.'],
+  ];
+  for (const [p, body, sentence] of refused) {
+    const response = await post(p, body);
+    expect({ body: body.slice(0, 80), status: response.status }).toEqual({ body: body.slice(0, 80), status: 303 });
+    await expectPlainHtml(response);
+    expect(await (await get(response.headers.get('location')!)).text()).toContain(sentence);
+  }
+
+  // What cannot even be read: too large, too many fields, not a form.
+  const unreadable = [
+    await post(answer, `${form({ response: 'YES' })}&${'x=1&'.repeat(3500)}`),
+    await post(answer, form({ response: 'YES', pad: 'x'.repeat(1_100_000) })),
+    await post(answer, JSON.stringify({ _csrf: csrf, response: 'YES' }), 'application/json'),
+  ];
+  expect(unreadable.map((r) => r.status)).toEqual([413, 413, 403]);
+  for (const r of unreadable) await expectPlainHtml(r);
+
+  // Settings that are not settings; a language switch that would leave the portal.
+  const settings = await post('/portal/settings', form({ notificationEmail: 'x@y.z\u0000', locale: 'de' }));
+  expect(settings.status).toBe(400);
+  expect(await settings.text()).toContain('That is not a valid e-mail address. Nothing was changed.');
+  const language = await post('/portal/language', form({ locale: 'xx', return: 'https://evil.example/' }));
+  expect(language.headers.get('location')).toBe('/portal/');
+
+  expect(await requestOf(partner, request.id)).toMatchObject({ status: 'AWAITING_ANSWER', response: 'UNANSWERED' });
+  expect((await call('GET', '/v1/partner/settings', { token: partner.apiKey })).body).toMatchObject({
+    locale: 'en',
+    notificationEmail: `${partner.id}@partner.test`,
+  });
 });
 
 // Last: it uses up this address's allowance of failed sign-ins.
