@@ -203,7 +203,8 @@ export function portalRouter(deps: PortalDeps): Router {
   ): Promise<{ status: number; text: string }> {
     const { t } = state(req);
     const e: HttpError = toHttpError(error);
-    if (e.status >= 500 && e.status !== 503) console.error(`[${req.id ?? '-'}] portal ${req.path}`, error);
+    if (e.status === 500) req.log?.error({ err: error }, `portal: ${e.code}: ${e.message}`);
+    else if (e.status > 500) req.log?.warn({ err: error }, `portal: ${e.code}: ${e.message}`);
     switch (e.status) {
       case 404:
         return { status: 404, text: t.errors.notFound };
@@ -256,6 +257,8 @@ export function portalRouter(deps: PortalDeps): Router {
         ? requested
         : DEFAULT_LOCALE;
     req.portal = { locale, t: strings(locale), ...(session && { session }) };
+    // The access log names the partner, as for the API (api/middleware.ts).
+    if (session) req.caller = { role: 'partner', partner: session.partner };
     next();
   });
 
@@ -531,8 +534,8 @@ export function portalRouter(deps: PortalDeps): Router {
   const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     const e = toHttpError(error);
-    if (e.status >= 500 && e.status !== 503)
-      console.error(`[${req.id ?? '-'}] portal ${req.method} ${req.path}`, error);
+    if (e.status === 500) req.log?.error({ err: error }, `portal: ${e.code}: ${e.message}`);
+    else if (e.status > 500) req.log?.warn({ err: error }, `portal: ${e.code}: ${e.message}`);
     const t = req.portal?.t ?? strings(DEFAULT_LOCALE);
     const message =
       e.status === 404

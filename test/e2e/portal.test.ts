@@ -10,8 +10,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { assignmentDeadline } from '../../domain/working-days';
+import { createLogger } from '../../observability/logger';
 import { longDate } from '../../portal/i18n';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
 
@@ -25,8 +27,17 @@ let call: ReturnType<typeof api>;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
+/** The API's JSON log lines, to show that no key or session token reaches them. */
+const logLines: string[] = [];
+
 beforeAll(async () => {
-  stack = await startStack();
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  stack = await startStack({ logger: createLogger({ service: 'api', level: 'info', destination }) });
   call = api(stack);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -214,6 +225,16 @@ test('signed in, a partner sees the summary counts and its requests newest first
   expect(stored).toHaveLength(1);
   expect(stored[0]!.token_hash).toBe(crypto.createHash('sha256').update(cookie!.value).digest('hex'));
   expect(stored[0]!.expires_at.getTime()).toBeGreaterThan(Date.now() + 7 * 3600_000);
+  // The log has the partner's page views, and neither the key posted to sign in nor the session token.
+  const lines = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(lines).toContainEqual(
+    expect.objectContaining({ msg: 'request', method: 'POST', route: '/portal/sign-in', status: 303 }),
+  );
+  expect(lines).toContainEqual(
+    expect.objectContaining({ msg: 'request', route: '/portal/', status: 200, partnerId: partner.id }),
+  );
+  expect(logLines.join('\n')).not.toContain(partner.apiKey);
+  expect(logLines.join('\n')).not.toContain(cookie!.value);
 });
 
 test('answering YES for a subset: the confirmation says what happens next, the other school holds no licenses, assigning one school and then the rest ends COMPLETED', async () => {
