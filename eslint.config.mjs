@@ -28,6 +28,22 @@ export default tseslint.config(
     },
   },
   {
+    // The partner portal's browser script: plain JavaScript served as it is (no build step).
+    files: ['portal/static/**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        URLSearchParams: 'readonly',
+        FormData: 'readonly',
+        DOMParser: 'readonly',
+      },
+    },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries,
     // only relative imports of other workflow code (and type-only imports of activities).
     files: ['workflows/**/*.ts'],

@@ -11,6 +11,9 @@ import { accessLog, rateLimit, requestId, securityHeaders } from './middleware';
 import { openApiDocument } from './openapi';
 import { licenseRequestsRouter } from './routes/license-requests';
 import { partnersRouter } from './routes/partners';
+import { createLicenseRequestService } from './services/license-requests';
+import { createPartnerService } from './services/partners';
+import { portalRouter } from '../portal/router';
 
 export interface AppDeps {
   db: Db;
@@ -23,6 +26,8 @@ export interface AppDeps {
   logger?: Logger;
   /** When set, GET /metrics needs it as a bearer token. */
   metricsToken?: string;
+  /** PUBLIC_URL: the partner portal's cookies are Secure when it is https. */
+  publicUrl?: string;
 }
 
 async function answersWithin<T>(ms: number, work: Promise<T>): Promise<boolean> {
@@ -107,14 +112,21 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(document);
   });
 
+  // One implementation of the rules, for the JSON API and the partner portal alike.
+  const requests = createLicenseRequestService(deps);
+  const partners = createPartnerService(deps.db);
+
   const v1 = express.Router();
   v1.use(rateLimit(deps.rateLimitPerMinute ?? 600));
   v1.use(authenticate(deps.db, deps.adminToken));
   // Bodies are read after the token is checked: a stranger gets 401 whatever it sends.
   v1.use(express.json({ limit: '1mb', type: () => true }));
-  v1.use(partnersRouter(deps.db));
-  v1.use(licenseRequestsRouter(deps));
+  v1.use(partnersRouter(partners));
+  v1.use(licenseRequestsRouter(requests));
   app.use('/v1', v1);
+
+  // The partner portal: HTML pages for partners without an integration (portal/router.ts).
+  app.use('/portal', portalRouter({ db: deps.db, requests, partners, publicUrl: deps.publicUrl }));
 
   app.use(() => {
     throw new HttpError(404, 'not_found', 'There is nothing at this path.');

@@ -75,6 +75,17 @@ export interface SentMailTable {
   error: string | null;
 }
 
+export interface PortalSessionTable {
+  /** sha256 of the session token in the partner's cookie; the token itself is never stored. */
+  token_hash: string;
+  partner_id: string;
+  csrf_token: string;
+  locale: 'sv' | 'en' | null;
+  flash: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   partner: PartnerTable;
   license_request: LicenseRequestTable;
@@ -83,6 +94,7 @@ export interface Database {
   history_event: HistoryEventTable;
   idempotency_key: IdempotencyKeyTable;
   sent_mail: SentMailTable;
+  portal_session: PortalSessionTable;
 }
 
 export type PartnerRow = Selectable<PartnerTable>;

@@ -101,6 +101,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
         rateLimitPerMinute: config.rateLimitPerMinute,
         logger,
         metricsToken: config.observability.metricsToken,
+        publicUrl: config.publicUrl,
       },
       config.port,
     );

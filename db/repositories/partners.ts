@@ -59,7 +59,13 @@ export async function updatePartnerSettings(
   return row && toPartner(row);
 }
 
-/** Replaces a partner's API key hash: the old key stops working at once. */
+/**
+ * Replaces a partner's API key hash: the old key stops working at once, and so does every portal
+ * session signed in with a key (in the same transaction, so no session outlives the key).
+ */
 export async function rotateApiKey(db: Db, id: string, apiKeyHash: string): Promise<void> {
-  await db.updateTable('partner').set({ api_key_hash: apiKeyHash }).where('id', '=', id).execute();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('partner').set({ api_key_hash: apiKeyHash }).where('id', '=', id).execute();
+    await trx.deleteFrom('portal_session').where('partner_id', '=', id).execute();
+  });
 }

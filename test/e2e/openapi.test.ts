@@ -33,11 +33,16 @@ interface Layer {
   match(path: string): boolean;
 }
 
-/** The routes an Express 5 app really has: walks its router and the routers mounted in it. */
+/**
+ * The routes of the JSON API an Express 5 app really has: walks its router and the routers mounted
+ * in it. The partner portal (mounted at /portal) serves HTML pages, not the JSON API, so it is not
+ * part of the document and is left out here.
+ */
 function routesOf(app: Express): string[] {
   const found: string[] = [];
   const walk = (stackOf: Layer[], prefix: string) => {
     for (const layer of stackOf) {
+      if (prefix === '' && layer.name === 'router' && layer.match('/portal/x') && !layer.match('/x')) continue;
       if (layer.route) {
         for (const method of Object.keys(layer.route.methods))
           found.push(`${method.toUpperCase()} ${prefix}${layer.route.path}`);

@@ -1,0 +1,289 @@
+/**
+ * What can be done with license requests, whoever asks: the JSON API (api/routes) and the partner
+ * portal (portal/) call these same functions, so validation, ownership, the 404/409 decisions,
+ * Idempotency-Key handling and the workflow updates exist once. Callers pass what they received
+ * (raw ids, bodies, queries); everything is validated here with the API's zod schemas and every
+ * refusal is an HttpError (api/errors.ts).
+ */
+import crypto from 'node:crypto';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+
+import type { Db } from '../../db/database';
+import { findPartner, type Partner } from '../../db/repositories/partners';
+import {
+  answerSummary,
+  deleteLicenseRequest,
+  findRequestHeader,
+  getLicenseRequest,
+  insertLicenseRequest,
+  listLicenseRequests,
+  type LicenseRequestSummaryView,
+  type LicenseRequestView,
+} from '../../db/repositories/license-requests';
+import {
+  answerUpdate,
+  assignSchoolsUpdate,
+  FINISHED_STATUSES,
+  licenseRequestWorkflowId,
+  withdrawUpdate,
+  type LicenseRequestState,
+} from '../../workflows/definitions';
+import { startLicenseRequestWorkflow, TEMPORAL_CALL_TIMEOUT_MS, workflowInputOf } from '../start-workflow';
+import { actorOf, type Caller } from '../auth';
+import { badRequest, conflict, HttpError, notFound } from '../errors';
+import {
+  answerBody,
+  assignmentsBody,
+  createLicenseRequestBody,
+  listQuery,
+  requestIdParam,
+  withdrawBody,
+} from '../schemas';
+import { parse } from '../validate';
+import { businessMetrics } from '../../observability/metrics';
+
+export interface LicenseRequestServiceDeps {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+}
+
+export interface LicenseRequestList {
+  summary: { answered: number; notAnswered: number };
+  items: LicenseRequestSummaryView[];
+  nextCursor: string | null;
+}
+
+export interface LicenseRequestService {
+  /** Admin: stores a request and starts its workflow (a retry with the same key gets the same request). */
+  create(input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
+  /** A partner's own requests, or (admin) everyone's; newest first, with the answered summary. */
+  list(viewer: Caller, query: unknown): Promise<LicenseRequestList>;
+  /** The request if the viewer may see it; another partner's request is "not found". */
+  get(viewer: Caller, id: unknown): Promise<LicenseRequestView>;
+  answer(partner: Partner, id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
+  assign(partner: Partner, id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
+  withdraw(id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
+}
+
+function encodeCursor(position: { createdAt: string; id: string }): string {
+  return Buffer.from(JSON.stringify([position.createdAt, position.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const time = typeof createdAt === 'string' ? Date.parse(createdAt) : NaN;
+    // Cursors carry a creation time of this service's own lifetime; anything else is forged.
+    const plausible = time >= Date.UTC(2000, 0, 1) && time <= Date.UTC(3000, 0, 1);
+    // A NUL in a forged cursor is refused here rather than sent to PostgreSQL.
+    if (
+      plausible &&
+      typeof createdAt === 'string' &&
+      typeof id === 'string' &&
+      id.length <= 100 &&
+      !id.includes('\0')
+    ) {
+      return { createdAt, id };
+    }
+  } catch {
+    // fall through to the 400 below
+  }
+  throw badRequest('The cursor is not one this API handed out.', [{ field: 'cursor', message: 'unknown cursor' }]);
+}
+
+function fingerprint(value: unknown): string {
+  return crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+/** How long a call waits for the workflow to accept and apply an update. */
+const UPDATE_TIMEOUT_MS = 20_000;
+
+export function createLicenseRequestService({
+  db,
+  temporal,
+  taskQueue,
+}: LicenseRequestServiceDeps): LicenseRequestService {
+  const requestId = (id: unknown): string => parse(requestIdParam, { id }, 'params').id;
+
+  async function visible(viewer: Caller, rawId: unknown): Promise<LicenseRequestView> {
+    const request = await getLicenseRequest(db, requestId(rawId));
+    if (!request || (viewer.role === 'partner' && request.partnerId !== viewer.partner.id)) throw notFound();
+    return request;
+  }
+
+  /** Checks ownership and that the request is still open, before asking its workflow. */
+  async function openRequest(rawId: unknown, partnerId: string | undefined, what: string): Promise<string> {
+    const id = requestId(rawId);
+    const header = await findRequestHeader(db, id);
+    if (!header || (partnerId !== undefined && header.partnerId !== partnerId)) throw notFound();
+    if (FINISHED_STATUSES.includes(header.status)) {
+      throw conflict(`The request is ${header.status}: it cannot be ${what} now.`);
+    }
+    return id;
+  }
+
+  /** True only when Temporal confirms the request's workflow exists. */
+  async function workflowConfirmed(id: string): Promise<boolean> {
+    try {
+      await temporal.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () =>
+        temporal.workflow.getHandle(licenseRequestWorkflowId(id)).describe(),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Sends an update and waits for its result, for a bounded time: a worker that is down must not
+   * leave the caller hanging (it gets 503 and retries). A request whose workflow was never started
+   * (the API died between storing it and starting it) gets its workflow now.
+   */
+  async function update<Arg>(
+    id: string,
+    definition: UpdateDefinition<LicenseRequestState, [Arg]>,
+    arg: Arg,
+    idempotencyKey: string | undefined,
+  ): Promise<void> {
+    // With an Idempotency-Key, a retried call is the same update to Temporal, which answers it with
+    // the first call's outcome instead of applying (or refusing) it again.
+    const key = idempotencyKey?.trim();
+    const updateId = key ? `${definition.name}:${key}`.slice(0, 255) : undefined;
+    const send = () =>
+      temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
+        temporal.workflow
+          .getHandle(licenseRequestWorkflowId(id))
+          .executeUpdate(definition, { args: [arg], ...(updateId && { updateId }) }),
+      );
+    try {
+      await send();
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      const stored = await getLicenseRequest(db, id);
+      if (!stored || FINISHED_STATUSES.includes(stored.status)) throw error;
+      await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(stored));
+      await send();
+    }
+  }
+
+  async function stored(id: string): Promise<LicenseRequestView> {
+    const request = await getLicenseRequest(db, id);
+    if (!request) throw notFound();
+    return request;
+  }
+
+  /**
+   * A retried last assignment may arrive after the request COMPLETED (or race the call that
+   * completed it): assigning schools that are already assigned changes nothing and is not an error.
+   */
+  async function completedWithAll(
+    partner: Partner,
+    rawId: unknown,
+    schools: string[],
+  ): Promise<LicenseRequestView | undefined> {
+    const request = await visible({ role: 'partner', partner }, rawId);
+    if (request.status !== 'COMPLETED') return undefined;
+    const assigned = new Set(request.schools.filter((s) => s.assignment === 'ASSIGNED').map((s) => s.skolonId));
+    return schools.every((id) => assigned.has(id)) ? request : undefined;
+  }
+
+  return {
+    async create(rawInput, rawIdempotencyKey) {
+      const input = parse(createLicenseRequestBody, rawInput ?? {}, 'body');
+      const idempotencyKey = rawIdempotencyKey?.trim();
+      if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
+        throw badRequest('Idempotency-Key must be 1 to 200 characters.', [
+          { field: 'Idempotency-Key', message: 'bad length' },
+        ]);
+      }
+      if (!(await findPartner(db, input.partnerId))) {
+        throw badRequest(`There is no partner "${input.partnerId}".`, [
+          { field: 'partnerId', message: 'unknown partner' },
+        ]);
+      }
+      const outcome = await insertLicenseRequest(
+        db,
+        {
+          id: crypto.randomUUID(),
+          partnerId: input.partnerId,
+          organisation: input.organisation,
+          schools: input.schools,
+          desiredAvailability: input.desiredAvailability ?? null,
+          contacts: input.contacts,
+          createdAt: new Date(),
+        },
+        idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(input) } : undefined,
+      );
+      if (outcome.kind === 'replayed' && outcome.fingerprint !== fingerprint(input)) {
+        throw conflict('This Idempotency-Key was used with a different request body.', 'idempotency_key_reused');
+      }
+      const request = await stored(outcome.id);
+      // A replay of a finished request starts nothing: its workflow may be gone after retention.
+      if (!(outcome.kind === 'replayed' && FINISHED_STATUSES.includes(request.status))) {
+        try {
+          // Also on a replay: if the first call died before starting the workflow, this starts it.
+          await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(request));
+        } catch (error) {
+          // The caller hears "not created" (503), so nothing may stay behind: the request goes unless
+          // Temporal confirms that the start went through after all, in which case both stay.
+          if (outcome.kind === 'created' && !(await workflowConfirmed(request.id)))
+            await deleteLicenseRequest(db, request.id);
+          throw error;
+        }
+      }
+      if (outcome.kind === 'created') businessMetrics.requestCreated();
+      return request;
+    },
+
+    async list(viewer, rawQuery) {
+      const q = parse(listQuery, rawQuery, 'query');
+      if (viewer.role === 'partner' && q.partnerId !== undefined && q.partnerId !== viewer.partner.id) {
+        throw new HttpError(403, 'forbidden', 'A partner can only list its own requests.');
+      }
+      const partnerId = viewer.role === 'partner' ? viewer.partner.id : q.partnerId;
+      const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+      const [page, summary] = await Promise.all([
+        listLicenseRequests(db, { partnerId, status: q.status, limit: q.limit, cursor }),
+        answerSummary(db, partnerId),
+      ]);
+      return { summary, items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+    },
+
+    get: visible,
+
+    async answer(partner, rawId, rawInput, idempotencyKey) {
+      const id = await openRequest(rawId, partner.id, 'answered');
+      const { response, schools } = parse(answerBody, rawInput ?? {}, 'body');
+      if (response === 'NO' && schools !== undefined) {
+        throw badRequest('A NO answer cannot name schools.', [{ field: 'schools', message: 'only with YES' }]);
+      }
+      await update(id, answerUpdate, { response, schools, by: actorOf({ role: 'partner', partner }) }, idempotencyKey);
+      return stored(id);
+    },
+
+    async assign(partner, rawId, rawInput, idempotencyKey) {
+      await visible({ role: 'partner', partner }, rawId); // 404 before 400: another partner's request does not exist
+      const { schools } = parse(assignmentsBody, rawInput ?? {}, 'body');
+      const done = await completedWithAll(partner, rawId, schools);
+      if (done) return done;
+      try {
+        const id = await openRequest(rawId, partner.id, 'assigned');
+        await update(id, assignSchoolsUpdate, { schools, by: actorOf({ role: 'partner', partner }) }, idempotencyKey);
+        return await stored(id);
+      } catch (error) {
+        const raced = await completedWithAll(partner, rawId, schools);
+        if (!raced) throw error;
+        return raced;
+      }
+    },
+
+    async withdraw(rawId, rawInput, idempotencyKey) {
+      const id = await openRequest(rawId, undefined, 'withdrawn');
+      parse(withdrawBody, rawInput ?? {}, 'body');
+      await update(id, withdrawUpdate, { by: actorOf({ role: 'admin' }) }, idempotencyKey);
+      return stored(id);
+    },
+  };
+}

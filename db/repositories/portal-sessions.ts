@@ -1,0 +1,86 @@
+/** Partner-portal sessions: looked up by the hash of the cookie's token, tied to one partner. */
+import type { Db } from '../database';
+import type { Locale, Partner } from './partners';
+
+export interface PortalSession {
+  tokenHash: string;
+  partner: Partner;
+  csrfToken: string;
+  /** The language picked with the portal's switch; null follows the partner's settings. */
+  locale: Locale | null;
+  /** The message for the next page (post-redirect-get), as stored; the portal checks its shape. */
+  flash: unknown;
+  expiresAt: Date;
+}
+
+export async function createPortalSession(
+  db: Db,
+  session: { tokenHash: string; partnerId: string; csrfToken: string; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('portal_session')
+    .values({
+      token_hash: session.tokenHash,
+      partner_id: session.partnerId,
+      csrf_token: session.csrfToken,
+      expires_at: session.expiresAt,
+    })
+    .execute();
+}
+
+/** The session with its partner, unless it is unknown or expired. */
+export async function findPortalSession(
+  db: Db,
+  tokenHash: string,
+  now = new Date(),
+): Promise<PortalSession | undefined> {
+  const row = await db
+    .selectFrom('portal_session as s')
+    .innerJoin('partner as p', 'p.id', 's.partner_id')
+    .select([
+      's.token_hash',
+      's.csrf_token',
+      's.locale',
+      's.flash',
+      's.expires_at',
+      'p.id',
+      'p.name',
+      'p.notification_email',
+      'p.locale as partner_locale',
+    ])
+    .where('s.token_hash', '=', tokenHash)
+    .where('s.expires_at', '>', now)
+    .executeTakeFirst();
+  return (
+    row && {
+      tokenHash: row.token_hash,
+      partner: { id: row.id, name: row.name, notificationEmail: row.notification_email, locale: row.partner_locale },
+      csrfToken: row.csrf_token,
+      locale: row.locale,
+      flash: row.flash,
+      expiresAt: row.expires_at,
+    }
+  );
+}
+
+export async function deletePortalSession(db: Db, tokenHash: string): Promise<void> {
+  await db.deleteFrom('portal_session').where('token_hash', '=', tokenHash).execute();
+}
+
+/** Sessions past their expiry are useless; removed now and then (at each sign-in). */
+export async function deleteExpiredPortalSessions(db: Db, now = new Date()): Promise<void> {
+  await db.deleteFrom('portal_session').where('expires_at', '<=', now).execute();
+}
+
+export async function setPortalSessionLocale(db: Db, tokenHash: string, locale: Locale | null): Promise<void> {
+  await db.updateTable('portal_session').set({ locale }).where('token_hash', '=', tokenHash).execute();
+}
+
+/** Stores (or, with null, clears) the message the next page shows. */
+export async function setPortalSessionFlash(db: Db, tokenHash: string, flash: unknown): Promise<void> {
+  await db
+    .updateTable('portal_session')
+    .set({ flash: flash === null ? null : JSON.stringify(flash) })
+    .where('token_hash', '=', tokenHash)
+    .execute();
+}

@@ -1,0 +1,152 @@
+import type { LicenseRequestView } from '../db/repositories/license-requests';
+import { strings, type Locale } from './i18n';
+import { confirmPage, listPage, requestPage, settingsPage, signInPage, type PageContext } from './views';
+
+const EVIL = '<script>alert(1)</script>"\'&';
+
+function ctx(locale: Locale = 'en', signedIn = true): PageContext {
+  return {
+    t: strings(locale),
+    locale,
+    path: '/portal/',
+    ...(signedIn && {
+      partner: { id: 'acme', name: `Acme ${EVIL}`, notificationEmail: 'p@acme.test', locale },
+      csrfToken: 'csrf-token-value',
+    }),
+  };
+}
+
+function request(overrides: Partial<LicenseRequestView> = {}): LicenseRequestView {
+  return {
+    id: 'req-1',
+    partnerId: 'acme',
+    organisation: { skolonId: `org-${EVIL}`, name: `Kommun ${EVIL}` },
+    numberOfSchools: 2,
+    desiredAvailability: '2027-06-15',
+    status: 'AWAITING_ANSWER',
+    response: 'UNANSWERED',
+    answeredAt: null,
+    deadline: null,
+    createdAt: '2027-06-01T08:00:00.000Z',
+    finishedAt: null,
+    schools: [
+      { skolonId: 'sch-1', name: `Norra ${EVIL}`, assignment: 'PENDING' },
+      { skolonId: `sch-${EVIL}`, name: 'Södra skolan', assignment: 'PENDING' },
+    ],
+    contacts: [{ name: `Anna ${EVIL}`, email: 'anna@kommun.test' }],
+    history: [{ at: '2027-06-01T08:00:00.000Z', event: 'CREATED', detail: { numberOfSchools: 2 } }],
+    ...overrides,
+  };
+}
+
+/** The page's text as a person reads it: no tags, whitespace collapsed. */
+const textOf = (page: string) =>
+  page
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/ ([).,:])/g, '$1')
+    .replace(/\( /g, '(');
+
+/** Nothing a partner or an organisation typed may become markup. */
+function expectEscaped(page: string) {
+  expect(page).not.toContain('<script>alert');
+  expect(page).not.toMatch(/"'&(?!amp;|lt;|gt;|quot;|#)/);
+  expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+}
+
+/** Every visible input and select has a <label for> naming it. */
+function expectLabelled(page: string) {
+  const controls = [...page.matchAll(/<(input|select)\b([^>]*)>/g)]
+    .map((m) => m[2] ?? '')
+    .filter((attrs) => !/type="hidden"/.test(attrs));
+  expect(controls.length).toBeGreaterThan(0);
+  for (const attrs of controls) {
+    const id = /\bid="([^"]+)"/.exec(attrs)?.[1];
+    expect({ attrs, labelled: id !== undefined && page.includes(`<label for="${id}"`) }).toEqual({
+      attrs,
+      labelled: true,
+    });
+  }
+}
+
+test('the request page escapes every name and id, and labels every control', () => {
+  const page = requestPage(ctx(), { request: request(), now: new Date('2027-06-02T10:00:00Z'), formKey: 'k' });
+  expectEscaped(page);
+  expectLabelled(page);
+  expect(page).toContain('>YES</button>');
+  expect(page).toContain('>NO</button>');
+});
+
+test('the list, the confirmation, settings and sign-in escape too, and the sign-in form never holds a key', () => {
+  const summary = request();
+  const list = listPage(ctx('sv'), { summary: { answered: 0, notAnswered: 1 }, items: [summary], nextCursor: null });
+  expectEscaped(list);
+  expectLabelled(list);
+  const confirm = confirmPage(ctx(), {
+    ok: true,
+    request: request(),
+    response: 'YES',
+    schools: ['sch-1'],
+    now: new Date('2027-06-02T10:00:00Z'),
+    formKey: 'k',
+  });
+  expectEscaped(confirm);
+  expect(textOf(confirm)).toContain('You answer YES for 1 of 2 schools');
+  expect(textOf(confirm)).toContain('Södra skolan is marked as holding no licenses.');
+  expect(confirm).toContain('<input type="hidden" name="_csrf" value="csrf-token-value"');
+  const settings = settingsPage(ctx(), { notificationEmail: `x${EVIL}@acme.test`, locale: 'en' });
+  expectEscaped(settings);
+  expectLabelled(settings);
+  const signIn = signInPage(ctx('sv', false), { csrfToken: 't', error: 'API-nyckeln stämmer inte.' });
+  expectLabelled(signIn);
+  expect(signIn).toMatch(/<input\s+type="password"\s+id="api-key"\s+name="apiKey"(?![^>]*value=)/);
+  expect(signIn).toContain('<html lang="sv">');
+});
+
+test('an overdue request is marked clearly, with the working days since the deadline', () => {
+  const page = requestPage(ctx(), {
+    request: request({
+      status: 'OVERDUE',
+      response: 'YES',
+      answeredAt: '2027-06-01T09:00:00.000Z',
+      deadline: '2027-06-08T23:59:59.999+02:00',
+    }),
+    now: new Date('2027-06-10T10:00:00+02:00'),
+    formKey: 'k',
+  });
+  expect(textOf(page)).toContain('This request is overdue: the licenses were due by Tuesday 8 June 2027.');
+  expect(textOf(page)).toContain(
+    'Assignment deadline Tuesday 8 June 2027 OVERDUE: the deadline passed 2 working days ago',
+  );
+  expect(page).toMatch(/<strong class="overdue">\s*OVERDUE/);
+  expect(page).toContain('Mark all remaining schools as assigned');
+});
+
+test('a request awaiting assignment shows the working days left and the progress; a completed one the result', () => {
+  const awaiting = requestPage(ctx('sv'), {
+    request: request({
+      status: 'AWAITING_ASSIGNMENT',
+      response: 'YES',
+      answeredAt: '2027-06-01T09:00:00.000Z',
+      deadline: '2027-06-08T23:59:59.999+02:00',
+      schools: [
+        { skolonId: 'sch-1', name: 'Norra skolan', assignment: 'ASSIGNED' },
+        { skolonId: 'sch-2', name: 'Södra skolan', assignment: 'PENDING' },
+        { skolonId: 'sch-3', name: 'Östra skolan', assignment: 'NOT_LICENSED' },
+      ],
+    }),
+    now: new Date('2027-06-03T10:00:00+02:00'),
+    formKey: 'k',
+  });
+  // Thursday 3 June → Friday 4, Monday 7, Tuesday 8 (Sunday 6 June, national day, is no working day anyway).
+  expect(textOf(awaiting)).toContain('Sista dag för tilldelning tisdag 8 juni 2027 (3 arbetsdagar kvar)');
+  expect(textOf(awaiting)).toContain('1 av 2 skolor med licenser är tilldelade');
+  expect(awaiting).not.toContain('>JA</button>');
+  const completed = requestPage(ctx(), {
+    request: request({ status: 'COMPLETED', response: 'YES', deadline: '2027-06-08T23:59:59.999+02:00' }),
+    now: new Date('2027-06-03T10:00:00+02:00'),
+    formKey: 'k',
+  });
+  expect(textOf(completed)).toContain('Every licensed school is assigned. The request is completed');
+  expect(completed).not.toContain('Mark selected schools as assigned');
+});

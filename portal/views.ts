@@ -1,0 +1,565 @@
+/**
+ * The portal's pages, server-rendered. Every value is escaped by `html` (portal/html.ts); forms are
+ * plain HTML that work without JavaScript (portal/static/portal.js only adds a confirmation dialog
+ * and "select all"). Each control has a label, each page one h1, and tables have headers.
+ */
+import type { Partner } from '../db/repositories/partners';
+import type { LicenseRequestSummaryView, LicenseRequestView } from '../db/repositories/license-requests';
+import { STATUSES, type Status } from '../workflows/definitions';
+import { html, type HtmlValue, type SafeHtml } from './html';
+import { LOCALES, longDate, strings, type Locale, type Strings } from './i18n';
+import { assignmentProgress, deadlineState, describeEvent, yesPreview } from './model';
+
+export interface Flash {
+  kind: 'success' | 'error' | 'info';
+  text: string;
+}
+
+export interface PageContext {
+  t: Strings;
+  locale: Locale;
+  /** The path of this page (for the language switch to come back to). */
+  path: string;
+  /** Set when signed in. */
+  partner?: Partner;
+  /** The session's CSRF token, for the forms in the header (language, sign-out). */
+  csrfToken?: string;
+  flash?: Flash;
+}
+
+export const requestPath = (id: string) => `/portal/requests/${encodeURIComponent(id)}`;
+
+const csrfField = (token: string | undefined) => html`<input type="hidden" name="_csrf" value="${token}" />`;
+
+function flashBox(flash: Flash | undefined): SafeHtml | undefined {
+  if (!flash) return undefined;
+  // Errors interrupt (alert); confirmations are announced politely (status).
+  const role = flash.kind === 'error' ? 'alert' : 'status';
+  return html`<div class="flash flash-${flash.kind}" role="${role}">${flash.text}</div>`;
+}
+
+function languageSwitch(ctx: PageContext): SafeHtml {
+  const others = LOCALES.filter((l) => l !== ctx.locale);
+  if (ctx.partner) {
+    return html`<form method="post" action="/portal/language" class="inline">
+      ${csrfField(ctx.csrfToken)}
+      <input type="hidden" name="return" value="${ctx.path}" />
+      ${others.map(
+        (l) =>
+          html`<button type="submit" name="locale" value="${l}" lang="${l}" class="link">
+            ${strings(l).languageName}
+          </button>`,
+      )}
+    </form>`;
+  }
+  return html`${others.map(
+    (l) => html`<a href="/portal/sign-in?lang=${l}" lang="${l}" hreflang="${l}">${strings(l).languageName}</a>`,
+  )}`;
+}
+
+export function layout(ctx: PageContext, title: string, body: HtmlValue, current?: 'requests' | 'settings'): string {
+  const { t } = ctx;
+  const nav = ctx.partner
+    ? html`<nav aria-label="${t.nav.label}">
+        <ul>
+          <li><a href="/portal/" ${current === 'requests' ? html`aria-current="page"` : ''}>${t.nav.requests}</a></li>
+          <li>
+            <a href="/portal/settings" ${current === 'settings' ? html`aria-current="page"` : ''}>${t.nav.settings}</a>
+          </li>
+        </ul>
+      </nav>`
+    : '';
+  const account = ctx.partner
+    ? html`<span class="who">${t.nav.signedInAs(ctx.partner.name)}</span>
+        <form method="post" action="/portal/sign-out" class="inline">
+          ${csrfField(ctx.csrfToken)}
+          <button type="submit" class="link">${t.nav.signOut}</button>
+        </form>`
+    : '';
+  return html`<!doctype html>
+    <html lang="${t.htmlLang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} – Skolon ${t.appName}</title>
+        <link rel="stylesheet" href="/portal/static/portal.css" />
+        <script src="/portal/static/portal.js" defer></script>
+      </head>
+      <body>
+        <a class="skip" href="#main">${t.skipToContent}</a>
+        <header class="top">
+          <p class="brand"><span class="logo">Skolon</span> ${t.appName}</p>
+          ${nav}
+          <div class="account">${languageSwitch(ctx)} ${account}</div>
+        </header>
+        <main id="main" tabindex="-1">${flashBox(ctx.flash)} ${body}</main>
+      </body>
+    </html> `.value;
+}
+
+// --- Sign-in ------------------------------------------------------------------------------------
+
+export function signInPage(
+  ctx: PageContext,
+  form: { csrfToken: string; next?: string; error?: string; notice?: string },
+): string {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.signIn.title,
+    html`<h1>${t.signIn.title}</h1>
+      ${form.notice ? html`<div class="flash flash-info" role="status">${form.notice}</div>` : ''}
+      ${form.error ? html`<div class="flash flash-error" role="alert" id="sign-in-error">${form.error}</div>` : ''}
+      <p>${t.signIn.intro}</p>
+      <form method="post" action="/portal/sign-in" class="card narrow">
+        ${csrfField(form.csrfToken)}
+        <input type="hidden" name="lang" value="${ctx.locale}" />
+        ${form.next ? html`<input type="hidden" name="next" value="${form.next}" />` : ''}
+        <label for="api-key">${t.signIn.apiKey}</label>
+        <input
+          type="password"
+          id="api-key"
+          name="apiKey"
+          required
+          autocomplete="current-password"
+          spellcheck="false"
+          autocapitalize="off"
+          aria-describedby="api-key-hint${form.error ? ' sign-in-error' : ''}"
+          ${form.error ? html`aria-invalid="true" autofocus` : ''}
+        />
+        <p class="hint" id="api-key-hint">${t.signIn.apiKeyHint}</p>
+        <button type="submit">${t.signIn.submit}</button>
+      </form>
+      <p class="hint">${t.signIn.help}</p>`,
+  );
+}
+
+// --- The list -----------------------------------------------------------------------------------
+
+export interface ListPageData {
+  summary: { answered: number; notAnswered: number };
+  items: LicenseRequestSummaryView[];
+  status?: Status;
+  /** The cursor this page was shown from (absent: the first page). */
+  cursor?: string;
+  nextCursor: string | null;
+}
+
+function listUrl(status: Status | undefined, cursor?: string): string {
+  const params = new URLSearchParams();
+  if (status) params.set('status', status);
+  if (cursor) params.set('cursor', cursor);
+  const query = params.toString();
+  return `/portal/${query ? `?${query}` : ''}`;
+}
+
+export function listPage(ctx: PageContext, data: ListPageData): string {
+  const { t } = ctx;
+  const l = t.list;
+  const rows = data.items.map(
+    (r) =>
+      html`<tr>
+        <th scope="row" data-label="${l.organisation}"><a href="${requestPath(r.id)}">${r.organisation.name}</a></th>
+        <td data-label="${l.numberOfSchools}" class="num">${r.numberOfSchools}</td>
+        <td data-label="${l.desiredAvailability}">${r.desiredAvailability ?? l.notGiven}</td>
+        <td data-label="${l.response}">
+          <span class="badge response-${r.response.toLowerCase()}">${t.responses[r.response]}</span>
+        </td>
+        <td data-label="${l.status}">
+          <span class="badge status-${r.status.toLowerCase()}">${t.statuses[r.status]}</span>
+        </td>
+      </tr>`,
+  );
+  return layout(
+    ctx,
+    l.title,
+    html`<p class="breadcrumb">${t.breadcrumb}</p>
+      <h1>${l.title}</h1>
+      <div class="cards">
+        <section class="card summary" aria-labelledby="summary-h">
+          <h2 id="summary-h">${l.summaryTitle}</h2>
+          <dl>
+            <div>
+              <dt>${l.answered}</dt>
+              <dd data-summary="answered">${data.summary.answered}</dd>
+            </div>
+            <div>
+              <dt>${l.notAnswered}</dt>
+              <dd data-summary="not-answered">${data.summary.notAnswered}</dd>
+            </div>
+          </dl>
+        </section>
+        <section class="card" aria-labelledby="yes-h">
+          <h2 id="yes-h">${l.yesCardTitle}</h2>
+          <p>${l.yesCardText}</p>
+        </section>
+        <section class="card" aria-labelledby="no-h">
+          <h2 id="no-h">${l.noCardTitle}</h2>
+          <p>${l.noCardText}</p>
+        </section>
+      </div>
+      <form method="get" action="/portal/" class="filter">
+        <label for="status-filter">${l.filterLabel}</label>
+        <select id="status-filter" name="status">
+          <option value="">${l.allStatuses}</option>
+          ${STATUSES.map(
+            (s) => html`<option value="${s}" ${data.status === s ? html`selected` : ''}>${t.statuses[s]}</option>`,
+          )}
+        </select>
+        <button type="submit">${l.filterButton}</button>
+      </form>
+      ${
+        data.items.length === 0
+          ? html`<p class="empty">${l.empty}</p>`
+          : html`<table class="requests stack">
+              <caption>
+                ${l.tableCaption}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">${l.organisation}</th>
+                  <th scope="col" class="num">${l.numberOfSchools}</th>
+                  <th scope="col">${l.desiredAvailability}</th>
+                  <th scope="col">${l.response}</th>
+                  <th scope="col">${l.status}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${rows}
+              </tbody>
+            </table>`
+      }
+      ${
+        data.cursor || data.nextCursor
+          ? html`<nav class="paging" aria-label="${l.paging}">
+              ${data.cursor ? html`<a href="${listUrl(data.status)}">${l.firstPage}</a>` : ''}
+              ${data.nextCursor ? html`<a href="${listUrl(data.status, data.nextCursor)}" rel="next">${l.nextPage} →</a>` : ''}
+            </nav>`
+          : ''
+      }`,
+    'requests',
+  );
+}
+
+// --- One request --------------------------------------------------------------------------------
+
+export interface RequestPageData {
+  request: LicenseRequestView;
+  now: Date;
+  /** A fresh key per rendered form: a double submit is one change (see portal/router.ts). */
+  formKey: string;
+}
+
+function facts(ctx: PageContext, request: LicenseRequestView, now: Date): SafeHtml {
+  const { t, locale } = ctx;
+  const r = t.request;
+  const deadline = deadlineState(request, now);
+  const row = (label: string, value: HtmlValue) =>
+    html`<div>
+      <dt>${label}</dt>
+      <dd>${value}</dd>
+    </div>`;
+  let deadlineValue: HtmlValue;
+  if (deadline) {
+    const date = longDate(deadline.deadline, locale);
+    if (deadline.overdue) {
+      deadlineValue = html`${date} <strong class="overdue">${r.overdue(deadline.workingDaysOverdue ?? 0)}</strong>`;
+    } else if (deadline.workingDaysLeft !== undefined) {
+      deadlineValue = html`${date}
+        <span class="days-left"
+          >(${deadline.workingDaysLeft === 0 ? r.deadlineToday : r.daysLeft(deadline.workingDaysLeft)})</span
+        >`;
+    } else {
+      deadlineValue = date;
+    }
+  }
+  return html`<dl class="facts">
+    ${row(r.organisation, request.organisation.name)}
+    ${row(r.skolonId, html`<code>${request.organisation.skolonId}</code>`)}
+    ${row(r.numberOfSchools, request.numberOfSchools)}
+    ${row(r.desiredAvailability, request.desiredAvailability ? longDate(request.desiredAvailability, locale) : r.notGiven)}
+    ${row(r.status, html`<span class="badge status-${request.status.toLowerCase()}" data-status="${request.status}">${t.statuses[request.status]}</span>`)}
+    ${row(r.response, html`<span data-response="${request.response}">${t.responses[request.response]}</span>`)}
+    ${row(r.created, longDate(request.createdAt, locale))}
+    ${request.answeredAt ? row(r.answeredAt, longDate(request.answeredAt, locale)) : ''}
+    ${deadline ? row(r.deadline, html`<span data-deadline>${deadlineValue}</span>`) : ''}
+    ${request.finishedAt ? row(r.finishedAt, longDate(request.finishedAt, locale)) : ''}
+  </dl>`;
+}
+
+function schoolLabel(school: { name: string; skolonId: string }): SafeHtml {
+  return html`${school.name} <span class="muted">(${school.skolonId})</span>`;
+}
+
+function answerSection(ctx: PageContext, request: LicenseRequestView): SafeHtml {
+  const r = ctx.t.request;
+  return html`<section class="card answer" aria-labelledby="answer-h">
+    <h2 id="answer-h">${r.answerTitle}</h2>
+    <p>${r.answerIntro}</p>
+    <form method="get" action="${requestPath(request.id)}/confirm" data-confirm-answer>
+      <fieldset>
+        <legend>${r.licensedLegend}</legend>
+        ${request.schools.map(
+          (s, i) =>
+            html`<div class="check">
+              <input type="checkbox" id="licensed-${i}" name="schools" value="${s.skolonId}" checked />
+              <label for="licensed-${i}">${schoolLabel(s)}</label>
+            </div>`,
+        )}
+      </fieldset>
+      <div class="answer-buttons">
+        <button type="submit" name="response" value="YES" class="yes">${r.yes}</button>
+        <button type="submit" name="response" value="NO" class="no">${r.no}</button>
+      </div>
+    </form>
+    <dialog id="confirm-dialog" aria-labelledby="confirm-h"></dialog>
+  </section>`;
+}
+
+function assignSection(ctx: PageContext, request: LicenseRequestView, formKey: string): SafeHtml {
+  const r = ctx.t.request;
+  const { licensed, assigned } = assignmentProgress(request);
+  const pending = request.schools.filter((s) => s.assignment === 'PENDING');
+  const open = request.status === 'AWAITING_ASSIGNMENT' || request.status === 'OVERDUE';
+  return html`<section class="card assign" aria-labelledby="assign-h">
+    <h2 id="assign-h">${r.assignTitle}</h2>
+    <p class="progress-line">
+      <label for="assign-progress" id="assign-progress-label">${r.progress(assigned, licensed)}</label>
+      <progress id="assign-progress" max="${licensed}" value="${assigned}">${assigned} / ${licensed}</progress>
+    </p>
+    ${request.status === 'COMPLETED' ? html`<p class="result done" data-result>${r.completed}</p>` : ''}
+    ${
+      open && pending.length > 0
+        ? html`<p>${r.assignIntro}</p>
+            <form method="post" action="${requestPath(request.id)}/assignments">
+              ${csrfField(ctx.csrfToken)}
+              <input type="hidden" name="formKey" value="${formKey}" />
+              <fieldset>
+                <legend>${r.pendingLegend}</legend>
+                <div class="check select-all" hidden>
+                  <input type="checkbox" id="assign-all-toggle" data-select-all />
+                  <label for="assign-all-toggle">${r.selectAll}</label>
+                </div>
+                ${pending.map(
+                  (s, i) =>
+                    html`<div class="check">
+                      <input type="checkbox" id="assign-${i}" name="schools" value="${s.skolonId}" />
+                      <label for="assign-${i}">${schoolLabel(s)}</label>
+                    </div>`,
+                )}
+              </fieldset>
+              <div class="buttons">
+                <button type="submit">${r.assignSelected}</button>
+                <button type="submit" name="all" value="1" class="secondary">${r.assignAll}</button>
+              </div>
+            </form>`
+        : ''
+    }
+  </section>`;
+}
+
+export function requestPage(ctx: PageContext, { request, now, formKey }: RequestPageData): string {
+  const { t, locale } = ctx;
+  const r = t.request;
+  const deadline = deadlineState(request, now);
+  const outcome = request.status === 'DECLINED' ? r.declined : request.status === 'WITHDRAWN' ? r.withdrawn : undefined;
+  return layout(
+    ctx,
+    request.organisation.name,
+    html`<p class="breadcrumb"><a href="/portal/">${r.allRequests}</a></p>
+      <h1>${request.organisation.name}</h1>
+      ${deadline?.overdue ? html`<div class="flash flash-error overdue-banner" role="alert">${r.overdueBanner(longDate(deadline.deadline, locale))}</div>` : ''}
+      ${outcome ? html`<p class="result" data-result>${outcome}</p>` : ''}
+      <section aria-labelledby="facts-h">
+        <h2 id="facts-h" class="visually-hidden">${r.facts}</h2>
+        ${facts(ctx, request, now)}
+      </section>
+      ${request.status === 'AWAITING_ANSWER' ? answerSection(ctx, request) : ''}
+      ${request.response === 'YES' && request.status !== 'WITHDRAWN' ? assignSection(ctx, request, formKey) : ''}
+      <section aria-labelledby="schools-h">
+        <h2 id="schools-h">${r.schools}</h2>
+        <table class="stack schools">
+          <thead>
+            <tr>
+              <th scope="col">${r.schoolName}</th>
+              <th scope="col">${r.skolonId}</th>
+              <th scope="col">${r.assignment}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${request.schools.map(
+              (s) =>
+                html`<tr data-school="${s.skolonId}">
+                  <th scope="row" data-label="${r.schoolName}">${s.name}</th>
+                  <td data-label="${r.skolonId}"><code>${s.skolonId}</code></td>
+                  <td data-label="${r.assignment}">
+                    <span class="badge assignment-${s.assignment.toLowerCase()}" data-assignment="${s.assignment}"
+                      >${t.assignments[s.assignment]}</span
+                    >
+                  </td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </section>
+      <section aria-labelledby="contacts-h">
+        <h2 id="contacts-h">${r.contacts}</h2>
+        <ul class="contacts">
+          ${request.contacts.map((c) => html`<li>${c.name} – <a href="mailto:${c.email}">${c.email}</a></li>`)}
+        </ul>
+      </section>
+      <section aria-labelledby="history-h">
+        <h2 id="history-h">${r.history}</h2>
+        <table class="stack history">
+          <thead>
+            <tr>
+              <th scope="col">${r.when}</th>
+              <th scope="col">${r.what}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${request.history.map((event) => {
+              const line = describeEvent(event, request, t, locale);
+              return html`<tr>
+                <td data-label="${r.when}"><time datetime="${event.at}">${line.when}</time></td>
+                <td data-label="${r.what}">${line.what}</td>
+              </tr>`;
+            })}
+          </tbody>
+        </table>
+      </section>`,
+    'requests',
+  );
+}
+
+// --- Confirming an answer -----------------------------------------------------------------------
+
+export type ConfirmData =
+  | {
+      ok: true;
+      request: LicenseRequestView;
+      response: 'YES' | 'NO';
+      /** With YES: the schools named as holding licenses. */
+      schools: string[];
+      now: Date;
+      formKey: string;
+    }
+  | { ok: false; request: LicenseRequestView; message: string };
+
+/**
+ * What happens next, before the answer is sent: a page of its own without JavaScript, and the
+ * content of the dialog with it (portal.js fetches this page and shows its [data-confirmation]).
+ */
+export function confirmSection(ctx: PageContext, data: ConfirmData): SafeHtml {
+  const { t, locale } = ctx;
+  const c = t.confirm;
+  const back = requestPath(data.request.id);
+  if (!data.ok) {
+    return html`<section data-confirmation class="confirmation" aria-labelledby="confirm-h">
+      <h2 id="confirm-h">${t.errors.title}</h2>
+      <p class="flash flash-error" role="alert">${data.message}</p>
+      <p><a href="${back}" class="button secondary" data-cancel>${c.cancel}</a></p>
+    </section>`;
+  }
+  const { request, response } = data;
+  const chosen = new Set(data.schools);
+  let body: SafeHtml;
+  if (response === 'YES') {
+    const licensed = request.schools.filter((s) => chosen.has(s.skolonId));
+    const notLicensed = request.schools.filter((s) => !chosen.has(s.skolonId));
+    const preview = yesPreview(request, data.now);
+    body = html`<p>${c.yesSchools(licensed.length, request.schools.length)}</p>
+      <ul>
+        ${licensed.map((s) => html`<li>${s.name}</li>`)}
+      </ul>
+      ${notLicensed.length > 0 ? html`<p>${c.notLicensed(notLicensed.map((s) => s.name))}</p>` : ''}
+      <p class="next">
+        <strong>${c.yesNext(longDate(preview.deadlineDate, locale), preview.desiredIsEarlier)}</strong>
+      </p>`;
+  } else {
+    body = html`<p class="next"><strong>${c.noNext(request.organisation.name)}</strong></p>`;
+  }
+  return html`<section data-confirmation class="confirmation" aria-labelledby="confirm-h">
+    <h2 id="confirm-h">${response === 'YES' ? c.titleYes : c.titleNo}</h2>
+    ${body}
+    <form method="post" action="${back}/answer">
+      ${csrfField(ctx.csrfToken)}
+      <input type="hidden" name="formKey" value="${data.formKey}" />
+      <input type="hidden" name="response" value="${response}" />
+      ${response === 'YES' ? data.schools.map((id) => html`<input type="hidden" name="schools" value="${id}" />`) : ''}
+      <div class="buttons">
+        <button type="submit" class="${response === 'YES' ? 'yes' : 'no'}" data-confirm>
+          ${response === 'YES' ? c.confirmYes : c.confirmNo}
+        </button>
+        <a href="${back}" class="button secondary" data-cancel>${c.cancel}</a>
+      </div>
+    </form>
+  </section>`;
+}
+
+export function confirmPage(ctx: PageContext, data: ConfirmData): string {
+  return layout(
+    ctx,
+    data.ok ? (data.response === 'YES' ? ctx.t.confirm.titleYes : ctx.t.confirm.titleNo) : ctx.t.errors.title,
+    html`<p class="breadcrumb"><a href="/portal/">${ctx.t.request.allRequests}</a></p>
+      <h1>${data.request.organisation.name}</h1>
+      ${confirmSection(ctx, data)}`,
+    'requests',
+  );
+}
+
+// --- Settings -----------------------------------------------------------------------------------
+
+export function settingsPage(
+  ctx: PageContext,
+  values: { notificationEmail: string; locale: string },
+  error?: { field: 'notificationEmail' | 'locale' | 'form'; message: string },
+): string {
+  const { t } = ctx;
+  const s = t.settings;
+  const emailError = error?.field === 'notificationEmail';
+  return layout(
+    ctx,
+    s.title,
+    html`<h1>${s.title}</h1>
+      ${error ? html`<div class="flash flash-error" role="alert" id="settings-error">${error.message}</div>` : ''}
+      <p>${s.intro}</p>
+      <form method="post" action="/portal/settings" class="card narrow">
+        ${csrfField(ctx.csrfToken)}
+        <label for="notification-email">${s.email}</label>
+        <input
+          type="email"
+          id="notification-email"
+          name="notificationEmail"
+          value="${values.notificationEmail}"
+          required
+          autocomplete="email"
+          ${emailError ? html`aria-invalid="true" aria-describedby="settings-error" autofocus` : ''}
+        />
+        <label for="locale">${s.language}</label>
+        <select id="locale" name="locale">
+          ${LOCALES.map(
+            (l) =>
+              html`<option value="${l}" lang="${l}" ${values.locale === l ? html`selected` : ''}>
+                ${strings(l).languageName}
+              </option>`,
+          )}
+        </select>
+        <button type="submit">${s.save}</button>
+      </form>`,
+    'settings',
+  );
+}
+
+// --- Errors -------------------------------------------------------------------------------------
+
+export function errorPage(ctx: PageContext, message: string): string {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.errors.title,
+    html`<h1>${t.errors.title}</h1>
+      <p class="flash flash-error" role="alert">${message}</p>
+      <p><a href="/portal/">${t.errors.back}</a></p>`,
+  );
+}
