@@ -12,7 +12,7 @@ import { insertPartner, type Locale } from '../db/repositories/partners';
 import { MAIL_OCCASIONS, type MailOccasion } from '../workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database';
 import { startSmtpServer, type ReceivedMail, type SmtpServerOptions, type TestSmtpServer } from '../test/helpers/smtp';
-import { createMailActivities, type SendRequestMailInput, type SendRequestMailResult } from './mail';
+import { createMailActivities, TO_PARTNER, type SendRequestMailInput, type SendRequestMailResult } from './mail';
 import { createSmtpMailer, isPermanentMailFailure, type Mailer } from './mailer';
 
 const config = {
@@ -199,7 +199,7 @@ describe('sendRequestMail', () => {
     expect(mail.text).toContain(`Skolon ID: ${f.organisationSkolonId}`);
     expect(mail.text).toContain('Number of schools: 3');
     expect(mail.text).toContain('Desired availability: Tuesday 15 December 2026');
-    expect(mail.text).toContain(`https://licenses.skolon.test/v1/license-requests/${f.requestId}`);
+    expect(mail.text).toContain(`https://licenses.skolon.test/portal/requests/${f.requestId}`);
 
     const request = await getLicenseRequest(database.db, f.requestId);
     const notified = request!.history.filter((h) => h.event === 'PARTNER_NOTIFIED');
@@ -224,7 +224,7 @@ describe('sendRequestMail', () => {
     expect(mail.text).toContain(`Skolon-ID: ${f.organisationSkolonId}`);
     expect(mail.text).toContain('Antal skolor: 2');
     expect(mail.text).toContain('Önskat tillgänglighetsdatum: tisdag 15 december 2026');
-    expect(mail.text).toContain(`https://licenses.skolon.test/v1/license-requests/${f.requestId}`);
+    expect(mail.text).toContain(`https://licenses.skolon.test/portal/requests/${f.requestId}`);
     expect(await historyEvents(f.requestId)).toContain('PARTNER_NOTIFIED');
   });
 
@@ -285,7 +285,7 @@ describe('sendRequestMail', () => {
     expect(mail.text).toContain(`Organisation: ${f.organisationName}`);
     expect(mail.text).toContain('Antal skolor: 3');
     expect(mail.text).toContain('Önskat tillgänglighetsdatum: tisdag 15 december 2026');
-    expect(mail.text).toContain(`https://licenses.skolon.test/v1/license-requests/${f.requestId}`);
+    expect(mail.text).not.toContain('https://'); // contacts have no page in the partner portal
     expect(await historyEvents(f.requestId)).toContain('CONTACTS_NOTIFIED');
   });
 
@@ -300,7 +300,7 @@ describe('sendRequestMail', () => {
     expect(mail.subject).toBe(`${f.partnerName} har inga licenser för ${f.organisationName}`);
     expect(mail.text).toContain(`${f.organisationName} har inga licenser hos dem`);
     expect(mail.text).toContain('Antal skolor: 3');
-    expect(mail.text).toContain(`https://licenses.skolon.test/v1/license-requests/${f.requestId}`);
+    expect(mail.text).not.toContain('https://'); // contacts have no page in the partner portal
     expect(await historyEvents(f.requestId)).toContain('CONTACTS_NOTIFIED');
   });
 
@@ -319,7 +319,7 @@ describe('sendRequestMail', () => {
     expect([...mail.to].sort()).toEqual([...f.contacts].sort());
     expect(mail.subject).toBe(`Licenserna från ${f.partnerName} finns nu i Skolon för ${f.organisationName}`);
     expect(mail.text).toContain(`Organisation: ${f.organisationName}`);
-    expect(mail.text).toContain(`https://licenses.skolon.test/v1/license-requests/${f.requestId}`);
+    expect(mail.text).not.toContain('https://'); // contacts have no page in the partner portal
     expect(await historyEvents(f.requestId)).toContain('CONTACTS_NOTIFIED');
   });
 
@@ -524,7 +524,10 @@ describe('sendRequestMail', () => {
     expect(mail.subject).toContain(f.organisationName);
     expect(mail.text).toContain(f.organisationSkolonId);
     expect(mail.text).toContain(language === 'sv' ? 'Antal skolor: 3' : 'Number of schools: 3');
-    expect(mail.text).toContain(`https://licenses.skolon.test/v1/license-requests/${f.requestId}`);
+    // Only the partner gets a link: the request's page in the partner portal.
+    if (TO_PARTNER.includes(occasion))
+      expect(mail.text).toContain(`https://licenses.skolon.test/portal/requests/${f.requestId}`);
+    else expect(mail.text).not.toContain('https://');
     if (state.deadline)
       expect(mail.text).toContain(language === 'sv' ? 'måndag 14 december 2026' : 'Monday 14 December 2026');
   });

@@ -48,7 +48,13 @@ const ONLY_WHILE: Partial<Record<MailOccasion, readonly string[]>> = {
   OVERDUE: ['OVERDUE'],
 };
 
-const TO_PARTNER: readonly MailOccasion[] = ['CREATED', 'UNANSWERED_REMINDER', 'DEADLINE_NEAR', 'OVERDUE', 'WITHDRAWN'];
+export const TO_PARTNER: readonly MailOccasion[] = [
+  'CREATED',
+  'UNANSWERED_REMINDER',
+  'DEADLINE_NEAR',
+  'OVERDUE',
+  'WITHDRAWN',
+];
 
 const HISTORY_EVENT: Record<MailOccasion, string> = {
   CREATED: 'PARTNER_NOTIFIED',
@@ -152,7 +158,8 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         workingDaysLeft: request.deadline
           ? swedishCalendar.workingDaysBetween(today, stockholmDate(new Date(request.deadline)))
           : null,
-        link: `${config.publicUrl}/v1/license-requests/${encodeURIComponent(requestId)}`,
+        // The partner answers and assigns in the portal; contacts and support have no page there.
+        link: toPartner ? `${config.publicUrl}/portal/requests/${encodeURIComponent(requestId)}` : null,
       });
 
       let refused: string[] = [];

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderMail, escapeHtml, type MailFacts, type MailLocale } from '../activities/templates';
+import { TO_PARTNER } from '../activities/mail';
 import { loadConfig } from '../config/env';
 import { MAIL_OCCASIONS } from '../workflows/definitions';
 
@@ -22,14 +23,19 @@ const facts: MailFacts = {
   desiredAvailability: '2027-06-15',
   deadline: '2027-06-11T23:59:59.999+02:00',
   workingDaysLeft: 4,
-  link: 'https://licenses.skolon.example/v1/license-requests/3f2b8c1e-0000-4000-8000-000000000000',
+  link: 'https://licenses.skolon.example/portal/requests/3f2b8c1e-0000-4000-8000-000000000000',
 };
 
 const rows: string[] = [];
 for (const occasion of MAIL_OCCASIONS) {
   for (const locale of ['sv', 'en'] as MailLocale[]) {
     const before = occasion === 'CREATED' || occasion.startsWith('UNANSWERED');
-    const mail = renderMail(occasion, locale, before ? { ...facts, deadline: null, workingDaysLeft: null } : facts);
+    const mail = renderMail(occasion, locale, {
+      ...facts,
+      ...(before && { deadline: null, workingDaysLeft: null }),
+      // As sendRequestMail does: only the partner gets the link (to the partner portal).
+      link: TO_PARTNER.includes(occasion) ? facts.link : null,
+    });
     const base = `${occasion.toLowerCase()}.${locale}`;
     fs.writeFileSync(path.join(outDir, `${base}.html`), mail.html);
     fs.writeFileSync(path.join(outDir, `${base}.txt`), `Subject: ${mail.subject}\n\n${mail.text}\n`);

@@ -22,7 +22,8 @@ export interface MailFacts {
   deadline: string | null;
   /** Working days after today up to and including the deadline date (0: the deadline is today). */
   workingDaysLeft: number | null;
-  link: string;
+  /** The request's page in the partner portal, in mail to the partner (others cannot open it). */
+  link: string | null;
 }
 
 export interface RenderedMail {
@@ -262,7 +263,7 @@ export function renderMail(occasion: MailOccasion, locale: MailLocale, facts: Ma
     ...(listed.length > 0
       ? [`${listTitle}:\n${[...listed.map((s) => `- ${s}`), ...(unlisted > 0 ? [l.more(unlisted)] : [])].join('\n')}`]
       : []),
-    `${l.open}: ${facts.link}`,
+    ...(facts.link ? [`${l.open}: ${facts.link}`] : []),
     l.regards,
   ].join('\n\n');
 
@@ -280,7 +281,7 @@ export function renderMail(occasion: MailOccasion, locale: MailLocale, facts: Ma
           }</ul>`,
         ]
       : []),
-    `<p><a href="${escapeHtml(facts.link)}">${escapeHtml(l.open)}</a></p>`,
+    ...(facts.link ? [`<p><a href="${escapeHtml(facts.link)}">${escapeHtml(l.open)}</a></p>`] : []),
     `<p>${escapeHtml(l.regards).replace('\n', '<br>')}</p>`,
     '</body></html>',
   ].join('\n');

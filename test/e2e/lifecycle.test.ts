@@ -67,7 +67,7 @@ test('whole lifecycle: partner told, YES for a subset, contacts told the deadlin
   expect(created!.subject).toBe(`New license request from ${request.org}`);
   expect(created!.text).toContain('Number of schools: 3');
   expect(created!.text).toContain('Desired availability: Monday 10 June 2030');
-  expect(created!.text).toContain(`https://licenses.skolon.test/v1/license-requests/${request.id}`);
+  expect(created!.text).toContain(`https://licenses.skolon.test/portal/requests/${request.id}`);
 
   // The portal's list shows it unanswered.
   const listed = await call('GET', '/v1/license-requests', { token: partner.apiKey });
