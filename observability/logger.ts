@@ -43,11 +43,17 @@ const TEMPORAL_LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'e
  * log lines (which carry workflowId, activityType, attempt ...) come out as the same JSON lines.
  */
 export function temporalLogger(logger: Logger): TemporalLogger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+  return temporalLoggerFrom((level, message, meta) => {
     // The task token identifies an activity attempt to the server; it is noise in a log line.
     const { error, taskToken: _taskToken, ...rest } = meta ?? {};
     logger[TEMPORAL_LEVELS[level]]({ ...rest, ...(error !== undefined && { err: error }) }, message);
-  };
+  });
+}
+
+/** A Temporal SDK logger whose every level goes through one function. */
+export function temporalLoggerFrom(
+  log: (level: LogLevel, message: string, meta?: LogMetadata) => void,
+): TemporalLogger {
   return {
     log,
     trace: (message, meta) => log('TRACE', message, meta),

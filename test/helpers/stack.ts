@@ -6,11 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Logger as TemporalLogger, LogLevel, LogMetadata } from '@temporalio/common';
 import { loadConfig, type Config } from '../../config/env';
 import { freePort } from '../../dev/processes';
 import { startDevServer, type DevServer } from '../../dev/temporal-dev-server';
-import { createLogger, type Logger } from '../../observability/logger';
+import { createLogger, temporalLoggerFrom, type Logger } from '../../observability/logger';
 import { startServices, type RunningServices } from '../../runtime/services';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from './smtp';
@@ -34,18 +33,10 @@ export function quietRuntime(): void {
   // Tests that keep a mail server away see an activity retried hundreds of times in skipped time:
   // its first two failures are shown, the rest would bury the output (tens of thousands of lines).
   const sdk = new DefaultLogger('WARN');
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+  const logger = temporalLoggerFrom((level, message, meta) => {
     if (message === 'Activity failed' && Number(meta?.attempt) > 2) return;
     sdk.log(level, message, meta);
-  };
-  const logger: TemporalLogger = {
-    log,
-    trace: (message, meta) => log('TRACE', message, meta),
-    debug: (message, meta) => log('DEBUG', message, meta),
-    info: (message, meta) => log('INFO', message, meta),
-    warn: (message, meta) => log('WARN', message, meta),
-    error: (message, meta) => log('ERROR', message, meta),
-  };
+  });
   try {
     Runtime.install({ logger, shutdownSignals: [] });
   } catch {
