@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort, stopLeftover } from './processes';
+import { spawnService } from './service-process';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -86,4 +87,43 @@ export async function startEmbeddedDatabase(
     port,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * The same server, started by a child process: for code that cannot load the ESM-only package
+ * itself (jest). SIGTERM to the child (what `stop()` sends) stops the server, then the child.
+ */
+export async function startEmbeddedDatabaseProcess(
+  dataDir: string,
+  options: EmbeddedDatabaseOptions = {},
+): Promise<EmbeddedDatabase> {
+  const child = await spawnService({
+    name: 'embedded PostgreSQL',
+    script: 'dev/embedded-database.ts',
+    args: [dataDir, String(options.port ?? 0)],
+    env: {},
+    ready: /^ready .*$/m,
+  });
+  const line = /^ready (.*)$/m.exec(child.output())![1]!;
+  const started = JSON.parse(line) as Omit<EmbeddedDatabase, 'stop'>;
+  return {
+    ...started,
+    stop: async () => {
+      await child.stop('SIGTERM');
+    },
+  };
+}
+
+if (require.main === module) {
+  const [dataDir, port] = process.argv.slice(2);
+  startEmbeddedDatabase(dataDir!, { port: Number(port) || undefined }).then(
+    (database) => {
+      console.log(`ready ${JSON.stringify({ url: database.url, dataDir: database.dataDir, port: database.port })}`);
+      process.once('SIGTERM', () => void database.stop().finally(() => process.exit(0)));
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
