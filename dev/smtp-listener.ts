@@ -24,6 +24,8 @@ export interface TestSmtpServer {
   mails: ReceivedMail[];
   /** Messages whose data has arrived but that are not answered yet (see `acceptDelayMs`). */
   inFlight(): number;
+  /** Those messages: Message-ID, and when their data arrived (ms since the epoch). */
+  inFlightMessages(): Array<{ messageId: string; since: number }>;
   /** Messages dropped because the client went away before the listener answered. */
   abandoned(): number;
   /** Resolves once `count` mails matching `filter` have arrived (or rejects after `timeoutMs`). */
@@ -56,7 +58,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const mails: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
   const closed = new Set<string>();
-  let inFlight = 0;
+  const inFlight = new Set<{ messageId: string; since: number }>();
   let abandoned = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -87,8 +89,9 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           text: plainText(raw),
           receivedAt: 0,
         };
+        const pending = { messageId: mail.messageId, since: Date.now() };
         const accept = () => {
-          inFlight--;
+          inFlight.delete(pending);
           if (closed.has(session.id)) {
             // The client is gone before hearing 250: the message was not sent.
             abandoned++;
@@ -100,7 +103,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           for (const w of waiters) w();
           callback();
         };
-        inFlight++;
+        inFlight.add(pending);
         if (options.acceptDelayMs) setTimeout(accept, options.acceptDelayMs);
         else accept();
       });
@@ -111,7 +114,8 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
-    inFlight: () => inFlight,
+    inFlight: () => inFlight.size,
+    inFlightMessages: () => [...inFlight],
     abandoned: () => abandoned,
     waitFor(filter, count = 1, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
