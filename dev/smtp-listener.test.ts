@@ -74,3 +74,22 @@ test('a client that waits for the answer has sent it: it is kept once 250 goes o
     await smtp.close();
   }
 });
+
+test('held, the listener answers nothing until released; then every waiting message is kept', async () => {
+  const smtp = await startSmtpServer();
+  try {
+    smtp.hold();
+    const session = await upToData(smtp.url);
+    const accepted = session.reply();
+    session.write(message);
+    while (smtp.inFlight() === 0) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(smtp.mails).toHaveLength(0);
+    smtp.release();
+    expect(await accepted).toMatch(/^250 /);
+    expect(smtp.mails).toHaveLength(1);
+    session.destroy();
+  } finally {
+    await smtp.close();
+  }
+});

@@ -28,6 +28,9 @@ export interface TestSmtpServer {
   inFlightMessages(): Array<{ messageId: string; since: number }>;
   /** Messages dropped because the client went away before the listener answered. */
   abandoned(): number;
+  /** Answers no message until `release()` (each waits, as on a stalled server). */
+  hold(): void;
+  release(): void;
   /** Resolves once `count` mails matching `filter` have arrived (or rejects after `timeoutMs`). */
   waitFor(filter: (mail: ReceivedMail) => boolean, count?: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -60,6 +63,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const closed = new Set<string>();
   const inFlight = new Set<{ messageId: string; since: number }>();
   let abandoned = 0;
+  let held: Array<() => void> | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -104,8 +108,9 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           callback();
         };
         inFlight.add(pending);
-        if (options.acceptDelayMs) setTimeout(accept, options.acceptDelayMs);
-        else accept();
+        const answer = () => (held ? held.push(accept) : accept());
+        if (options.acceptDelayMs) setTimeout(answer, options.acceptDelayMs);
+        else answer();
       });
     },
   });
@@ -117,6 +122,14 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     inFlight: () => inFlight.size,
     inFlightMessages: () => [...inFlight],
     abandoned: () => abandoned,
+    hold: () => {
+      held ??= [];
+    },
+    release: () => {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const accept of waiting) accept();
+    },
     waitFor(filter, count = 1, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
         const check = () => {

@@ -1,5 +1,5 @@
 /**
- * `npm run chaos [-- --requests N] [--database-outage S] [--only kill-worker,...] [--report FILE]`
+ * `npm run chaos [-- --requests N] [--database-outage S] [--only kill-worker,...] [--report FILE] [--json]`
  *
  * Runs the service as a deployment does (its own PostgreSQL, a file-backed Temporal dev server, an
  * SMTP listener, the migration, the API and two workers as separate processes) on free ports,
@@ -38,6 +38,8 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       report: { type: 'string', default: path.join(PROJECT_ROOT, 'docs/chaos-report.md') },
       'smtp-delay': { type: 'string', default: '1000' },
+      // The results as one line of JSON, last on stdout (for the CI test).
+      json: { type: 'boolean', default: false },
     },
   });
   const names = (values.only?.split(',') ?? Object.keys(FAULTS)) as Array<keyof typeof FAULTS>;
@@ -91,6 +93,7 @@ async function main(): Promise<number> {
   ].join('\n');
   fs.writeFileSync(values.report, report);
   console.error(`[chaos] report written to ${path.relative(process.cwd(), values.report)}`);
+  if (values.json) console.log(JSON.stringify(results));
   return failed(results) ? 1 : 0;
 }
 
