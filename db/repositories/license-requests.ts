@@ -221,10 +221,12 @@ export interface ListQuery {
   cursor?: { createdAt: string; id: string };
 }
 
-export async function listLicenseRequests(
-  db: Db,
-  query: ListQuery,
-): Promise<{ items: LicenseRequestSummaryView[]; next?: { createdAt: string; id: string } }> {
+/**
+ * One page, newest first, by keyset: the cursor is the last row's (created_at, id), so a page costs
+ * the same however deep it is, and the index on (partner_id | status, created_at desc, id desc)
+ * answers it (the plans are in docs/performance.md).
+ */
+export function listLicenseRequestsQuery(db: Db, query: ListQuery) {
   let select = db.selectFrom('license_request').selectAll();
   if (query.partnerId !== undefined) select = select.where('partner_id', '=', query.partnerId);
   if (query.status !== undefined) select = select.where('status', '=', query.status);
@@ -232,26 +234,35 @@ export async function listLicenseRequests(
     const { createdAt, id } = query.cursor;
     select = select.where(sql<boolean>`(created_at, id) < (${new Date(createdAt)}, ${id})`);
   }
-  const rows = await select
+  return select
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
+    .limit(query.limit + 1);
+}
+
+export async function listLicenseRequests(
+  db: Db,
+  query: ListQuery,
+): Promise<{ items: LicenseRequestSummaryView[]; next?: { createdAt: string; id: string } }> {
+  const rows = await listLicenseRequestsQuery(db, query).execute();
   const items = rows.slice(0, query.limit).map(toSummary);
   const last = items[items.length - 1];
   return { items, next: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : undefined };
 }
 
 /** The portal's "Requests summary": answered (YES or NO) and still waiting for an answer. */
-export async function answerSummary(db: Db, partnerId?: string): Promise<{ answered: number; notAnswered: number }> {
-  let select = db
+export function answerSummaryQuery(db: Db, partnerId?: string) {
+  const select = db
     .selectFrom('license_request')
     .select([
       sql<string>`count(*) filter (where response <> 'UNANSWERED')`.as('answered'),
       sql<string>`count(*) filter (where status = 'AWAITING_ANSWER')`.as('not_answered'),
     ]);
-  if (partnerId !== undefined) select = select.where('partner_id', '=', partnerId);
-  const row = await select.executeTakeFirstOrThrow();
+  return partnerId !== undefined ? select.where('partner_id', '=', partnerId) : select;
+}
+
+export async function answerSummary(db: Db, partnerId?: string): Promise<{ answered: number; notAnswered: number }> {
+  const row = await answerSummaryQuery(db, partnerId).executeTakeFirstOrThrow();
   return { answered: Number(row.answered), notAnswered: Number(row.not_answered) };
 }
 
