@@ -121,7 +121,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
         name: 'api',
         script: 'api/main.ts',
         env: { ...serviceEnv(), PORT: String(apiPort) },
-        ready: /listening on/,
+        ready: /"msg":"API listening"/,
       });
       stack.api = api;
       return api;
@@ -133,7 +133,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
         name: `worker-${index + 1}`,
         script: 'worker/main.ts',
         env: { ...serviceEnv(), WORKER_HEALTH_PORT: String(healthPort) },
-        ready: /polling task queue/,
+        ready: /"msg":"worker polling"/,
       });
       await waitUntil(
         `worker ${index + 1} ready`,
