@@ -83,7 +83,12 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   database = db0;
   temporal = temporal0;
   const databaseUrl = database.url;
-  const db = createDatabase(databaseUrl, { maxConnections: 4, onPoolError: () => undefined });
+  // The scripts' own pool: bulk inserts and plans, not activity work, so minutes rather than seconds.
+  const db = createDatabase(databaseUrl, {
+    maxConnections: 4,
+    onPoolError: () => undefined,
+    statementTimeoutMs: 600_000,
+  });
   const temporalConnection: ClosableConnection = await connectTemporal({ address: temporal.address });
   const client = new Client({ connection: temporalConnection.connection });
 
