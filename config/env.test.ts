@@ -63,6 +63,6 @@ test('mTLS certificate and key, or an API key, reach the Temporal connection', (
 });
 
 test('the worker cache is sized explicitly, and configurable', () => {
-  expect(loadConfig({}).worker.maxCachedWorkflows).toBe(1000);
+  expect(loadConfig({}).worker.maxCachedWorkflows).toBe(250);
   expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).worker.maxCachedWorkflows).toBe(250);
 });

@@ -34,7 +34,7 @@ import {
   type LicenseRequestInput,
 } from '../workflows/definitions';
 import type { bareLicenseRequestWorkflow } from '../bench/bare-workflow';
-import { cpuSeconds, Latencies, machine, percentile, pool, progress, round, sampleRss } from '../bench/measure';
+import { cpuSeconds, Latencies, machine, percentile, pool, progress, round, rssMb, sampleRss } from '../bench/measure';
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -331,6 +331,7 @@ async function waiting(
   const partnerId = `waiting-${crypto.randomBytes(3).toString('hex')}`;
   const key = await newPartner(api, stack, partnerId);
   const worker = stack.workers[0]!.pid;
+  const idleMb = rssMb(worker);
   const rss = sampleRss(worker);
   const ids: string[] = [];
   const bar = progress(`creating ${count} requests`, count);
@@ -390,13 +391,15 @@ async function waiting(
     [
       `${count} requests waiting for an answer (worker maxCachedWorkflows ${maxCached}), created in ${round(createS, 0)} s`,
       `machine: ${machine()}`,
-      `worker RSS: ${round(settled.lastMb, 0)} MB settled, ${round(Math.max(settled.peakMb, afterAnswers.peakMb), 0)} MB peak (target < 600 MB)`,
+      `worker RSS: ${round(idleMb, 0)} MB idle before, ${round(settled.lastMb, 0)} MB settled with them waiting, ` +
+        `${round(Math.max(settled.peakMb, afterAnswers.peakMb), 0)} MB peak while creating and answering (target < 600 MB)`,
       `answering ${picks.length} of them at random through the API, one at a time: p50 ${s.p50} ms, p99 ${s.p99} ms (target p99 < 500 ms)`,
     ].join('\n'),
   );
   return {
     waiting: count,
     maxCachedWorkflows: maxCached,
+    workerIdleRssMb: round(idleMb, 0),
     workerRssMb: round(settled.lastMb, 0),
     workerRssPeakMb: round(Math.max(settled.peakMb, afterAnswers.peakMb), 0),
     sample: picks.length,
@@ -524,10 +527,10 @@ async function list(stack: ProcessStack, rows: number): Promise<Record<string, u
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      lifecycles: { type: 'string', default: '200' },
+      lifecycles: { type: 'string', default: '100' },
       concurrency: { type: 'string', default: '10' },
       schools: { type: 'string', default: '2' },
-      warmup: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '10' },
       waiting: { type: 'string' },
       sample: { type: 'string', default: '200' },
       'max-cached': { type: 'string' },
