@@ -634,7 +634,7 @@ describe('sendRequestMail on a slow mail server', () => {
     const first = (await claimedAt())!;
     await new Promise((r) => setTimeout(r, CLAIM_RENEW_EVERY_MS + 1500));
     expect((await claimedAt())!.getTime()).toBeGreaterThan(first.getTime());
-    expect(heartbeats).toBeGreaterThanOrEqual(2);
+    expect(heartbeats).toBeGreaterThanOrEqual(1);
     // A retry of the same mail (Temporal thought this attempt lost) waits for it.
     await expect(send(input)).rejects.toMatchObject({ type: 'MailInFlight' });
     await expect(sending).resolves.toBe('SENT');

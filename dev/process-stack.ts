@@ -23,6 +23,8 @@ export interface ProcessStackOptions {
   /** Extra environment for the API and the workers. */
   env?: Record<string, string>;
   smtp?: SmtpServerOptions;
+  /** Extra arguments for node in the API and worker processes (e.g. --cpu-prof). */
+  nodeArgs?: string[];
   log?: (line: string) => void;
 }
 
@@ -125,6 +127,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
       const api = await spawnService({
         name: 'api',
         script: 'api/main.ts',
+        nodeArgs: options.nodeArgs,
         env: { ...serviceEnv(), PORT: String(apiPort) },
         ready: /"msg":"API listening"/,
       });
@@ -137,6 +140,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
       const worker = await spawnService({
         name: `worker-${index + 1}`,
         script: 'worker/main.ts',
+        nodeArgs: options.nodeArgs,
         env: { ...serviceEnv(), WORKER_HEALTH_PORT: String(healthPort) },
         ready: /"msg":"worker polling"/,
       });

@@ -74,6 +74,8 @@ interface PhaseResult {
   wallS: number;
   cpu: Record<string, number>;
   cpuPerLifecycle: number;
+  /** This process: the client calls and, in A, the SMTP listener (on the same cores, not counted). */
+  benchCpu: number;
   workerRss: { peakMb: number; lastMb: number };
   latencies: Latencies;
 }
@@ -91,6 +93,7 @@ async function lifecyclesThroughApi(stack: ProcessStack, args: Args, n: number, 
     temporal: stack.infrastructurePids().temporal,
   };
   const cpu0 = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const self0 = process.cpuUsage();
   const rss = sampleRss(pids.worker);
   const bar = progress(label, n);
   const t0 = performance.now();
@@ -145,11 +148,13 @@ async function lifecyclesThroughApi(stack: ProcessStack, args: Args, n: number, 
   const cpu = Object.fromEntries(
     Object.entries(pids).map(([name, pid]) => [name, round(cpuSeconds(pid) - cpu0[name]!, 2)]),
   );
+  const self = process.cpuUsage(self0);
   return {
     perSec: n / wallS,
     wallS,
     cpu,
     cpuPerLifecycle: Object.values(cpu).reduce((a, b) => a + b, 0) / n,
+    benchCpu: round((self.user + self.system) / 1e6, 2),
     workerRss: rss.stop(),
     latencies,
   };
@@ -167,6 +172,7 @@ async function bareLifecycles(
   const results: Array<Promise<unknown>> = [];
   const pids = { worker: bare.pid, temporal: stack.infrastructurePids().temporal };
   const cpu0 = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const self0 = process.cpuUsage();
   const rss = sampleRss(bare.pid);
   const run = crypto.randomBytes(3).toString('hex');
   const bar = progress(label, n);
@@ -211,11 +217,13 @@ async function bareLifecycles(
   const cpu = Object.fromEntries(
     Object.entries(pids).map(([name, pid]) => [name, round(cpuSeconds(pid) - cpu0[name]!, 2)]),
   );
+  const self = process.cpuUsage(self0);
   return {
     perSec: n / wallS,
     wallS,
     cpu,
     cpuPerLifecycle: Object.values(cpu).reduce((a, b) => a + b, 0) / n,
+    benchCpu: round((self.user + self.system) / 1e6, 2),
     workerRss: rss.stop(),
     latencies,
   };
@@ -268,6 +276,11 @@ async function compare(stack: ProcessStack, args: Args): Promise<Record<string, 
         ),
       ),
       row(
+        '  (this script: client, SMTP)',
+        `(${round(a.benchCpu / args.lifecycles, 3)})`,
+        `(${round(b.benchCpu / args.lifecycles, 3)})`,
+      ),
+      row(
         'worker RSS, peak (MB)',
         round(a.workerRss.peakMb, 0).toString(),
         round(b.workerRss.peakMb, 0).toString(),
@@ -299,6 +312,8 @@ async function compare(stack: ProcessStack, args: Args): Promise<Record<string, 
       cpuRatio: round(a.cpuPerLifecycle / b.cpuPerLifecycle, 2),
       cpuSeconds: a.cpu,
       baselineCpuSeconds: b.cpu,
+      benchScriptCpuSeconds: a.benchCpu,
+      baselineBenchScriptCpuSeconds: b.benchCpu,
       ...Object.fromEntries(
         ops.flatMap((op) => [
           [`${op}P50Ms`, a.latencies.summary(op).p50],

@@ -174,31 +174,49 @@ export async function deleteLicenseRequest(db: Db, id: string): Promise<void> {
   await db.deleteFrom('license_request').where('id', '=', id).execute();
 }
 
-export async function getLicenseRequest(db: Db, id: string): Promise<LicenseRequestView | undefined> {
-  const row = await db.selectFrom('license_request').selectAll().where('id', '=', id).executeTakeFirst();
+/**
+ * The request with its schools, contacts and (unless not wanted) history, in one query and one
+ * round trip: it is read on every API call that returns a request and by every mail.
+ */
+export async function getLicenseRequest(
+  db: Db,
+  id: string,
+  options: { history?: boolean } = {},
+): Promise<LicenseRequestView | undefined> {
+  const row = await db
+    .selectFrom('license_request as r')
+    .selectAll('r')
+    .select([
+      sql<SchoolView[]>`(select coalesce(json_agg(json_build_object('skolonId', s.skolon_id, 'name', s.name,
+        'assignment', s.assignment) order by s.position), '[]') from school s where s.request_id = r.id)`.as('schools'),
+      sql<ContactView[]>`(select coalesce(json_agg(json_build_object('name', c.name, 'email', c.email)
+        order by c.position), '[]') from contact c where c.request_id = r.id)`.as('contacts'),
+      options.history === false
+        ? sql<HistoryRow[]>`'[]'::json`.as('history')
+        : sql<HistoryRow[]>`(select coalesce(json_agg(json_build_object('atMs', extract(epoch from h.at) * 1000,
+            'event', h.event, 'detail', h.detail) order by h.at, h.id), '[]') from history_event h
+            where h.request_id = r.id)`.as('history'),
+    ])
+    .where('r.id', '=', id)
+    .executeTakeFirst();
   if (!row) return undefined;
-  const [schools, contacts, history] = await Promise.all([
-    db
-      .selectFrom('school')
-      .select(['skolon_id', 'name', 'assignment'])
-      .where('request_id', '=', id)
-      .orderBy('position')
-      .execute(),
-    db.selectFrom('contact').select(['name', 'email']).where('request_id', '=', id).orderBy('position').execute(),
-    db
-      .selectFrom('history_event')
-      .select(['at', 'event', 'detail'])
-      .where('request_id', '=', id)
-      .orderBy('at')
-      .orderBy('id')
-      .execute(),
-  ]);
+  const { schools, contacts, history, ...request } = row;
   return {
-    ...toSummary(row),
-    schools: schools.map((s) => ({ skolonId: s.skolon_id, name: s.name, assignment: s.assignment as Assignment })),
+    ...toSummary(request),
+    schools,
     contacts,
-    history: history.map((h) => ({ at: h.at.toISOString(), event: h.event, detail: h.detail })),
+    history: history.map((h) => ({
+      at: new Date(Math.floor(Number(h.atMs))).toISOString(),
+      event: h.event,
+      detail: h.detail,
+    })),
   };
+}
+
+interface HistoryRow {
+  atMs: number | string;
+  event: string;
+  detail: unknown;
 }
 
 /** Only the owner and the status: what the API needs to decide 404/409 before asking the workflow. */
