@@ -109,7 +109,17 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     ...options.env,
   });
   log('migrating');
-  runScript('scripts/migrate.ts', serviceEnv());
+  try {
+    runScript('scripts/migrate.ts', serviceEnv());
+  } catch (error) {
+    // Nothing may stay running behind a start that failed.
+    await temporalConnection.close();
+    await db.destroy();
+    await smtp.close();
+    await temporal0.stop('SIGTERM');
+    await db0.stop();
+    throw error;
+  }
 
   const stack: ProcessStack = {
     adminToken: ADMIN_TOKEN,
