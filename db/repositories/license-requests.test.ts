@@ -5,7 +5,14 @@
  */
 import { CompiledQuery, sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database';
-import { answerSummaryQuery, listLicenseRequestsQuery } from './license-requests';
+import {
+  answerSummaryQuery,
+  applyTransition,
+  getLicenseRequest,
+  insertLicenseRequest,
+  listLicenseRequestsQuery,
+  type TransitionRecord,
+} from './license-requests';
 
 let database: TestDatabase;
 
@@ -70,4 +77,77 @@ test("a page of a rare status, deep in one partner's list, reads that status's i
 test("the partner's answered / not-answered summary is an index-only scan", async () => {
   const text = await plan(answerSummaryQuery(database.db, 'big').compile());
   expect(text).toMatch(/Index Only Scan using license_request_partner_summary/);
+});
+
+describe('applyTransition', () => {
+  const at = '2026-11-30T09:00:00.000Z';
+  const transition = (version: number, overrides: Partial<TransitionRecord> = {}): TransitionRecord => ({
+    requestId: 'req-t',
+    version,
+    status: 'AWAITING_ASSIGNMENT',
+    response: 'YES',
+    answeredAt: at,
+    deadline: '2026-12-07T22:59:59.999Z',
+    deadlineDate: '2026-12-07',
+    finishedAt: null,
+    schools: [
+      { skolonId: 'sch-1', assignment: 'PENDING' },
+      { skolonId: 'sch-2', assignment: 'NOT_LICENSED' },
+    ],
+    events: [
+      { key: `v${version}.0`, at, event: 'ANSWERED', detail: { response: 'YES' } },
+      { key: `v${version}.1`, at, event: 'DEADLINE_SET', detail: { deadlineDate: '2026-12-07' } },
+    ],
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    await insertLicenseRequest(database.db, {
+      id: 'req-t',
+      partnerId: 'other-1',
+      organisation: { skolonId: 'org-t', name: 'Kommun T' },
+      schools: [
+        { skolonId: 'sch-1', name: 'Skola 1' },
+        { skolonId: 'sch-2', name: 'Skola 2' },
+      ],
+      desiredAvailability: null,
+      contacts: [{ name: 'Anna', email: 'anna@t.test' }],
+      createdAt: new Date(at),
+    });
+  });
+
+  test('one write stores the state, the schools and the events, and returns the events it stored', async () => {
+    const stored = await applyTransition(database.db, transition(1));
+    expect(stored).toEqual([
+      { event: 'ANSWERED', detail: { response: 'YES' } },
+      { event: 'DEADLINE_SET', detail: { deadlineDate: '2026-12-07' } },
+    ]);
+    const request = await getLicenseRequest(database.db, 'req-t');
+    expect(request).toMatchObject({ status: 'AWAITING_ASSIGNMENT', response: 'YES', answeredAt: at });
+    expect(request?.deadline).toBe('2026-12-07T23:59:59.999+01:00');
+    expect(request?.schools.map((s) => s.assignment)).toEqual(['PENDING', 'NOT_LICENSED']);
+    expect(request?.history.map((h) => h.event)).toEqual(['CREATED', 'ANSWERED', 'DEADLINE_SET']);
+  });
+
+  test('a retried write changes nothing and stores no event twice', async () => {
+    expect(await applyTransition(database.db, transition(1))).toEqual([]);
+    const request = await getLicenseRequest(database.db, 'req-t');
+    expect(request?.history.map((h) => h.event)).toEqual(['CREATED', 'ANSWERED', 'DEADLINE_SET']);
+  });
+
+  test('an older write arriving late does not roll the state back', async () => {
+    await applyTransition(
+      database.db,
+      transition(3, {
+        status: 'COMPLETED',
+        finishedAt: at,
+        schools: [{ skolonId: 'sch-1', assignment: 'ASSIGNED' }],
+        events: [{ key: 'v3.0', at, event: 'COMPLETED', detail: {} }],
+      }),
+    );
+    await applyTransition(database.db, transition(2, { events: [], schools: [] }));
+    const request = await getLicenseRequest(database.db, 'req-t');
+    expect(request).toMatchObject({ status: 'COMPLETED', finishedAt: at });
+    expect(request?.schools.map((s) => s.assignment)).toEqual(['ASSIGNED', 'NOT_LICENSED']);
+  });
 });

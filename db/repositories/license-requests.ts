@@ -308,49 +308,40 @@ export async function applyTransition(
   db: Db,
   record: TransitionRecord,
 ): Promise<Array<{ event: string; detail: unknown }>> {
-  return await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('license_request')
-      .set({
-        status: record.status,
-        response: record.response,
-        answered_at: record.answeredAt,
-        deadline: record.deadline,
-        deadline_date: record.deadlineDate,
-        finished_at: record.finishedAt,
-        state_version: record.version,
-      })
-      .where('id', '=', record.requestId)
-      .where('state_version', '<', record.version)
-      .execute();
-    const byAssignment = new Map<Assignment, string[]>();
-    for (const school of record.schools) {
-      byAssignment.set(school.assignment, [...(byAssignment.get(school.assignment) ?? []), school.skolonId]);
-    }
-    for (const [assignment, ids] of byAssignment) {
-      await trx
-        .updateTable('school')
-        .set({ assignment })
-        .where('request_id', '=', record.requestId)
-        .where('skolon_id', 'in', ids)
-        .execute();
-    }
-    if (record.events.length === 0) return [];
-    return await trx
-      .insertInto('history_event')
-      .values(
-        record.events.map((e) => ({
-          request_id: record.requestId,
-          event_key: e.key,
-          at: e.at,
-          event: e.event,
-          detail: JSON.stringify(e.detail ?? {}),
-        })),
-      )
-      .onConflict((oc) => oc.columns(['request_id', 'event_key']).doNothing())
-      .returning(['event', 'detail'])
-      .execute();
-  });
+  const byAssignment = new Map<Assignment, string[]>();
+  for (const school of record.schools) {
+    byAssignment.set(school.assignment, [...(byAssignment.get(school.assignment) ?? []), school.skolonId]);
+  }
+  // One statement, so one round trip and atomic without a transaction: this write sits on the path
+  // of every answer and assignment (the update returns once it is stored). Data-modifying WITH
+  // parts all run, whether or not the main statement reads them.
+  const schoolUpdates = [...byAssignment].map(
+    ([assignment, ids], i) => sql`, ${sql.ref(`schools_${i}`)} as (
+      update school set assignment = ${assignment}
+      where request_id = ${record.requestId} and skolon_id in (${sql.join(ids)})
+      returning 1)`,
+  );
+  const events = record.events.map(
+    (e) =>
+      sql`(${record.requestId}, ${e.key}, ${e.at}::timestamptz, ${e.event}, ${JSON.stringify(e.detail ?? {})}::jsonb)`,
+  );
+  const result = await sql<{ event: string; detail: unknown }>`
+    with request as (
+      update license_request
+      set status = ${record.status}, response = ${record.response},
+        answered_at = ${record.answeredAt}::timestamptz, deadline = ${record.deadline}::timestamptz,
+        deadline_date = ${record.deadlineDate}, finished_at = ${record.finishedAt}::timestamptz,
+        state_version = ${record.version}
+      where id = ${record.requestId} and state_version < ${record.version}
+      returning id
+    )${sql.join(schoolUpdates, sql``)}
+    ${
+      events.length > 0
+        ? sql`insert into history_event (request_id, event_key, at, event, detail) values ${sql.join(events)}
+            on conflict (request_id, event_key) do nothing returning event, detail`
+        : sql`select null::text as event, null::jsonb as detail where false`
+    }`.execute(db);
+  return result.rows;
 }
 
 /** Adds one history event (idempotent by key), e.g. "partner notified" after a mail went out. */
