@@ -143,8 +143,12 @@ class Load {
     request.finishedAt = Date.now();
   }
 
+  /** Milliseconds between two new requests of the stream; may change while it runs. */
+  spacingMs = 100;
+
   /** Starts one request every `spacingMs` until `stop()` is called and at least `count` are started. */
   startStream(count: number, spacingMs: number): void {
+    this.spacingMs = spacingMs;
     this.stream = (async () => {
       for (let i = 0; i < count || !this.stopped; i++) {
         const index = this.requests.length;
@@ -156,7 +160,7 @@ class Load {
               if (request) request.error = String(error);
             }),
         );
-        await sleep(spacingMs);
+        await sleep(this.spacingMs);
       }
     })();
   }
@@ -378,9 +382,11 @@ export async function stopDatabase(stack: ProcessStack, options: ChaosOptions): 
   const load = await Load.forScenario(stack, 'stop-postgres');
   const notes: string[] = [];
   const problems: string[] = [];
-  // Spread over the outage: requests keep arriving while the database is away.
-  load.startStream(options.requests, Math.max(100, options.databaseOutageMs / options.requests));
+  // Half the requests quickly, so that many are under way when the database stops; the rest spread
+  // over the outage, arriving while it is away.
+  load.startStream(options.requests, 100);
   await until('requests in flight', () => stack.smtp.inFlight() > 0 && load.requests.length >= options.requests / 2);
+  load.spacingMs = Math.max(100, (2 * options.databaseOutageMs) / options.requests);
   const processes = [stack.api, ...stack.workers].map((p) => p?.pid);
   const injectedAt = Date.now();
   await stack.stopDatabase();
