@@ -80,7 +80,8 @@ async function main(): Promise<number> {
   const report = [
     '# Chaos report',
     '',
-    `The last run of \`npm run chaos -- ${process.argv.slice(2).join(' ')}\`; see [performance.md](performance.md) for what each fault does.`,
+    `The last run of \`npm run chaos${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`; ` +
+      'see [performance.md](performance.md) for what each fault does and how it is audited.',
     '',
     `Run on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, load average before the run ` +
       `${os.loadavg()[0]!.toFixed(2)}; ${options.requests} requests per fault, SMTP answering each message after ` +
