@@ -46,7 +46,7 @@ export default tseslint.config(
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries,
     // only relative imports of other workflow code (and type-only imports of activities).
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'bench/bare-workflow.ts'],
     ignores: ['workflows/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [

@@ -9,10 +9,18 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { getLicenseRequest, insertLicenseRequest } from '../db/repositories/license-requests';
 import { insertPartner, type Locale } from '../db/repositories/partners';
-import { MAIL_OCCASIONS, type MailOccasion } from '../workflows/definitions';
+import { DATABASE_TIMEOUTS } from '../db/database';
+import { ACTIVITY_TIMEOUTS, MAIL_OCCASIONS, type MailOccasion } from '../workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database';
 import { startSmtpServer, type ReceivedMail, type SmtpServerOptions, type TestSmtpServer } from '../test/helpers/smtp';
-import { createMailActivities, TO_PARTNER, type SendRequestMailInput, type SendRequestMailResult } from './mail';
+import {
+  CLAIM_LEASE_MS,
+  CLAIM_RENEW_EVERY_MS,
+  createMailActivities,
+  TO_PARTNER,
+  type SendRequestMailInput,
+  type SendRequestMailResult,
+} from './mail';
 import { createSmtpMailer, isPermanentMailFailure, type Mailer } from './mailer';
 
 const config = {
@@ -566,10 +574,15 @@ describe('sendRequestMail', () => {
         claimed_at: new Date(),
       })
       .execute();
-    await expect(send(input)).rejects.toThrow('may still be sending');
+    // Told to come back just after the claim lapses, not on the usual backoff.
+    const refused = await send(input).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ type: 'MailInFlight', message: expect.stringContaining('may still be sending') });
+    const delay = (refused as { nextRetryDelay: number }).nextRetryDelay;
+    expect(delay).toBeGreaterThan(CLAIM_LEASE_MS - 5000);
+    expect(delay).toBeLessThanOrEqual(CLAIM_LEASE_MS + 1000);
     expect(mailsWith(messageIdOf(f.requestId, 'CREATED', 0))).toHaveLength(0);
 
-    // That attempt died: after the lease (longer than the activity timeout) the retry sends.
+    // That attempt died (it no longer renews its claim): after the lease the retry sends.
     await database.db
       .updateTable('sent_mail')
       .set({ claimed_at: new Date(Date.now() - 10 * 60_000) })
@@ -578,6 +591,132 @@ describe('sendRequestMail', () => {
     await expect(send(input)).resolves.toBe('SENT');
     await expect(send(input)).resolves.toBe('ALREADY_SENT');
     expect(mailsWith(messageIdOf(f.requestId, 'CREATED', 0))).toHaveLength(1);
+  });
+});
+
+describe('sendRequestMail on a slow mail server', () => {
+  let slow: TestSmtpServer;
+  let slowMailer: Mailer;
+  beforeAll(async () => {
+    // Answers each message 7 s after its data: long enough for two renewals of the claim.
+    slow = await startSmtpServer({ acceptDelayMs: 7000 });
+    slowMailer = createSmtpMailer(slow.url);
+  });
+  afterAll(async () => {
+    slowMailer?.close();
+    await slow?.close();
+  });
+
+  test('an attempt heartbeats and renews its claim while it sends, so a retry meanwhile waits and the mail goes once', async () => {
+    const f = await createRequest({ locale: 'en' });
+    const input = { requestId: f.requestId, occasion: 'CREATED' as const, sequence: 0 };
+    const slowActivities = createMailActivities(database.db, slowMailer, config);
+    // As the workflow schedules it (the mock's default attempt is only 1 s long).
+    const env = new MockActivityEnvironment(
+      {
+        startToCloseTimeoutMs: ACTIVITY_TIMEOUTS.mail.startToCloseMs,
+        heartbeatTimeoutMs: ACTIVITY_TIMEOUTS.mail.heartbeatMs,
+      },
+      { logger: new DefaultLogger('WARN', () => undefined) },
+    );
+    let heartbeats = 0;
+    env.on('heartbeat', () => heartbeats++);
+    const sending = env.run((i: SendRequestMailInput) => slowActivities.sendRequestMail(i), input);
+    const claimedAt = async () =>
+      (
+        await database.db
+          .selectFrom('sent_mail')
+          .select('claimed_at')
+          .where('request_id', '=', f.requestId)
+          .executeTakeFirst()
+      )?.claimed_at;
+    while (!(await claimedAt())) await new Promise((r) => setTimeout(r, 50));
+    const first = (await claimedAt())!;
+    await new Promise((r) => setTimeout(r, CLAIM_RENEW_EVERY_MS + 1500));
+    expect((await claimedAt())!.getTime()).toBeGreaterThan(first.getTime());
+    expect(heartbeats).toBeGreaterThanOrEqual(1);
+    // A retry of the same mail (Temporal thought this attempt lost) waits for it.
+    await expect(send(input)).rejects.toMatchObject({ type: 'MailInFlight' });
+    await expect(sending).resolves.toBe('SENT');
+    expect(slow.mails.filter((m) => m.messageId === messageIdOf(f.requestId, 'CREATED', 0))).toHaveLength(1);
+  }, 30_000);
+});
+
+describe('sendRequestMail when recording a sent mail fails', () => {
+  test('the database failing right after the send: the attempt keeps trying to record it and sends nothing twice', async () => {
+    const f = await createRequest({ locale: 'en' });
+    const input = { requestId: f.requestId, occasion: 'CREATED' as const, sequence: 0 };
+    // Right after the server accepted the mail, another session locks its record for longer than
+    // the statement timeout: marking it sent fails (the server cancels the statement), then works.
+    let release: Promise<void> | undefined;
+    const locking: Mailer = {
+      description: 'locking',
+      close: () => undefined,
+      async send(mail) {
+        const result = await mailer.send(mail);
+        let locked!: () => void;
+        const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+        release = database.db.transaction().execute(async (trx) => {
+          await trx
+            .selectFrom('sent_mail')
+            .select('status')
+            .where('request_id', '=', f.requestId)
+            .forUpdate()
+            .execute();
+          locked();
+          await new Promise((r) => setTimeout(r, DATABASE_TIMEOUTS.statementMs + 1500));
+        });
+        await lockTaken;
+        return result;
+      },
+    };
+    const env = new MockActivityEnvironment(
+      { startToCloseTimeoutMs: ACTIVITY_TIMEOUTS.mail.startToCloseMs },
+      { logger: new DefaultLogger('WARN', () => undefined) },
+    );
+    const details: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => details.push(d));
+    const result = await env.run(
+      (i: SendRequestMailInput) => createMailActivities(database.db, locking, config).sendRequestMail(i),
+      input,
+    );
+    await release;
+    expect(result).toBe('SENT');
+    // Temporal was told the mail is out before it was recorded, for any attempt after this one.
+    expect(details).toContainEqual({ sent: { refused: [] } });
+    expect(mailsWith(messageIdOf(f.requestId, 'CREATED', 0))).toHaveLength(1);
+    const row = await database.db
+      .selectFrom('sent_mail')
+      .select('status')
+      .where('request_id', '=', f.requestId)
+      .executeTakeFirst();
+    expect(row?.status).toBe('SENT');
+  }, 30_000);
+
+  test('an attempt after one that sent the mail but could not record it records it and does not send again', async () => {
+    const f = await createRequest({ locale: 'en' });
+    const input = { requestId: f.requestId, occasion: 'CREATED' as const, sequence: 0 };
+    // What the earlier attempt left: its claim, and (in Temporal) the news that the mail is out.
+    await database.db
+      .insertInto('sent_mail')
+      .values({
+        request_id: f.requestId,
+        occasion: 'CREATED',
+        sequence: 0,
+        message_id: messageIdOf(f.requestId, 'CREATED', 0),
+        recipients: f.partnerEmail,
+        status: 'SENDING',
+        claimed_at: new Date(),
+      })
+      .execute();
+    const env = new MockActivityEnvironment(
+      { startToCloseTimeoutMs: ACTIVITY_TIMEOUTS.mail.startToCloseMs, heartbeatDetails: { sent: { refused: [] } } },
+      { logger: new DefaultLogger('WARN', () => undefined) },
+    );
+    await expect(env.run((i: SendRequestMailInput) => activities.sendRequestMail(i), input)).resolves.toBe('SENT');
+    expect(mailsWith(messageIdOf(f.requestId, 'CREATED', 0))).toHaveLength(0);
+    const request = await getLicenseRequest(database.db, f.requestId);
+    expect(request?.history.map((h) => h.event)).toContain('PARTNER_NOTIFIED');
   });
 });
 

@@ -2,8 +2,9 @@
  * Mail about a request, once per occasion: a sent-mail record keyed by (request, occasion,
  * sequence) is claimed before sending and marked sent after, so an activity retry after a
  * successful send sends nothing, and a retry while an earlier attempt may still be sending waits
- * (the claim is a lease). A worker dying between the send and the mark makes a later retry send
- * again, with the same Message-ID, which is as close to once as SMTP allows.
+ * (the claim is a lease, which the attempt renews while it runs). A worker dying between the send
+ * and the mark makes a later retry send again, with the same Message-ID, which is as close to
+ * once as SMTP allows; a worker dying before the server accepted the message has not sent it.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { sql } from 'kysely';
@@ -16,8 +17,19 @@ import { renderMail, singleLine, type MailLocale } from './templates';
 import { stockholmDate, stockholmToday, swedishCalendar } from '../domain/working-days';
 import { businessMetrics } from '../observability/metrics';
 
-/** How long a claim protects a mail being sent: longer than the mail activity's 2-minute timeout. */
-const CLAIM_LEASE_SECONDS = 180;
+/**
+ * While it runs, an attempt heartbeats to Temporal and renews its claim this often: Temporal learns
+ * within the heartbeat timeout that a worker died mid-send, and the claim shows whether the attempt
+ * holding it is still alive.
+ */
+export const CLAIM_RENEW_EVERY_MS = 3_000;
+
+/**
+ * A claim that has not been renewed for this long belongs to an attempt that is gone: a retry may
+ * take the mail over. Several renewals long, so a busy database does not let a live attempt's
+ * claim lapse.
+ */
+export const CLAIM_LEASE_MS = 20_000;
 
 export interface MailConfig {
   from: string;
@@ -68,163 +80,263 @@ const HISTORY_EVENT: Record<MailOccasion, string> = {
   COMPLETED: 'CONTACTS_NOTIFIED',
 };
 
+/** What an attempt tells the next one, through Temporal (the details of its heartbeats). */
+interface AttemptDetails {
+  /** The SMTP server accepted the mail (all recipients but these). */
+  sent?: { refused: string[] };
+}
+
+/** One attempt of the mail activity. */
+interface Attempt {
+  /** Set once this attempt holds the mail's claim, which from then on it renews while it runs. */
+  claimed: boolean;
+  details: AttemptDetails;
+  heartbeat(): void;
+  /** Runs `work`, retrying failures (e.g. the database away) while the attempt has time left. */
+  persistently<T>(work: () => Promise<T>): Promise<T>;
+}
+
 export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig) {
-  return {
-    async sendRequestMail({ requestId, occasion, sequence }: SendRequestMailInput): Promise<SendRequestMailResult> {
-      const request = await getLicenseRequest(db, requestId);
-      // A workflow whose request is not stored has nothing to say and no one to say it to.
-      if (!request)
-        throw ApplicationFailure.nonRetryable(`license request ${requestId} is not in the database`, REQUEST_NOT_FOUND);
-      const partner = await findPartner(db, request.partnerId);
-      if (!partner)
-        throw ApplicationFailure.nonRetryable(`partner ${request.partnerId} is not in the database`, REQUEST_NOT_FOUND);
+  async function send(
+    { requestId, occasion, sequence }: SendRequestMailInput,
+    attempt: Attempt,
+  ): Promise<SendRequestMailResult> {
+    // The mail needs no history: one query fewer on every mail.
+    const request = await getLicenseRequest(db, requestId, { history: false });
+    // A workflow whose request is not stored has nothing to say and no one to say it to.
+    if (!request)
+      throw ApplicationFailure.nonRetryable(`license request ${requestId} is not in the database`, REQUEST_NOT_FOUND);
+    const partner = await findPartner(db, request.partnerId);
+    if (!partner)
+      throw ApplicationFailure.nonRetryable(`partner ${request.partnerId} is not in the database`, REQUEST_NOT_FOUND);
 
-      const toPartner = TO_PARTNER.includes(occasion);
-      const recipients =
-        occasion === 'UNANSWERED_ESCALATION'
-          ? [config.supportEmail]
-          : toPartner
-            ? [partner.notificationEmail]
-            : request.contacts.map((c) => c.email);
-      // Support hears of the first overdue mail only; later ones are reminders for the partner.
-      if (occasion === 'OVERDUE' && sequence === 0) recipients.push(config.supportEmail);
-      // Partners read their own language (and so does support on the partner's overdue mail);
-      // organisations' contacts read Swedish.
-      const locale: MailLocale = toPartner ? partner.locale : (config.contactLocale ?? 'sv');
-      const key = `${occasion.toLowerCase()}-${sequence}`;
-      /** This mail's sent_mail record: one per (request, occasion, sequence). */
-      const thisMail = { request_id: requestId, occasion, sequence };
-      const domain = config.from.match(/@([^>\s]+)/)?.[1] ?? 'license-requests.local';
-      const messageId = `<license-request-${requestId}-${key}@${domain}>`;
+    const toPartner = TO_PARTNER.includes(occasion);
+    const recipients =
+      occasion === 'UNANSWERED_ESCALATION'
+        ? [config.supportEmail]
+        : toPartner
+          ? [partner.notificationEmail]
+          : request.contacts.map((c) => c.email);
+    // Support hears of the first overdue mail only; later ones are reminders for the partner.
+    if (occasion === 'OVERDUE' && sequence === 0) recipients.push(config.supportEmail);
+    // Partners read their own language (and so does support on the partner's overdue mail);
+    // organisations' contacts read Swedish.
+    const locale: MailLocale = toPartner ? partner.locale : (config.contactLocale ?? 'sv');
+    const key = `${occasion.toLowerCase()}-${sequence}`;
+    /** This mail's sent_mail record: one per (request, occasion, sequence). */
+    const thisMail = { request_id: requestId, occasion, sequence };
+    const domain = config.from.match(/@([^>\s]+)/)?.[1] ?? 'license-requests.local';
+    const messageId = `<license-request-${requestId}-${key}@${domain}>`;
 
-      const allowed = ONLY_WHILE[occasion];
-      const earlier = await db
+    // Sent by an earlier attempt that could not record it (the database was away, or its worker
+    // died just after): record it now, and do not send it again.
+    if (attempt.details.sent) return recordSent(attempt, thisMail, key, recipients, attempt.details.sent.refused);
+
+    const allowed = ONLY_WHILE[occasion];
+    const earlier = await db
+      .selectFrom('sent_mail')
+      .select('status')
+      .where((eb) => eb.and(thisMail))
+      .executeTakeFirst();
+    if (!earlier && allowed && !allowed.includes(request.status)) return 'SKIPPED';
+
+    // Claim the occasion: a new record, or a SENDING one whose lease has run out (the attempt that
+    // held it is gone: a live attempt renews its claim until its own timeout, see sendRequestMail).
+    const claimed = await db
+      .insertInto('sent_mail')
+      .values({
+        request_id: requestId,
+        occasion,
+        sequence,
+        message_id: messageId,
+        recipients: recipients.join(', '),
+        status: 'SENDING',
+        claimed_at: sql<Date>`now()`,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['request_id', 'occasion', 'sequence'])
+          .doUpdateSet({ claimed_at: sql<Date>`now()` })
+          .where('sent_mail.status', '=', 'SENDING')
+          .where('sent_mail.claimed_at', '<', sql<Date>`now() - make_interval(secs => ${CLAIM_LEASE_MS / 1000})`),
+      )
+      .returning('status')
+      .executeTakeFirst();
+    if (!claimed) {
+      const existing = await db
         .selectFrom('sent_mail')
-        .select('status')
+        .select([
+          'status',
+          sql<number>`extract(epoch from claimed_at + make_interval(secs => ${CLAIM_LEASE_MS / 1000}) - now())`.as(
+            'lapsesIn',
+          ),
+        ])
         .where((eb) => eb.and(thisMail))
-        .executeTakeFirst();
-      if (!earlier && allowed && !allowed.includes(request.status)) return 'SKIPPED';
+        .executeTakeFirstOrThrow();
+      if (existing.status === 'SENT') return 'ALREADY_SENT';
+      if (existing.status === 'FAILED') return 'FAILED';
+      // An earlier attempt holds the claim and may still be talking to the mail server. If it is
+      // gone, its claim lapses soon: try again just after that rather than on the usual backoff.
+      throw ApplicationFailure.create({
+        message: 'An earlier attempt may still be sending this mail.',
+        type: 'MailInFlight',
+        nextRetryDelay: Math.max(1000, Math.ceil(Number(existing.lapsesIn) * 1000) + 500),
+      });
+    }
+    attempt.claimed = true;
+    if (recipients.length === 0) return 'NO_RECIPIENTS';
 
-      // Claim the occasion: a new record, or a SENDING one whose attempt's lease has run out (that
-      // attempt died; the lease is longer than the activity's timeout, so it is not still sending).
-      const claimed = await db
-        .insertInto('sent_mail')
+    const answered = request.status !== 'AWAITING_ANSWER';
+    const today = stockholmToday();
+    const rendered = renderMail(occasion, locale, {
+      organisationName: request.organisation.name,
+      organisationSkolonId: request.organisation.skolonId,
+      partnerName: partner.name,
+      numberOfSchools: request.numberOfSchools,
+      // Before an answer every school; after it the ones still waiting for licenses.
+      schools: request.schools.filter((s) => !answered || s.assignment === 'PENDING').map((s) => s.name),
+      desiredAvailability: request.desiredAvailability,
+      deadline: request.deadline,
+      workingDaysLeft: request.deadline
+        ? swedishCalendar.workingDaysBetween(today, stockholmDate(new Date(request.deadline)))
+        : null,
+      // The partner answers and assigns in the portal; contacts and support have no page there.
+      link: toPartner ? `${config.publicUrl}/portal/requests/${encodeURIComponent(requestId)}` : null,
+    });
+
+    let refused: string[] = [];
+    try {
+      ({ refused } = await mailer.send({
+        from: config.from,
+        to: recipients.map(singleLine),
+        ...rendered,
+        messageId,
+        fileName: `${requestId}-${key}`,
+      }));
+    } catch (error) {
+      if (!isPermanentMailFailure(error)) {
+        // Not delivered: give the claim back so that the retry (with backoff) can send at once.
+        await db
+          .deleteFrom('sent_mail')
+          .where((eb) => eb.and(thisMail))
+          .where('status', '=', 'SENDING')
+          .execute();
+        throw error;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      Context.current().log.warn('Mail refused for good', { requestId, occasion, sequence, error: message });
+      await db
+        .updateTable('sent_mail')
+        .set({ status: 'FAILED', error: message })
+        .where((eb) => eb.and(thisMail))
+        .execute();
+      await addHistoryEvent(db, requestId, {
+        key: `mail-${key}`,
+        at: new Date(),
+        event: 'MAIL_FAILED',
+        detail: { occasion, to: recipients, error: message },
+      });
+      businessMetrics.mailFailed(occasion);
+      return 'FAILED';
+    }
+
+    // The mail is out. Should recording it fail (the database away), the next heartbeat tells
+    // Temporal, which hands it to a later attempt: that one records the mail instead of sending it.
+    attempt.details = { sent: { refused } };
+    return recordSent(attempt, thisMail, key, recipients, refused);
+  }
+
+  /** Marks the mail sent and records it in the history, retrying for as long as the attempt may run. */
+  async function recordSent(
+    attempt: Attempt,
+    thisMail: { request_id: string; occasion: MailOccasion; sequence: number },
+    key: string,
+    recipients: string[],
+    refused: string[],
+  ): Promise<SendRequestMailResult> {
+    const { request_id: requestId, occasion, sequence } = thisMail;
+    const delivered = recipients.filter((r) => !refused.includes(r));
+    // Marked sent and recorded in the history together, in one statement: a crash cannot keep one
+    // without the other, and the moment between the server's "accepted" and this record, in which
+    // a worker that dies leaves a mail that a retry sends again, is one round trip short.
+    await attempt.persistently(() =>
+      db
+        .with('sent', (q) =>
+          q
+            .updateTable('sent_mail')
+            .set({ status: 'SENT', sent_at: sql`now()` })
+            .where((eb) => eb.and(thisMail))
+            .returning('request_id'),
+        )
+        .insertInto('history_event')
         .values({
           request_id: requestId,
-          occasion,
-          sequence,
-          message_id: messageId,
-          recipients: recipients.join(', '),
-          status: 'SENDING',
-          claimed_at: new Date(),
-        })
-        .onConflict((oc) =>
-          oc
-            .columns(['request_id', 'occasion', 'sequence'])
-            .doUpdateSet({ claimed_at: new Date() })
-            .where('sent_mail.status', '=', 'SENDING')
-            .where(
-              'sent_mail.claimed_at',
-              '<',
-              sql<Date>`now() - ${sql.raw(`interval '${CLAIM_LEASE_SECONDS} seconds'`)}`,
-            ),
-        )
-        .returning('status')
-        .executeTakeFirst();
-      if (!claimed) {
-        const existing = await db
-          .selectFrom('sent_mail')
-          .select('status')
-          .where((eb) => eb.and(thisMail))
-          .executeTakeFirstOrThrow();
-        if (existing.status === 'SENT') return 'ALREADY_SENT';
-        if (existing.status === 'FAILED') return 'FAILED';
-        // An earlier attempt holds the claim and may still be talking to the mail server.
-        throw ApplicationFailure.retryable('An earlier attempt may still be sending this mail.', 'MailInFlight');
-      }
-      if (recipients.length === 0) return 'NO_RECIPIENTS';
-
-      const answered = request.status !== 'AWAITING_ANSWER';
-      const today = stockholmToday();
-      const rendered = renderMail(occasion, locale, {
-        organisationName: request.organisation.name,
-        organisationSkolonId: request.organisation.skolonId,
-        partnerName: partner.name,
-        numberOfSchools: request.numberOfSchools,
-        // Before an answer every school; after it the ones still waiting for licenses.
-        schools: request.schools.filter((s) => !answered || s.assignment === 'PENDING').map((s) => s.name),
-        desiredAvailability: request.desiredAvailability,
-        deadline: request.deadline,
-        workingDaysLeft: request.deadline
-          ? swedishCalendar.workingDaysBetween(today, stockholmDate(new Date(request.deadline)))
-          : null,
-        // The partner answers and assigns in the portal; contacts and support have no page there.
-        link: toPartner ? `${config.publicUrl}/portal/requests/${encodeURIComponent(requestId)}` : null,
-      });
-
-      let refused: string[] = [];
-      try {
-        ({ refused } = await mailer.send({
-          from: config.from,
-          to: recipients.map(singleLine),
-          ...rendered,
-          messageId,
-          fileName: `${requestId}-${key}`,
-        }));
-      } catch (error) {
-        if (!isPermanentMailFailure(error)) {
-          // Not delivered: give the claim back so that the retry (with backoff) can send at once.
-          await db
-            .deleteFrom('sent_mail')
-            .where((eb) => eb.and(thisMail))
-            .where('status', '=', 'SENDING')
-            .execute();
-          throw error;
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        Context.current().log.warn('Mail refused for good', { requestId, occasion, sequence, error: message });
-        await db
-          .updateTable('sent_mail')
-          .set({ status: 'FAILED', error: message })
-          .where((eb) => eb.and(thisMail))
-          .execute();
-        await addHistoryEvent(db, requestId, {
-          key: `mail-${key}`,
-          at: new Date(),
-          event: 'MAIL_FAILED',
-          detail: { occasion, to: recipients, error: message },
-        });
-        businessMetrics.mailFailed(occasion);
-        return 'FAILED';
-      }
-
-      const delivered = recipients.filter((r) => !refused.includes(r));
-      // Marked sent and recorded in the history together: a crash cannot keep one without the other.
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('sent_mail')
-          .set({ status: 'SENT', sent_at: sql`now()` })
-          .where((eb) => eb.and(thisMail))
-          .execute();
-        await addHistoryEvent(trx, requestId, {
-          key: `mail-${key}`,
+          event_key: `mail-${key}`,
           at: new Date(),
           event: HISTORY_EVENT[occasion],
-          detail: { occasion, to: delivered },
-        });
-      });
-      businessMetrics.mailSent(occasion);
-      if (refused.length > 0) {
-        // Some recipients were refused for good while the others got the mail: say so.
-        Context.current().log.warn('Mail refused for some recipients', { requestId, occasion, sequence, refused });
-        await addHistoryEvent(db, requestId, {
+          detail: JSON.stringify({ occasion, to: delivered }),
+        })
+        .onConflict((oc) => oc.columns(['request_id', 'event_key']).doNothing())
+        .execute(),
+    );
+    businessMetrics.mailSent(occasion);
+    if (refused.length > 0) {
+      // Some recipients were refused for good while the others got the mail: say so.
+      Context.current().log.warn('Mail refused for some recipients', { requestId, occasion, sequence, refused });
+      await attempt.persistently(() =>
+        addHistoryEvent(db, requestId, {
           key: `mail-${key}-refused`,
           at: new Date(),
           event: 'MAIL_FAILED',
           detail: { occasion, to: refused, error: 'recipient refused by the mail server' },
-        });
+        }),
+      );
+    }
+    return 'SENT';
+  }
+
+  return {
+    async sendRequestMail(input: SendRequestMailInput): Promise<SendRequestMailResult> {
+      const context = Context.current();
+      const endsAt = Date.now() + (context.info.startToCloseTimeoutMs || 120_000);
+      const attempt: Attempt = {
+        claimed: false,
+        // What an earlier attempt of this mail left (Temporal hands over its last heartbeat's details).
+        details: (context.info.heartbeatDetails as AttemptDetails | undefined) ?? {},
+        heartbeat: () => context.heartbeat(attempt.details),
+        async persistently(work) {
+          for (let wait = 500; ; wait = Math.min(wait * 2, 4000)) {
+            try {
+              return await work();
+            } catch (error) {
+              if (Date.now() + wait > endsAt - 5000) throw error;
+              attempt.heartbeat(); // with what this attempt knows, e.g. that its mail is out
+              await new Promise((r) => setTimeout(r, wait));
+            }
+          }
+        },
+      };
+      // Alive: Temporal hears it (a heartbeat), and so does anyone looking at the claim (a renewal).
+      const alive = setInterval(() => {
+        attempt.heartbeat();
+        // Never beyond the attempt's own timeout: by then Temporal has handed the mail to a retry.
+        if (!attempt.claimed || Date.now() > endsAt) return;
+        db.updateTable('sent_mail')
+          .set({ claimed_at: sql<Date>`now()` })
+          .where('request_id', '=', input.requestId)
+          .where('occasion', '=', input.occasion)
+          .where('sequence', '=', input.sequence)
+          .where('status', '=', 'SENDING')
+          .execute()
+          .catch(() => undefined); // the next renewal tries again; the lease outlasts several
+      }, CLAIM_RENEW_EVERY_MS);
+      // A mail that goes out within a few seconds costs no heartbeat at all: the heartbeat timeout
+      // runs from the attempt's start, and the first heartbeat is due only after CLAIM_RENEW_EVERY_MS.
+      try {
+        return await send(input, attempt);
+      } finally {
+        clearInterval(alive);
       }
-      return 'SENT';
     },
   };
 }

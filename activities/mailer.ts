@@ -26,7 +26,7 @@ export interface Mailer {
   readonly description: string;
 }
 
-const SMTP_TIMEOUTS = {
+export const SMTP_TIMEOUTS = {
   // Shorter than the mail activity's 2-minute start-to-close timeout.
   connectionTimeout: 10_000,
   greetingTimeout: 10_000,

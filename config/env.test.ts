@@ -19,6 +19,7 @@ test('an invalid value stops the start with a message that names the variable', 
   expect(problem({ SMTP_URL: 'http://mail' })).toMatch(/SMTP_URL/);
   expect(problem({ REMINDER_UNANSWERED_WORKING_DAYS: 'two' })).toMatch(/REMINDER_UNANSWERED_WORKING_DAYS/);
   expect(problem({ RATE_LIMIT_PER_MINUTE: '0' })).toMatch(/RATE_LIMIT_PER_MINUTE/);
+  expect(problem({ WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toMatch(/WORKER_MAX_CACHED_WORKFLOWS/);
   expect(problem({ TEMPORAL_TLS_CERT_PATH: '/x.pem' })).toMatch(/TEMPORAL_TLS_KEY_PATH/);
   expect(problem({ TEMPORAL_TLS_CERT_PATH: '/nope.pem', TEMPORAL_TLS_KEY_PATH: '/nope.key' })).toMatch(
     /TEMPORAL_TLS_CERT_PATH: cannot read/,
@@ -59,4 +60,9 @@ test('mTLS certificate and key, or an API key, reach the Temporal connection', (
   const keyed = loadConfig({ TEMPORAL_API_KEY: 'secret' });
   expect(temporalConnectionOptions(keyed, 'x:7233')).toEqual({ address: 'x:7233', tls: true, apiKey: 'secret' });
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the worker cache is sized explicitly, and configurable', () => {
+  expect(loadConfig({}).worker.maxCachedWorkflows).toBe(250);
+  expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).worker.maxCachedWorkflows).toBe(250);
 });

@@ -5,22 +5,40 @@ import type { Database } from './schema';
 export type { Database } from './schema';
 export type Db = Kysely<Database>;
 
+/**
+ * Finite everywhere, and shorter than the database activities' 10-second timeout they sit inside
+ * (workflows/definitions.ts, ACTIVITY_TIMEOUTS; held against it in runtime/timeouts.test.ts): a
+ * database that stops answering fails the attempt, which Temporal retries, instead of hanging it.
+ */
+export const DATABASE_TIMEOUTS = {
+  /** Opening a connection, or waiting for a free one in a busy pool. */
+  connectMs: 3_000,
+  /** The server cancels a statement after this (the application's queries take milliseconds). */
+  statementMs: 5_000,
+  /** The client gives up on a query after this, e.g. when the server is gone without a word. */
+  queryMs: 6_000,
+  /** Idle connections are closed after this. */
+  idleMs: 30_000,
+} as const;
+
 export interface DatabaseOptions {
   /** Pool size; the API and the worker each hold one pool. */
   maxConnections?: number;
   /** Log pool errors (a server restart drops idle connections; the pool reconnects by itself). */
   onPoolError?: (error: Error) => void;
+  /** For work that is not inside an activity or an API call, e.g. a migration building an index. */
+  statementTimeoutMs?: number;
 }
 
 export function createDatabase(connectionString: string, options: DatabaseOptions = {}): Db {
+  const statementMs = options.statementTimeoutMs ?? DATABASE_TIMEOUTS.statementMs;
   const pool = new pg.Pool({
     connectionString,
     max: options.maxConnections ?? 10,
-    // Finite everywhere, and shorter than the activity timeouts these calls sit inside.
-    connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: 30_000,
-    statement_timeout: 15_000,
-    query_timeout: 20_000,
+    connectionTimeoutMillis: DATABASE_TIMEOUTS.connectMs,
+    idleTimeoutMillis: DATABASE_TIMEOUTS.idleMs,
+    statement_timeout: statementMs,
+    query_timeout: statementMs + (DATABASE_TIMEOUTS.queryMs - DATABASE_TIMEOUTS.statementMs),
   });
   // Without a listener an idle client's error (e.g. the server restarting) crashes the process.
   pool.on('error', (error) => options.onPoolError?.(error));

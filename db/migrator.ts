@@ -3,12 +3,14 @@ import type { Db } from './database';
 import * as initial from './migrations/2026-11-29-001-initial';
 import * as sentMailHealthIndex from './migrations/2026-11-29-002-sent-mail-health-index';
 import * as portalSessions from './migrations/2026-11-29-003-portal-sessions';
+import * as listIndexes from './migrations/2026-11-29-004-list-indexes';
 
 /** Every migration, in order. Listed here rather than read from disk, so bundling cannot lose one. */
 const migrations: Record<string, Migration> = {
   '2026-11-29-001-initial': initial,
   '2026-11-29-002-sent-mail-health-index': sentMailHealthIndex,
   '2026-11-29-003-portal-sessions': portalSessions,
+  '2026-11-29-004-list-indexes': listIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

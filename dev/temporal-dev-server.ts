@@ -22,7 +22,8 @@ export interface DevServerOptions {
 export interface DevServer {
   address: string;
   uiUrl: string;
-  stop(): Promise<void>;
+  /** Stops the server: SIGTERM (default), or e.g. SIGKILL for a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export async function waitForTemporal(address: string, timeoutMs: number): Promise<void> {
@@ -116,9 +117,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   return {
     address,
     uiUrl,
-    async stop() {
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (!alive) return;
-      child.kill('SIGTERM');
+      child.kill(signal);
       const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(killer);

@@ -11,6 +11,7 @@ import { migrateToLatest } from '../db/migrator';
 import { createMailboxMailer, createSmtpMailer, type Mailer } from '../activities/mailer';
 import { startApi } from '../api/server';
 import { startMissingWorkflows } from '../api/start-workflow';
+import { workerTuning } from '../worker/options';
 import { createLicenseRequestWorker } from '../worker/worker';
 import { silentLogger, type Logger } from '../observability/logger';
 import { connectTemporal } from './temporal-connection';
@@ -70,6 +71,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       },
       reminders: config.reminders,
       workflowBundle: options.workflowBundle,
+      tuning: workerTuning(config.worker),
     });
     workerRun = worker.run();
     workerState = () => worker.getState();

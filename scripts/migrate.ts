@@ -6,7 +6,8 @@ import { migrateToLatest } from '../db/migrator';
 async function main() {
   const { databaseUrl } = loadConfig();
   if (!databaseUrl) throw new Error('DATABASE_URL is not set (npm start migrates its embedded database itself).');
-  const db = createDatabase(databaseUrl);
+  // A migration may build an index over a large table: an hour, not the services' seconds.
+  const db = createDatabase(databaseUrl, { statementTimeoutMs: 3_600_000 });
   try {
     const applied = await migrateToLatest(db);
     console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'Nothing to apply.');

@@ -1,6 +1,7 @@
 /** The Temporal worker: runs licenseRequestWorkflow and its activities on one task queue. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { workerTuning, type WorkerTuning } from './options';
 
 export interface LicenseRequestWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
@@ -8,6 +9,7 @@ export interface LicenseRequestWorkerOptions extends ActivityDeps {
   taskQueue: string;
   /** A prebuilt bundle (tests build one per file); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  tuning?: WorkerTuning;
 }
 
 export async function createLicenseRequestWorker(options: LicenseRequestWorkerOptions): Promise<Worker> {
@@ -19,7 +21,6 @@ export async function createLicenseRequestWorker(options: LicenseRequestWorkerOp
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    // Let in-flight activities (a mail being sent) finish on SIGTERM before the worker stops.
-    shutdownGraceTime: '10 seconds',
+    ...(options.tuning ?? workerTuning()),
   });
 }

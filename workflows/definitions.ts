@@ -8,6 +8,24 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 export const DEFAULT_TASK_QUEUE = 'license-requests';
 
+/**
+ * The workflow's activity timeouts, named once so that everything that runs inside them (database
+ * and SMTP timeouts, the mail claim's lease, the API's wait for an update) can be held against
+ * them (runtime/timeouts.test.ts).
+ */
+export const ACTIVITY_TIMEOUTS = {
+  /**
+   * Database writes and calendar decisions take milliseconds: an attempt lost with a worker that
+   * died is retried after 10 s, soon enough for an API call waiting on it (20 s) to still succeed.
+   */
+  database: { startToCloseMs: 10_000 },
+  /**
+   * Mail: the SMTP exchange may be slow, so the attempt may take 2 minutes; it heartbeats all along,
+   * so an attempt lost with a worker that died is noticed after 10 s, not 2 minutes.
+   */
+  mail: { startToCloseMs: 120_000, heartbeatMs: 10_000 },
+} as const;
+
 export function licenseRequestWorkflowId(requestId: string): string {
   return `license-request-${requestId}`;
 }

@@ -17,6 +17,7 @@ import {
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, HistoryEventRecord } from '../activities';
 import {
+  ACTIVITY_TIMEOUTS,
   answerUpdate,
   assignSchoolsUpdate,
   FailureTypes,
@@ -39,13 +40,14 @@ import { isPatched } from './patches';
 
 /** Database writes: quick, retried until the database is back. */
 const { recordTransition, computeDeadline, planUnansweredReminders, overdueReminderAt } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 /** Mail: SMTP can be slow or down for a while; retried until it is delivered or refused for good. */
 const { sendRequestMail } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: ACTIVITY_TIMEOUTS.mail.startToCloseMs,
+  heartbeatTimeout: ACTIVITY_TIMEOUTS.mail.heartbeatMs,
   retry: {
     initialInterval: '5 seconds',
     backoffCoefficient: 2,

@@ -98,7 +98,7 @@ function fingerprint(value: unknown): string {
 }
 
 /** How long a call waits for the workflow to accept and apply an update. */
-const UPDATE_TIMEOUT_MS = 20_000;
+export const UPDATE_TIMEOUT_MS = 20_000;
 
 export function createLicenseRequestService({
   db,
@@ -113,13 +113,26 @@ export function createLicenseRequestService({
     return request;
   }
 
-  /** Checks ownership and that the request is still open, before asking its workflow. */
-  async function openRequest(rawId: unknown, partnerId: string | undefined, what: string): Promise<string> {
+  const finishedConflict = (status: string, what: string) =>
+    conflict(`The request is ${status}: it cannot be ${what} now.`);
+
+  /**
+   * Checks ownership and that the request is still open, before asking its workflow. A finished
+   * request is still asked when the call carries an Idempotency-Key: the call that finished it may
+   * be this one, retried (say, after the API died before answering), and then the workflow hands
+   * back that call's outcome; any other update it refuses, which is the 409 (see `update`).
+   */
+  async function openRequest(
+    rawId: unknown,
+    partnerId: string | undefined,
+    what: string,
+    idempotencyKey: string | undefined,
+  ): Promise<string> {
     const id = requestId(rawId);
     const header = await findRequestHeader(db, id);
     if (!header || (partnerId !== undefined && header.partnerId !== partnerId)) throw notFound();
-    if (FINISHED_STATUSES.includes(header.status)) {
-      throw conflict(`The request is ${header.status}: it cannot be ${what} now.`);
+    if (FINISHED_STATUSES.includes(header.status) && !idempotencyKey?.trim()) {
+      throw finishedConflict(header.status, what);
     }
     return id;
   }
@@ -146,10 +159,12 @@ export function createLicenseRequestService({
     definition: UpdateDefinition<LicenseRequestState, [Arg]>,
     arg: Arg,
     idempotencyKey: string | undefined,
+    what: string,
   ): Promise<void> {
     // With an Idempotency-Key, a retried call is the same update to Temporal, which answers it with
-    // the first call's outcome instead of applying (or refusing) it again.
-    const key = idempotencyKey?.trim();
+    // the first call's outcome instead of applying (or refusing) it again, also once the workflow
+    // has finished.
+    const key = idempotencyKey?.trim() || undefined;
     const updateId = key ? `${definition.name}:${key}`.slice(0, 255) : undefined;
     const send = () =>
       temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
@@ -162,7 +177,9 @@ export function createLicenseRequestService({
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       const stored = await getLicenseRequest(db, id);
-      if (!stored || FINISHED_STATUSES.includes(stored.status)) throw error;
+      if (!stored) throw error;
+      // A finished workflow that does not know this update: the request cannot change any more.
+      if (FINISHED_STATUSES.includes(stored.status)) throw finishedConflict(stored.status, what);
       await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(stored));
       await send();
     }
@@ -254,12 +271,13 @@ export function createLicenseRequestService({
     get: visible,
 
     async answer(partner, rawId, rawInput, idempotencyKey) {
-      const id = await openRequest(rawId, partner.id, 'answered');
+      const id = await openRequest(rawId, partner.id, 'answered', idempotencyKey);
       const { response, schools } = parse(answerBody, rawInput ?? {}, 'body');
       if (response === 'NO' && schools !== undefined) {
         throw badRequest('A NO answer cannot name schools.', [{ field: 'schools', message: 'only with YES' }]);
       }
-      await update(id, answerUpdate, { response, schools, by: actorOf({ role: 'partner', partner }) }, idempotencyKey);
+      const by = actorOf({ role: 'partner', partner });
+      await update(id, answerUpdate, { response, schools, by }, idempotencyKey, 'answered');
       return stored(id);
     },
 
@@ -269,8 +287,9 @@ export function createLicenseRequestService({
       const done = await completedWithAll(partner, rawId, schools);
       if (done) return done;
       try {
-        const id = await openRequest(rawId, partner.id, 'assigned');
-        await update(id, assignSchoolsUpdate, { schools, by: actorOf({ role: 'partner', partner }) }, idempotencyKey);
+        const id = await openRequest(rawId, partner.id, 'assigned', idempotencyKey);
+        const by = actorOf({ role: 'partner', partner });
+        await update(id, assignSchoolsUpdate, { schools, by }, idempotencyKey, 'assigned');
         return await stored(id);
       } catch (error) {
         const raced = await completedWithAll(partner, rawId, schools);
@@ -280,9 +299,9 @@ export function createLicenseRequestService({
     },
 
     async withdraw(rawId, rawInput, idempotencyKey) {
-      const id = await openRequest(rawId, undefined, 'withdrawn');
+      const id = await openRequest(rawId, undefined, 'withdrawn', idempotencyKey);
       parse(withdrawBody, rawInput ?? {}, 'body');
-      await update(id, withdrawUpdate, { by: actorOf({ role: 'admin' }) }, idempotencyKey);
+      await update(id, withdrawUpdate, { by: actorOf({ role: 'admin' }) }, idempotencyKey, 'withdrawn');
       return stored(id);
     },
   };

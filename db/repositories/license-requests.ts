@@ -174,31 +174,49 @@ export async function deleteLicenseRequest(db: Db, id: string): Promise<void> {
   await db.deleteFrom('license_request').where('id', '=', id).execute();
 }
 
-export async function getLicenseRequest(db: Db, id: string): Promise<LicenseRequestView | undefined> {
-  const row = await db.selectFrom('license_request').selectAll().where('id', '=', id).executeTakeFirst();
+/**
+ * The request with its schools, contacts and (unless not wanted) history, in one query and one
+ * round trip: it is read on every API call that returns a request and by every mail.
+ */
+export async function getLicenseRequest(
+  db: Db,
+  id: string,
+  options: { history?: boolean } = {},
+): Promise<LicenseRequestView | undefined> {
+  const row = await db
+    .selectFrom('license_request as r')
+    .selectAll('r')
+    .select([
+      sql<SchoolView[]>`(select coalesce(json_agg(json_build_object('skolonId', s.skolon_id, 'name', s.name,
+        'assignment', s.assignment) order by s.position), '[]') from school s where s.request_id = r.id)`.as('schools'),
+      sql<ContactView[]>`(select coalesce(json_agg(json_build_object('name', c.name, 'email', c.email)
+        order by c.position), '[]') from contact c where c.request_id = r.id)`.as('contacts'),
+      options.history === false
+        ? sql<HistoryRow[]>`'[]'::json`.as('history')
+        : sql<HistoryRow[]>`(select coalesce(json_agg(json_build_object('atMs', extract(epoch from h.at) * 1000,
+            'event', h.event, 'detail', h.detail) order by h.at, h.id), '[]') from history_event h
+            where h.request_id = r.id)`.as('history'),
+    ])
+    .where('r.id', '=', id)
+    .executeTakeFirst();
   if (!row) return undefined;
-  const [schools, contacts, history] = await Promise.all([
-    db
-      .selectFrom('school')
-      .select(['skolon_id', 'name', 'assignment'])
-      .where('request_id', '=', id)
-      .orderBy('position')
-      .execute(),
-    db.selectFrom('contact').select(['name', 'email']).where('request_id', '=', id).orderBy('position').execute(),
-    db
-      .selectFrom('history_event')
-      .select(['at', 'event', 'detail'])
-      .where('request_id', '=', id)
-      .orderBy('at')
-      .orderBy('id')
-      .execute(),
-  ]);
+  const { schools, contacts, history, ...request } = row;
   return {
-    ...toSummary(row),
-    schools: schools.map((s) => ({ skolonId: s.skolon_id, name: s.name, assignment: s.assignment as Assignment })),
+    ...toSummary(request),
+    schools,
     contacts,
-    history: history.map((h) => ({ at: h.at.toISOString(), event: h.event, detail: h.detail })),
+    history: history.map((h) => ({
+      at: new Date(Math.floor(Number(h.atMs))).toISOString(),
+      event: h.event,
+      detail: h.detail,
+    })),
   };
+}
+
+interface HistoryRow {
+  atMs: number | string;
+  event: string;
+  detail: unknown;
 }
 
 /** Only the owner and the status: what the API needs to decide 404/409 before asking the workflow. */
@@ -221,10 +239,12 @@ export interface ListQuery {
   cursor?: { createdAt: string; id: string };
 }
 
-export async function listLicenseRequests(
-  db: Db,
-  query: ListQuery,
-): Promise<{ items: LicenseRequestSummaryView[]; next?: { createdAt: string; id: string } }> {
+/**
+ * One page, newest first, by keyset: the cursor is the last row's (created_at, id), so a page costs
+ * the same however deep it is, and the index on (partner_id | status, created_at desc, id desc)
+ * answers it (the plans are in docs/performance.md).
+ */
+export function listLicenseRequestsQuery(db: Db, query: ListQuery) {
   let select = db.selectFrom('license_request').selectAll();
   if (query.partnerId !== undefined) select = select.where('partner_id', '=', query.partnerId);
   if (query.status !== undefined) select = select.where('status', '=', query.status);
@@ -232,26 +252,35 @@ export async function listLicenseRequests(
     const { createdAt, id } = query.cursor;
     select = select.where(sql<boolean>`(created_at, id) < (${new Date(createdAt)}, ${id})`);
   }
-  const rows = await select
+  return select
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(query.limit + 1)
-    .execute();
+    .limit(query.limit + 1);
+}
+
+export async function listLicenseRequests(
+  db: Db,
+  query: ListQuery,
+): Promise<{ items: LicenseRequestSummaryView[]; next?: { createdAt: string; id: string } }> {
+  const rows = await listLicenseRequestsQuery(db, query).execute();
   const items = rows.slice(0, query.limit).map(toSummary);
   const last = items[items.length - 1];
   return { items, next: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : undefined };
 }
 
 /** The portal's "Requests summary": answered (YES or NO) and still waiting for an answer. */
-export async function answerSummary(db: Db, partnerId?: string): Promise<{ answered: number; notAnswered: number }> {
-  let select = db
+export function answerSummaryQuery(db: Db, partnerId?: string) {
+  const select = db
     .selectFrom('license_request')
     .select([
       sql<string>`count(*) filter (where response <> 'UNANSWERED')`.as('answered'),
       sql<string>`count(*) filter (where status = 'AWAITING_ANSWER')`.as('not_answered'),
     ]);
-  if (partnerId !== undefined) select = select.where('partner_id', '=', partnerId);
-  const row = await select.executeTakeFirstOrThrow();
+  return partnerId !== undefined ? select.where('partner_id', '=', partnerId) : select;
+}
+
+export async function answerSummary(db: Db, partnerId?: string): Promise<{ answered: number; notAnswered: number }> {
+  const row = await answerSummaryQuery(db, partnerId).executeTakeFirstOrThrow();
   return { answered: Number(row.answered), notAnswered: Number(row.not_answered) };
 }
 
@@ -279,49 +308,40 @@ export async function applyTransition(
   db: Db,
   record: TransitionRecord,
 ): Promise<Array<{ event: string; detail: unknown }>> {
-  return await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('license_request')
-      .set({
-        status: record.status,
-        response: record.response,
-        answered_at: record.answeredAt,
-        deadline: record.deadline,
-        deadline_date: record.deadlineDate,
-        finished_at: record.finishedAt,
-        state_version: record.version,
-      })
-      .where('id', '=', record.requestId)
-      .where('state_version', '<', record.version)
-      .execute();
-    const byAssignment = new Map<Assignment, string[]>();
-    for (const school of record.schools) {
-      byAssignment.set(school.assignment, [...(byAssignment.get(school.assignment) ?? []), school.skolonId]);
-    }
-    for (const [assignment, ids] of byAssignment) {
-      await trx
-        .updateTable('school')
-        .set({ assignment })
-        .where('request_id', '=', record.requestId)
-        .where('skolon_id', 'in', ids)
-        .execute();
-    }
-    if (record.events.length === 0) return [];
-    return await trx
-      .insertInto('history_event')
-      .values(
-        record.events.map((e) => ({
-          request_id: record.requestId,
-          event_key: e.key,
-          at: e.at,
-          event: e.event,
-          detail: JSON.stringify(e.detail ?? {}),
-        })),
-      )
-      .onConflict((oc) => oc.columns(['request_id', 'event_key']).doNothing())
-      .returning(['event', 'detail'])
-      .execute();
-  });
+  const byAssignment = new Map<Assignment, string[]>();
+  for (const school of record.schools) {
+    byAssignment.set(school.assignment, [...(byAssignment.get(school.assignment) ?? []), school.skolonId]);
+  }
+  // One statement, so one round trip and atomic without a transaction: this write sits on the path
+  // of every answer and assignment (the update returns once it is stored). Data-modifying WITH
+  // parts all run, whether or not the main statement reads them.
+  const schoolUpdates = [...byAssignment].map(
+    ([assignment, ids], i) => sql`, ${sql.ref(`schools_${i}`)} as (
+      update school set assignment = ${assignment}
+      where request_id = ${record.requestId} and skolon_id in (${sql.join(ids)})
+      returning 1)`,
+  );
+  const events = record.events.map(
+    (e) =>
+      sql`(${record.requestId}, ${e.key}, ${e.at}::timestamptz, ${e.event}, ${JSON.stringify(e.detail ?? {})}::jsonb)`,
+  );
+  const result = await sql<{ event: string; detail: unknown }>`
+    with request as (
+      update license_request
+      set status = ${record.status}, response = ${record.response},
+        answered_at = ${record.answeredAt}::timestamptz, deadline = ${record.deadline}::timestamptz,
+        deadline_date = ${record.deadlineDate}, finished_at = ${record.finishedAt}::timestamptz,
+        state_version = ${record.version}
+      where id = ${record.requestId} and state_version < ${record.version}
+      returning id
+    )${sql.join(schoolUpdates, sql``)}
+    ${
+      events.length > 0
+        ? sql`insert into history_event (request_id, event_key, at, event, detail) values ${sql.join(events)}
+            on conflict (request_id, event_key) do nothing returning event, detail`
+        : sql`select null::text as event, null::jsonb as detail where false`
+    }`.execute(db);
+  return result.rows;
 }
 
 /** Adds one history event (idempotent by key), e.g. "partner notified" after a mail went out. */

@@ -269,3 +269,46 @@ test('an answer retried with the same Idempotency-Key gets the first outcome aga
   // A new key is a new answer, which the status no longer allows.
   expect((await answer('answer-2')).status).toBe(409);
 });
+
+test('a NO or a withdrawal retried with the same Idempotency-Key after the request finished gets the first outcome, not a 409', async () => {
+  const partner = await newPartner('en');
+  const declined = await newRequest(partner.id, 1);
+  const no = (key: string) =>
+    call('POST', `/v1/license-requests/${declined.id}/answer`, {
+      token: partner.apiKey,
+      headers: { 'Idempotency-Key': key },
+      body: { response: 'NO' },
+    });
+  const first = await no('no-1');
+  expect(first.body.status).toBe('DECLINED');
+  // The workflow has finished: the retry (say, after the API died before answering) is answered from it.
+  await stack.services.client.workflow.getHandle(licenseRequestWorkflowId(declined.id)).result();
+  const retried = await no('no-1');
+  expect(retried.status).toBe(200);
+  expect(retried.body).toMatchObject({ status: 'DECLINED', answeredAt: first.body.answeredAt });
+  const other = await no('no-2');
+  expect(other.status).toBe(409);
+  expect(other.body.error.message).toBe('The request is DECLINED: it cannot be answered now.');
+  // Without a key, a finished request is refused without asking Temporal.
+  const keyless = await call('POST', `/v1/license-requests/${declined.id}/answer`, {
+    token: partner.apiKey,
+    body: { response: 'NO' },
+  });
+  expect(keyless.status).toBe(409);
+
+  const withdrawn = await newRequest(partner.id, 1);
+  const withdraw = (key: string) =>
+    call('POST', `/v1/license-requests/${withdrawn.id}/withdraw`, {
+      token: ADMIN_TOKEN,
+      headers: { 'Idempotency-Key': key },
+      body: {},
+    });
+  const firstWithdrawal = await withdraw('w-1');
+  expect(firstWithdrawal.body.status).toBe('WITHDRAWN');
+  await stack.services.client.workflow.getHandle(licenseRequestWorkflowId(withdrawn.id)).result();
+  expect((await withdraw('w-1')).body).toMatchObject({
+    status: 'WITHDRAWN',
+    finishedAt: firstWithdrawal.body.finishedAt,
+  });
+  expect((await withdraw('w-2')).status).toBe(409);
+});

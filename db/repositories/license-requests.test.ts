@@ -1,0 +1,153 @@
+/**
+ * The list endpoint's queries stay index lookups however many requests a partner has: a keyset
+ * page (with or without a status) reads an index range, and the answered/not-answered summary is
+ * an index-only scan. Checked on the query plans PostgreSQL chooses for 30,000 requests.
+ */
+import { CompiledQuery, sql } from 'kysely';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/database';
+import {
+  answerSummaryQuery,
+  applyTransition,
+  getLicenseRequest,
+  insertLicenseRequest,
+  listLicenseRequestsQuery,
+  type TransitionRecord,
+} from './license-requests';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const { db } = database;
+  await db
+    .insertInto('partner')
+    .values(
+      ['big', 'other-1', 'other-2'].map((id) => ({
+        id,
+        name: id,
+        notification_email: `${id}@p.test`,
+        locale: 'sv' as const,
+        api_key_hash: id,
+      })),
+    )
+    .execute();
+  // 30,000 requests, 20,000 of them one partner's; OVERDUE is rare (1 in 100).
+  await sql`
+    insert into license_request (id, partner_id, organisation_skolon_id, organisation_name, status, response,
+      number_of_schools, created_at)
+    select 'r-' || g, case when g % 3 = 0 then 'other-' || (1 + g % 2) else 'big' end, 'org', 'Kommun',
+      s.status, case when s.status = 'AWAITING_ANSWER' then 'UNANSWERED' else 'YES' end, 1,
+      now() - g * interval '1 minute'
+    from generate_series(1, 30000) g,
+      lateral (select case when g % 100 = 1 then 'OVERDUE'
+                           else (array['COMPLETED','COMPLETED','AWAITING_ASSIGNMENT','AWAITING_ANSWER'])[1 + g % 4] end as status) s
+  `.execute(db);
+  await sql`vacuum analyze license_request`.execute(db);
+}, 60_000);
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function plan(compiled: CompiledQuery): Promise<string> {
+  const result = await database.db.executeQuery<{ 'QUERY PLAN': string }>(
+    CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]),
+  );
+  return result.rows.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+const cursor = { createdAt: new Date(Date.now() - 15_000 * 60_000).toISOString(), id: 'r-15000' };
+
+test("a page deep in one partner's list is read in index order from the cursor on: no scan, no sort", async () => {
+  const text = await plan(listLicenseRequestsQuery(database.db, { partnerId: 'big', limit: 50, cursor }).compile());
+  // Which index depends on how much of the table is this partner's; either reads 51 entries.
+  expect(text).toMatch(/Index Scan using license_request_(partner_)?created/);
+  expect(text).toMatch(/Index Cond: .*ROW\(created_at, id\) </);
+  expect(text).not.toMatch(/Seq Scan|Sort/);
+});
+
+test("a page of a rare status, deep in one partner's list, reads that status's index range only", async () => {
+  const text = await plan(
+    listLicenseRequestsQuery(database.db, { partnerId: 'big', status: 'OVERDUE', limit: 50, cursor }).compile(),
+  );
+  expect(text).toMatch(/Index Scan using license_request_partner_status_created/);
+  expect(text).not.toMatch(/Seq Scan|Sort|Filter/);
+});
+
+test("the partner's answered / not-answered summary is an index-only scan", async () => {
+  const text = await plan(answerSummaryQuery(database.db, 'big').compile());
+  expect(text).toMatch(/Index Only Scan using license_request_partner_summary/);
+});
+
+describe('applyTransition', () => {
+  const at = '2026-11-30T09:00:00.000Z';
+  const transition = (version: number, overrides: Partial<TransitionRecord> = {}): TransitionRecord => ({
+    requestId: 'req-t',
+    version,
+    status: 'AWAITING_ASSIGNMENT',
+    response: 'YES',
+    answeredAt: at,
+    deadline: '2026-12-07T22:59:59.999Z',
+    deadlineDate: '2026-12-07',
+    finishedAt: null,
+    schools: [
+      { skolonId: 'sch-1', assignment: 'PENDING' },
+      { skolonId: 'sch-2', assignment: 'NOT_LICENSED' },
+    ],
+    events: [
+      { key: `v${version}.0`, at, event: 'ANSWERED', detail: { response: 'YES' } },
+      { key: `v${version}.1`, at, event: 'DEADLINE_SET', detail: { deadlineDate: '2026-12-07' } },
+    ],
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    await insertLicenseRequest(database.db, {
+      id: 'req-t',
+      partnerId: 'other-1',
+      organisation: { skolonId: 'org-t', name: 'Kommun T' },
+      schools: [
+        { skolonId: 'sch-1', name: 'Skola 1' },
+        { skolonId: 'sch-2', name: 'Skola 2' },
+      ],
+      desiredAvailability: null,
+      contacts: [{ name: 'Anna', email: 'anna@t.test' }],
+      createdAt: new Date(at),
+    });
+  });
+
+  test('one write stores the state, the schools and the events, and returns the events it stored', async () => {
+    const stored = await applyTransition(database.db, transition(1));
+    expect(stored).toEqual([
+      { event: 'ANSWERED', detail: { response: 'YES' } },
+      { event: 'DEADLINE_SET', detail: { deadlineDate: '2026-12-07' } },
+    ]);
+    const request = await getLicenseRequest(database.db, 'req-t');
+    expect(request).toMatchObject({ status: 'AWAITING_ASSIGNMENT', response: 'YES', answeredAt: at });
+    expect(request?.deadline).toBe('2026-12-07T23:59:59.999+01:00');
+    expect(request?.schools.map((s) => s.assignment)).toEqual(['PENDING', 'NOT_LICENSED']);
+    expect(request?.history.map((h) => h.event)).toEqual(['CREATED', 'ANSWERED', 'DEADLINE_SET']);
+  });
+
+  test('a retried write changes nothing and stores no event twice', async () => {
+    expect(await applyTransition(database.db, transition(1))).toEqual([]);
+    const request = await getLicenseRequest(database.db, 'req-t');
+    expect(request?.history.map((h) => h.event)).toEqual(['CREATED', 'ANSWERED', 'DEADLINE_SET']);
+  });
+
+  test('an older write arriving late does not roll the state back', async () => {
+    await applyTransition(
+      database.db,
+      transition(3, {
+        status: 'COMPLETED',
+        finishedAt: at,
+        schools: [{ skolonId: 'sch-1', assignment: 'ASSIGNED' }],
+        events: [{ key: 'v3.0', at, event: 'COMPLETED', detail: {} }],
+      }),
+    );
+    await applyTransition(database.db, transition(2, { events: [], schools: [] }));
+    const request = await getLicenseRequest(database.db, 'req-t');
+    expect(request).toMatchObject({ status: 'COMPLETED', finishedAt: at });
+    expect(request?.schools.map((s) => s.assignment)).toEqual(['ASSIGNED', 'NOT_LICENSED']);
+  });
+});

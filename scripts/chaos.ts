@@ -1,0 +1,107 @@
+/**
+ * `npm run chaos [-- --requests N] [--database-outage S] [--only kill-worker,...] [--report FILE] [--json]`
+ *
+ * Runs the service as a deployment does (its own PostgreSQL, a file-backed Temporal dev server, an
+ * SMTP listener, the migration, the API and two workers as separate processes) on free ports,
+ * injects each fault for real while requests are in flight, and audits the result: every request
+ * at its end state, every mail exactly once. Prints the table, writes it to docs/chaos-report.md,
+ * and exits non-zero if anything was lost or sent twice.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startProcessStack } from '../dev/process-stack';
+import { PROJECT_ROOT } from '../dev/temporal-binaries';
+import {
+  killApi,
+  killWorkers,
+  restartTemporal,
+  stopDatabase,
+  type ChaosOptions,
+  type FaultResult,
+} from '../chaos/faults';
+import { failed, faultNotes, faultTable } from '../chaos/report';
+
+const FAULTS = {
+  'kill-worker': killWorkers,
+  'restart-temporal': restartTemporal,
+  'stop-postgres': stopDatabase,
+  'kill-api': killApi,
+} as const;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      requests: { type: 'string', default: '40' },
+      'database-outage': { type: 'string', default: '30' },
+      only: { type: 'string' },
+      report: { type: 'string', default: path.join(PROJECT_ROOT, 'docs/chaos-report.md') },
+      'smtp-delay': { type: 'string', default: '1000' },
+      // The results as one line of JSON, last on stdout (for the CI test).
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const names = (values.only?.split(',') ?? Object.keys(FAULTS)) as Array<keyof typeof FAULTS>;
+  for (const name of names)
+    if (!(name in FAULTS)) throw new Error(`unknown fault ${name}; know ${Object.keys(FAULTS).join(', ')}`);
+  const options: ChaosOptions = {
+    requests: Number(values.requests),
+    databaseOutageMs: Number(values['database-outage']) * 1000,
+    log: (line) => console.error(line),
+  };
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-chaos-'));
+  const t0 = Date.now();
+  console.error(`[chaos] starting the stack under ${dataDir}`);
+  const stack = await startProcessStack({
+    dataDir,
+    workers: 2,
+    // A slow mail server (each message answered after a delay) keeps sends in flight to cut into.
+    smtp: { acceptDelayMs: Number(values['smtp-delay']) },
+    log: (line) => console.error(`[chaos] ${line}`),
+  });
+  const results: FaultResult[] = [];
+  try {
+    for (const name of names) {
+      console.error(`[chaos] fault: ${name}`);
+      const result = await FAULTS[name](stack, options);
+      console.error(
+        `[chaos]   ${result.completed}/${result.requests} completed, ${result.lost} lost, ${result.duplicateMails} duplicate mail(s)`,
+      );
+      results.push(result);
+    }
+  } finally {
+    await stack.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  const table = faultTable(results);
+  console.log(table);
+  console.log(faultNotes(results));
+  const report = [
+    '# Chaos report',
+    '',
+    `The last run of \`npm run chaos${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`; ` +
+      'see [performance.md](performance.md) for what each fault does and how it is audited.',
+    '',
+    `Run on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, load average before the run ` +
+      `${os.loadavg()[0]!.toFixed(2)}; ${options.requests} requests per fault, SMTP answering each message after ` +
+      `${values['smtp-delay']} ms; whole run ${((Date.now() - t0) / 1000).toFixed(0)} s.`,
+    '',
+    table,
+    '',
+    faultNotes(results),
+    '',
+  ].join('\n');
+  fs.writeFileSync(values.report, report);
+  console.error(`[chaos] report written to ${path.relative(process.cwd(), values.report)}`);
+  if (values.json) console.log(JSON.stringify(results));
+  return failed(results) ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(2);
+  },
+);
