@@ -132,11 +132,13 @@ export async function pool(
 /** A progress bar on stderr (a line every 10% when stderr is not a terminal). */
 export function progress(label: string, total: number): { tick(n?: number): void; set(n: number): void; done(): void } {
   let count = 0;
+  /** Where counting started, when `set` reports a total that was partly there already. */
+  let base: number | undefined;
   let lastDecile = -1;
   const t0 = Date.now();
   const draw = () => {
     const fraction = total > 0 ? count / total : 1;
-    const rate = count / Math.max(0.001, (Date.now() - t0) / 1000);
+    const rate = (count - (base ?? 0)) / Math.max(1, (Date.now() - t0) / 1000);
     const text = `${label.padEnd(26)} [${'#'.repeat(Math.round(fraction * 30)).padEnd(30, '.')}] ${count}/${total} ${rate.toFixed(1)}/s`;
     if (process.stderr.isTTY) process.stderr.write(`\r${text}`);
     else if (Math.floor(fraction * 10) !== lastDecile) {
@@ -151,6 +153,7 @@ export function progress(label: string, total: number): { tick(n?: number): void
       draw();
     },
     set(n) {
+      base ??= n;
       count = n;
       draw();
     },

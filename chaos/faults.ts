@@ -325,12 +325,12 @@ export async function killWorkers(stack: ProcessStack, options: ChaosOptions): P
     await acceptedMailRecorded(stack);
     worker.child.kill('SIGKILL');
     await worker.exited;
+    faultsAt.push(Date.now());
+    injectedAt ||= Date.now();
     // The listener must see the dead worker's connections close before it answers anything: the
     // mails on them were cut off mid-send, and a server does not keep what it never answered.
     await sleep(500);
     stack.smtp.release();
-    faultsAt.push(Date.now());
-    injectedAt ||= Date.now();
     options.log?.(`  killed ${worker.name} (pid ${worker.pid}) while it was sending mail`);
     notes.push(`${worker.name} (pid ${worker.pid}) killed at ${new Date().toISOString().slice(11, 23)}`);
     // Work on: the other worker carries on while this one comes back.
@@ -412,7 +412,10 @@ export async function stopDatabase(stack: ProcessStack, options: ChaosOptions): 
     await sleep(1000);
   }
   if (probe.log.unavailableWithRetryAfter !== probes) problems.push('a 503 without Retry-After during the outage');
-  notes.push(`${probes} probe calls during the outage: all 503 with Retry-After (slowest ${slowest.ms} ms)`);
+  notes.push(
+    `${probes} probe calls during the outage: ${probe.log.unavailableWithRetryAfter} answered 503 with Retry-After ` +
+      `(slowest ${slowest.ms} ms)`,
+  );
   await sleep(Math.max(0, options.databaseOutageMs - (Date.now() - injectedAt)));
   await stack.startDatabase();
   const backAt = Date.now();
