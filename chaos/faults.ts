@@ -407,8 +407,15 @@ export async function stopDatabase(stack: ProcessStack, options: ChaosOptions): 
       probes++;
       if (answer.status !== 503) problems.push(`${method} ${path} during the outage: ${answer.status}, not 503`);
     }
-    const health = await fetch(`${stack.apiUrl}/health`).then((r) => r.status);
-    if (health !== 503) problems.push(`/health during the outage: ${health}`);
+    const health = await fetch(`${stack.apiUrl}/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (health !== 503) problems.push(`/health during the outage: ${health || 'no answer'}`);
+    if (!stack.api?.alive()) {
+      problems.push(`the API died while PostgreSQL was away:\n${stack.api?.output().slice(-3000)}`);
+      break;
+    }
     await sleep(1000);
   }
   if (probe.log.unavailableWithRetryAfter !== probes) problems.push('a 503 without Retry-After during the outage');

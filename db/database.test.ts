@@ -50,6 +50,35 @@ test('the pool rides out a restart of the server: errors are handled, calls fail
   await expect(Promise.all([ping(), ping(), ping(), ping()])).resolves.toEqual([1, 1, 1, 1]);
 }, 120_000);
 
+test('a connection in use when the server stops fails its own work, not the process; the pool serves again after', async () => {
+  const port = server!.port;
+  let between!: () => void;
+  const waiting = new Promise<void>((resolve) => (between = resolve));
+  let carryOn!: () => void;
+  const stopped = new Promise<void>((resolve) => (carryOn = resolve));
+  // A transaction that holds its connection between two statements while the server goes away.
+  const work = db.transaction().execute(async (trx) => {
+    await sql`select 1`.execute(trx);
+    between();
+    await stopped;
+    await sql`select 2`.execute(trx);
+  });
+  const failed = work.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  await waiting;
+  await server!.stop();
+  server = undefined;
+  // The dropped connection of the checked-out client is an 'error' on it: handled, not a crash.
+  await new Promise((r) => setTimeout(r, 500));
+  carryOn();
+  expect(await failed).toBeInstanceOf(Error);
+  server = await startEmbeddedDatabaseProcess(dataDir, { port });
+  await expect(ping()).resolves.toBe(1);
+  await expect(Promise.all([ping(), ping(), ping()])).resolves.toEqual([1, 1, 1]);
+}, 120_000);
+
 test('a statement that runs longer than the statement timeout is cancelled by the server', async () => {
   const t0 = Date.now();
   await expect(

@@ -42,5 +42,9 @@ export function createDatabase(connectionString: string, options: DatabaseOption
   });
   // Without a listener an idle client's error (e.g. the server restarting) crashes the process.
   pool.on('error', (error) => options.onPoolError?.(error));
+  // So does the error of a client in use while no query of its runs (between the statements of a
+  // transaction, say): pg-pool takes its own listener off a client it hands out. The work on that
+  // client still fails, through its next query; the pool then drops the broken client.
+  pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
