@@ -26,7 +26,8 @@ export function hashApiKey(key: string): string {
   return crypto.createHash('sha256').update(key).digest('hex');
 }
 
-function sameSecret(a: string, b: string): boolean {
+/** Compares two secrets in constant time, whatever their lengths. */
+export function sameSecret(a: string, b: string): boolean {
   // Hash first so that the comparison takes the same time whatever the lengths.
   return crypto.timingSafeEqual(
     crypto.createHash('sha256').update(a).digest(),

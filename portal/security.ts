@@ -4,24 +4,18 @@
  * failed sign-ins.
  */
 import crypto from 'node:crypto';
+import { hashApiKey, sameSecret } from '../api/auth';
 
 /** A new random token (256 bits): session tokens and CSRF tokens. */
 export function newToken(): string {
   return crypto.randomBytes(32).toString('base64url');
 }
 
-/** Session tokens are stored only as this hash; they are random and long, so sha256 is enough. */
-export function hashToken(token: string): string {
-  return crypto.createHash('sha256').update(token).digest('hex');
-}
+/** Session tokens are stored only as this hash: random and long, like API keys, so hashed the same way. */
+export const hashToken = hashApiKey;
 
-/** Compares two secrets in constant time, whatever their lengths. */
-export function sameSecret(a: string, b: string): boolean {
-  return crypto.timingSafeEqual(
-    crypto.createHash('sha256').update(a).digest(),
-    crypto.createHash('sha256').update(b).digest(),
-  );
-}
+/** Compares two secrets in constant time, whatever their lengths (the API's own comparison). */
+export { sameSecret };
 
 /** The cookies of a Cookie header (the first of a repeated name wins; undecodable values are skipped). */
 export function parseCookies(header: string | undefined): Map<string, string> {

@@ -80,6 +80,44 @@ interface PhaseResult {
   latencies: Latencies;
 }
 
+/**
+ * The CPU (per process and this script's own), the worker's RSS and the wall clock of one phase of
+ * `n` lifecycles, from this call until `finish`, with its progress bar.
+ */
+function measurePhase(
+  pids: Record<string, number | undefined>,
+  workerPid: number | undefined,
+  label: string,
+  n: number,
+) {
+  const cpu0 = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const self0 = process.cpuUsage();
+  const rss = sampleRss(workerPid);
+  const bar = progress(label, n);
+  const t0 = performance.now();
+  return {
+    bar,
+    async finish(results: Array<Promise<unknown>>, latencies: Latencies): Promise<PhaseResult> {
+      await Promise.all(results);
+      const wallS = (performance.now() - t0) / 1000;
+      bar.done();
+      const cpu = Object.fromEntries(
+        Object.entries(pids).map(([name, pid]) => [name, round(cpuSeconds(pid) - cpu0[name]!, 2)]),
+      );
+      const self = process.cpuUsage(self0);
+      return {
+        perSec: n / wallS,
+        wallS,
+        cpu,
+        cpuPerLifecycle: Object.values(cpu).reduce((a, b) => a + b, 0) / n,
+        benchCpu: round((self.user + self.system) / 1e6, 2),
+        workerRss: rss.stop(),
+        latencies,
+      };
+    },
+  };
+}
+
 async function lifecyclesThroughApi(stack: ProcessStack, args: Args, n: number, label: string): Promise<PhaseResult> {
   const api = new ApiClient(() => stack.apiUrl);
   const partnerId = `bench-${crypto.randomBytes(3).toString('hex')}`;
@@ -92,11 +130,7 @@ async function lifecyclesThroughApi(stack: ProcessStack, args: Args, n: number, 
     postgres: stack.infrastructurePids().postgres,
     temporal: stack.infrastructurePids().temporal,
   };
-  const cpu0 = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
-  const self0 = process.cpuUsage();
-  const rss = sampleRss(pids.worker);
-  const bar = progress(label, n);
-  const t0 = performance.now();
+  const phase = measurePhase(pids, pids.worker, label, n);
   const expect = (what: string, answer: { status: number; body?: { status?: string } }, status: number) => {
     if (answer.status !== status) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
   };
@@ -140,24 +174,9 @@ async function lifecyclesThroughApi(stack: ProcessStack, args: Args, n: number, 
           .then(() => latencies.add('lifecycle', performance.now() - started)),
       );
     },
-    () => bar.tick(),
+    () => phase.bar.tick(),
   );
-  await Promise.all(results);
-  const wallS = (performance.now() - t0) / 1000;
-  bar.done();
-  const cpu = Object.fromEntries(
-    Object.entries(pids).map(([name, pid]) => [name, round(cpuSeconds(pid) - cpu0[name]!, 2)]),
-  );
-  const self = process.cpuUsage(self0);
-  return {
-    perSec: n / wallS,
-    wallS,
-    cpu,
-    cpuPerLifecycle: Object.values(cpu).reduce((a, b) => a + b, 0) / n,
-    benchCpu: round((self.user + self.system) / 1e6, 2),
-    workerRss: rss.stop(),
-    latencies,
-  };
+  return phase.finish(results, latencies);
 }
 
 async function bareLifecycles(
@@ -171,12 +190,8 @@ async function bareLifecycles(
   const latencies = new Latencies();
   const results: Array<Promise<unknown>> = [];
   const pids = { worker: bare.pid, temporal: stack.infrastructurePids().temporal };
-  const cpu0 = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
-  const self0 = process.cpuUsage();
-  const rss = sampleRss(bare.pid);
   const run = crypto.randomBytes(3).toString('hex');
-  const bar = progress(label, n);
-  const t0 = performance.now();
+  const phase = measurePhase(pids, bare.pid, label, n);
   const by = { role: 'partner' as const, partnerId: 'bare' };
   const schoolIds = schoolsOf(args.schools).map((s) => s.skolonId);
   await pool(
@@ -209,24 +224,9 @@ async function bareLifecycles(
       if (done.status !== 'COMPLETED') throw new Error(`bare assign: status ${done.status}`);
       results.push(handle.result().then(() => latencies.add('lifecycle', performance.now() - started)));
     },
-    () => bar.tick(),
+    () => phase.bar.tick(),
   );
-  await Promise.all(results);
-  const wallS = (performance.now() - t0) / 1000;
-  bar.done();
-  const cpu = Object.fromEntries(
-    Object.entries(pids).map(([name, pid]) => [name, round(cpuSeconds(pid) - cpu0[name]!, 2)]),
-  );
-  const self = process.cpuUsage(self0);
-  return {
-    perSec: n / wallS,
-    wallS,
-    cpu,
-    cpuPerLifecycle: Object.values(cpu).reduce((a, b) => a + b, 0) / n,
-    benchCpu: round((self.user + self.system) / 1e6, 2),
-    workerRss: rss.stop(),
-    latencies,
-  };
+  return phase.finish(results, latencies);
 }
 
 async function compare(stack: ProcessStack, args: Args): Promise<Record<string, unknown>> {
