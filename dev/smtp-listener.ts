@@ -114,6 +114,10 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       });
     },
   });
+  // A client that dies mid-conversation (a SIGKILLed worker) resets its connection; smtp-server
+  // reports that as an 'error' event, which would take the whole process down without a listener.
+  // The mail it was sending is simply not kept, as with a real server.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
