@@ -1,11 +1,11 @@
 /**
  * Every timing decision the workflow needs, made here so that the result is recorded in the
  * workflow's history: a later change of holiday data or reminder settings cannot change a running
- * request (nor break its replay).
+ * request (nor break its replay). Run as local activities: pure computations, cheap to repeat.
  */
 import {
   deadlineNearReminder,
-  overdueReminder,
+  overdueReminders,
   unansweredReminders,
   type PlannedReminder,
   type ReminderPolicy,
@@ -13,8 +13,8 @@ import {
 import { swedishCalendar, type AssignmentDeadline, type WorkingDayCalendar } from '../domain/working-days';
 
 export interface DeadlinePlan extends AssignmentDeadline {
-  /** When to remind the partner that the deadline is near, or null when it is too close for that. */
-  deadlineNearAt: string | null;
+  /** The reminder before the deadline, or null when it is too close for that. */
+  deadlineNear: PlannedReminder | null;
 }
 
 export function createCalendarActivities(policy: ReminderPolicy, calendar: WorkingDayCalendar = swedishCalendar) {
@@ -23,7 +23,7 @@ export function createCalendarActivities(policy: ReminderPolicy, calendar: Worki
     async computeDeadline(input: { answeredAt: string; desiredAvailability: string | null }): Promise<DeadlinePlan> {
       const answeredAt = new Date(input.answeredAt);
       const deadline = calendar.assignmentDeadline(answeredAt, input.desiredAvailability);
-      return { ...deadline, deadlineNearAt: deadlineNearReminder(calendar, policy, answeredAt, deadline.deadlineDate) };
+      return { ...deadline, deadlineNear: deadlineNearReminder(calendar, policy, answeredAt, deadline) };
     },
 
     /** The reminders to a partner who stays silent, and the escalation to support. */
@@ -31,9 +31,9 @@ export function createCalendarActivities(policy: ReminderPolicy, calendar: Worki
       return unansweredReminders(calendar, policy, new Date(input.createdAt));
     },
 
-    /** When the `index`th overdue mail goes out. */
-    async overdueReminderAt(input: { deadlineDate: string; index: number }): Promise<string> {
-      return overdueReminder(calendar, policy, input.deadlineDate, input.index);
+    /** The overdue mails after the deadline date, at most `overdueReminderMax` of them. */
+    async planOverdueReminders(input: { deadlineDate: string }): Promise<PlannedReminder[]> {
+      return overdueReminders(calendar, policy, input.deadlineDate);
     },
   };
 }

@@ -331,7 +331,7 @@ describe('sendRequestMail', () => {
     expect(await historyEvents(f.requestId)).toContain('CONTACTS_NOTIFIED');
   });
 
-  test('OVERDUE sequence 0 goes to the partner and support; sequence 1 only to the partner', async () => {
+  test('an OVERDUE mail that support gets too goes to the partner and support, and says so; the others only to the partner', async () => {
     const f = await createRequest({ locale: 'sv' });
     await setState(f.requestId, {
       status: 'OVERDUE',
@@ -340,15 +340,19 @@ describe('sendRequestMail', () => {
       deadline: '2026-12-14T23:59:59.999+01:00',
     });
 
-    await expect(send({ requestId: f.requestId, occasion: 'OVERDUE', sequence: 0 })).resolves.toBe('SENT');
+    await expect(send({ requestId: f.requestId, occasion: 'OVERDUE', sequence: 0, alsoToSupport: true })).resolves.toBe(
+      'SENT',
+    );
     await expect(send({ requestId: f.requestId, occasion: 'OVERDUE', sequence: 1 })).resolves.toBe('SENT');
 
     const first = onlyMail(messageIdOf(f.requestId, 'OVERDUE', 0));
     expect([...first.to].sort()).toEqual([f.partnerEmail, 'support@skolon.test'].sort());
     expect(first.subject).toBe(`Försenad: licenser för ${f.organisationName} är inte tilldelade`);
     expect(first.text).toContain('måndag 14 december 2026');
+    expect(first.text).toContain('Skolons support har fått en kopia');
     const second = onlyMail(messageIdOf(f.requestId, 'OVERDUE', 1));
     expect(second.to).toEqual([f.partnerEmail]);
+    expect(second.text).not.toContain('Skolons support');
   });
 
   test('UNANSWERED_ESCALATION goes only to support', async () => {
@@ -367,7 +371,7 @@ describe('sendRequestMail', () => {
     expect(await historyEvents(f.requestId)).toContain('ESCALATED_TO_SUPPORT');
   });
 
-  test('a reminder for a state the request has left is skipped: no mail, nothing recorded', async () => {
+  test('a reminder for a state the request has left is skipped: no mail, and the history says why', async () => {
     const f = await createRequest({ locale: 'sv' });
     await setState(f.requestId, {
       status: 'AWAITING_ASSIGNMENT',
@@ -384,7 +388,49 @@ describe('sendRequestMail', () => {
     expect(smtp.mails.filter((m) => m.to.includes(f.partnerEmail))).toHaveLength(0);
     expect(rcptAttempts).not.toContain(f.partnerEmail);
     expect(await sentMailRows(f.requestId)).toEqual([]);
-    expect(await historyEvents(f.requestId)).toEqual(['CREATED']);
+    expect(await historyEvents(f.requestId)).toEqual(['CREATED', 'REMINDER_SKIPPED']);
+    const skipped = (await getLicenseRequest(database.db, f.requestId))!.history.at(-1)!;
+    expect(skipped.detail).toEqual({ occasion: 'UNANSWERED_REMINDER', sequence: 0, reason: 'NO_LONGER_APPLIES' });
+  });
+
+  test('a reminder gone stale while the mail server was away is skipped with its reason; a retry skips it again', async () => {
+    const f = await createRequest({ locale: 'en' });
+    await setState(f.requestId, {
+      status: 'AWAITING_ASSIGNMENT',
+      response: 'YES',
+      deadlineDate: '2026-12-14',
+      deadline: '2026-12-14T23:59:59.999+01:00',
+    });
+    const stale = {
+      requestId: f.requestId,
+      occasion: 'DEADLINE_NEAR' as const,
+      sequence: 0,
+      expiresAt: new Date(Date.now() - 1000).toISOString(),
+      expiresBecause: 'DEADLINE_PASSED' as const,
+    };
+
+    await expect(send(stale)).resolves.toBe('SKIPPED');
+    await expect(send(stale)).resolves.toBe('SKIPPED');
+
+    expect(smtp.mails.filter((m) => m.to.includes(f.partnerEmail))).toHaveLength(0);
+    expect(await sentMailRows(f.requestId)).toEqual([]);
+    expect(await historyEvents(f.requestId)).toEqual(['CREATED', 'REMINDER_SKIPPED']);
+    const skipped = (await getLicenseRequest(database.db, f.requestId))!.history.at(-1)!;
+    expect(skipped.detail).toEqual({ occasion: 'DEADLINE_NEAR', sequence: 0, reason: 'DEADLINE_PASSED' });
+  });
+
+  test('a reminder that has not expired yet goes out', async () => {
+    const f = await createRequest({ locale: 'en' });
+    await expect(
+      send({
+        requestId: f.requestId,
+        occasion: 'UNANSWERED_REMINDER',
+        sequence: 0,
+        expiresAt: new Date(Date.now() + 60_000).toISOString(),
+        expiresBecause: 'LATER_REMINDER_DUE',
+      }),
+    ).resolves.toBe('SENT');
+    expect(onlyMail(messageIdOf(f.requestId, 'UNANSWERED_REMINDER', 0)).to).toEqual([f.partnerEmail]);
   });
 
   test('a permanent rejection (550) returns FAILED, records it, and is not attempted again', async () => {
@@ -515,7 +561,10 @@ describe('sendRequestMail', () => {
       ...(state.deadline && { deadlineDate: '2026-12-14', deadline: '2026-12-14T23:59:59.999+01:00' }),
     });
 
-    await expect(send({ requestId: f.requestId, occasion, sequence: 0 })).resolves.toBe('SENT');
+    // The first overdue mail is the one support gets too (the workflow says so).
+    await expect(
+      send({ requestId: f.requestId, occasion, sequence: 0, ...(occasion === 'OVERDUE' && { alsoToSupport: true }) }),
+    ).resolves.toBe('SENT');
 
     const mail = onlyMail(messageIdOf(f.requestId, occasion, 0));
     const expectedTo = TO_CONTACTS.includes(occasion)

@@ -11,7 +11,8 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { findPartner } from '../db/repositories/partners';
 import { addHistoryEvent, getLicenseRequest } from '../db/repositories/license-requests';
-import { REQUEST_NOT_FOUND, type MailOccasion } from '../workflows/definitions';
+import { REMINDER_APPLIES_WHILE, REQUEST_NOT_FOUND, type MailOccasion } from '../workflows/definitions';
+import type { ReminderSkipReason } from '../domain/reminders';
 import { isPermanentMailFailure, type Mailer } from './mailer';
 import { renderMail, singleLine, type MailLocale } from './templates';
 import { stockholmDate, stockholmToday, swedishCalendar } from '../domain/working-days';
@@ -44,21 +45,14 @@ export interface SendRequestMailInput {
   occasion: MailOccasion;
   /** 0 for the first mail of an occasion, 1 for the next (e.g. repeated reminders). */
   sequence: number;
+  /** A reminder not sent by this instant (the mail server was away) is stale: it is skipped. */
+  expiresAt?: string | null;
+  expiresBecause?: ReminderSkipReason | null;
+  /** Support gets a copy (the first and the last overdue mail). */
+  alsoToSupport?: boolean;
 }
 
 export type SendRequestMailResult = 'SENT' | 'ALREADY_SENT' | 'FAILED' | 'NO_RECIPIENTS' | 'SKIPPED';
-
-/**
- * Reminders only make sense in the status they remind of. The read model is written before an
- * answer or assignment is acknowledged, so a reminder whose timer fired just as the partner acted
- * is dropped here instead of reaching the partner about a state the request has left.
- */
-const ONLY_WHILE: Partial<Record<MailOccasion, readonly string[]>> = {
-  UNANSWERED_REMINDER: ['AWAITING_ANSWER'],
-  UNANSWERED_ESCALATION: ['AWAITING_ANSWER'],
-  DEADLINE_NEAR: ['AWAITING_ASSIGNMENT'],
-  OVERDUE: ['OVERDUE'],
-};
 
 export const TO_PARTNER: readonly MailOccasion[] = [
   'CREATED',
@@ -97,10 +91,8 @@ interface Attempt {
 }
 
 export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig) {
-  async function send(
-    { requestId, occasion, sequence }: SendRequestMailInput,
-    attempt: Attempt,
-  ): Promise<SendRequestMailResult> {
+  async function send(input: SendRequestMailInput, attempt: Attempt): Promise<SendRequestMailResult> {
+    const { requestId, occasion, sequence } = input;
     // The mail needs no history: one query fewer on every mail.
     const request = await getLicenseRequest(db, requestId, { history: false });
     // A workflow whose request is not stored has nothing to say and no one to say it to.
@@ -117,8 +109,8 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         : toPartner
           ? [partner.notificationEmail]
           : request.contacts.map((c) => c.email);
-    // Support hears of the first overdue mail only; later ones are reminders for the partner.
-    if (occasion === 'OVERDUE' && sequence === 0) recipients.push(config.supportEmail);
+    // Support hears of the first and the last overdue mail; the others are for the partner.
+    if (input.alsoToSupport) recipients.push(config.supportEmail);
     // Partners read their own language (and so does support on the partner's overdue mail);
     // organisations' contacts read Swedish.
     const locale: MailLocale = toPartner ? partner.locale : (config.contactLocale ?? 'sv');
@@ -132,13 +124,32 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     // died just after): record it now, and do not send it again.
     if (attempt.details.sent) return recordSent(attempt, thisMail, key, recipients, attempt.details.sent.refused);
 
-    const allowed = ONLY_WHILE[occasion];
-    const earlier = await db
-      .selectFrom('sent_mail')
-      .select('status')
-      .where((eb) => eb.and(thisMail))
-      .executeTakeFirst();
-    if (!earlier && allowed && !allowed.includes(request.status)) return 'SKIPPED';
+    // A reminder whose request has moved on (the read model is written before an answer or an
+    // assignment is acknowledged), or that went stale while the mail server was away, is dropped
+    // here, before anything is claimed: the history says why.
+    const allowed = REMINDER_APPLIES_WHILE[occasion];
+    const stale = input.expiresAt != null && Date.now() >= Date.parse(input.expiresAt);
+    const skip: ReminderSkipReason | null = stale
+      ? (input.expiresBecause ?? 'LATER_REMINDER_DUE')
+      : allowed && !allowed.includes(request.status)
+        ? 'NO_LONGER_APPLIES'
+        : null;
+    if (skip) {
+      const earlier = await db
+        .selectFrom('sent_mail')
+        .select('status')
+        .where((eb) => eb.and(thisMail))
+        .executeTakeFirst();
+      if (!earlier) {
+        await addHistoryEvent(db, requestId, {
+          key: `mail-${key}-skipped`,
+          at: new Date(),
+          event: 'REMINDER_SKIPPED',
+          detail: { occasion, sequence, reason: skip },
+        });
+        return 'SKIPPED';
+      }
+    }
 
     // Claim the occasion: a new record, or a SENDING one whose lease has run out (the attempt that
     // held it is gone: a live attempt renews its claim until its own timeout, see sendRequestMail).
@@ -202,6 +213,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         : null,
       // The partner answers and assigns in the portal; contacts and support have no page there.
       link: toPartner ? `${config.publicUrl}/portal/requests/${encodeURIComponent(requestId)}` : null,
+      supportInformed: occasion === 'OVERDUE' && input.alsoToSupport === true,
     });
 
     let refused: string[] = [];

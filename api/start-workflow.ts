@@ -7,6 +7,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/common';
 import type { Db } from '../db/database';
+import { stockholmTimeOn } from '../domain/working-days';
 import { getLicenseRequest, type LicenseRequestView } from '../db/repositories/license-requests';
 import {
   licenseRequestWorkflowId,
@@ -52,7 +53,13 @@ export async function startLicenseRequestWorkflow(
           { key: SearchAttributes.partnerId, value: input.partnerId },
           { key: SearchAttributes.organisationSkolonId, value: input.organisation.skolonId },
           ...(input.desiredAvailability
-            ? [{ key: SearchAttributes.desiredAvailability, value: new Date(`${input.desiredAvailability}T00:00:00Z`) }]
+            ? // The start of that day where the organisation is: midnight in Stockholm, not in UTC.
+              [
+                {
+                  key: SearchAttributes.desiredAvailability,
+                  value: new Date(stockholmTimeOn(input.desiredAvailability, 0)),
+                },
+              ]
             : []),
         ],
         staticSummary: workflowSummary(input),

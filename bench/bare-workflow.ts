@@ -5,12 +5,17 @@
  * no read model, no mail, no search attributes, no details for the Web UI; every activity a no-op
  * (bench/bare-activities.ts). Deterministic workflow code, like workflows/.
  */
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { BareActivities } from './bare-activities';
 import {
   ACTIVITY_TIMEOUTS,
-  answerUpdate,
-  assignSchoolsUpdate,
   FailureTypes,
   type AnswerInput,
   type AssignSchoolsInput,
@@ -19,6 +24,11 @@ import {
   type LicenseRequestState,
   type MailOccasion,
 } from '../workflows/definitions';
+
+// The same wire names as the real workflow's updates, answering the whole state as they did when
+// the baseline was fixed (the real workflow now answers less; the baseline does not follow it).
+const answerUpdate = defineUpdate<LicenseRequestState, [AnswerInput]>('answer');
+const assignSchoolsUpdate = defineUpdate<LicenseRequestState, [AssignSchoolsInput]>('assignSchools');
 
 const { recordTransition, computeDeadline, planUnansweredReminders } = proxyActivities<BareActivities>({
   startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,

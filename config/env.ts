@@ -41,6 +41,7 @@ const schema = z.object({
   ),
   ESCALATION_UNANSWERED_WORKING_DAYS: z.coerce.number().int().min(1).max(250).optional(),
   OVERDUE_REMINDER_EVERY_WORKING_DAYS: z.coerce.number().int().min(1).max(250).optional(),
+  OVERDUE_REMINDER_MAX: z.coerce.number().int().min(1).max(100).optional(),
   REMINDER_HOUR: z.coerce.number().int().min(0).max(23).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
@@ -184,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         e.ESCALATION_UNANSWERED_WORKING_DAYS ?? DEFAULT_REMINDER_POLICY.unansweredEscalationDays,
       overdueReminderEveryDays:
         e.OVERDUE_REMINDER_EVERY_WORKING_DAYS ?? DEFAULT_REMINDER_POLICY.overdueReminderEveryDays,
+      overdueReminderMax: e.OVERDUE_REMINDER_MAX ?? DEFAULT_REMINDER_POLICY.overdueReminderMax,
       reminderHour: e.REMINDER_HOUR ?? DEFAULT_REMINDER_POLICY.reminderHour,
     },
   };

@@ -165,6 +165,14 @@ const sv = {
     ESCALATED_TO_SUPPORT: 'Skolons support fick besked',
     CONTACTS_NOTIFIED: 'E-post till organisationens kontaktpersoner',
     MAIL_FAILED: 'E-post kunde inte levereras',
+    REMINDER_SKIPPED: (reason: string) =>
+      `En påminnelse skickades inte: ${
+        reason === 'DEADLINE_PASSED'
+          ? 'sista dagen hade redan passerat'
+          : reason === 'LATER_REMINDER_DUE'
+            ? 'en senare påminnelse gick ut i stället'
+            : 'förfrågan hade redan gått vidare'
+      }`,
   },
   flash: {
     answeredYes: (deadline: string) =>
@@ -350,6 +358,14 @@ const en: Strings = {
     ESCALATED_TO_SUPPORT: 'Skolon support was told',
     CONTACTS_NOTIFIED: "E-mail to the organisation's contacts",
     MAIL_FAILED: 'E-mail could not be delivered',
+    REMINDER_SKIPPED: (reason: string) =>
+      `A reminder was not sent: ${
+        reason === 'DEADLINE_PASSED'
+          ? 'the deadline had already passed'
+          : reason === 'LATER_REMINDER_DUE'
+            ? 'a later reminder went out instead'
+            : 'the request had already moved on'
+      }`,
   },
   flash: {
     answeredYes: (deadline: string) =>

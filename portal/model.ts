@@ -106,6 +106,9 @@ export function describeEvent(
     case 'WITHDRAWN':
       what = e[event.event];
       break;
+    case 'REMINDER_SKIPPED':
+      what = e.REMINDER_SKIPPED(typeof detail.reason === 'string' ? detail.reason : '');
+      break;
     case 'PARTNER_NOTIFIED':
     case 'PARTNER_REMINDED':
     case 'ESCALATED_TO_SUPPORT':

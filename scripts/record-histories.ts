@@ -7,9 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DateTime } from 'luxon';
 import { temporal } from '@temporalio/proto';
-import { STOCKHOLM } from '../domain/working-days';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   createWorkflowTestEnv,
@@ -18,6 +16,7 @@ import {
   withWorkflow,
   type WorkflowTestEnv,
 } from '../test/helpers/workflow-env';
+import { atStockholm, nextMondayWorkingWeek, nthWorkingDayAfterOracle } from '../test/helpers/calendar-oracle';
 import { resolveTemporalBinary } from '../dev/temporal-binaries';
 import { answerUpdate, assignSchoolsUpdate, withdrawUpdate } from '../workflows/definitions';
 
@@ -25,17 +24,24 @@ const OUT = path.resolve(__dirname, '../workflows/histories');
 const partner = { role: 'partner' as const, partnerId: 'acme' };
 const admin = { role: 'admin' as const };
 
-async function skipTo(env: WorkflowTestEnv, local: string): Promise<Date> {
-  const target = DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm', { zone: STOCKHOLM }).toJSDate();
-  await env.env.sleep(target.getTime() - (await env.env.currentTimeMs()));
+/**
+ * Moves the server's clock to `time` (Stockholm) on the `n`th working day after the first Monday
+ * ahead that has 60 working days clear of holidays: the paths read the same on any run date.
+ */
+async function skipTo(env: WorkflowTestEnv, n: number, time: string): Promise<Date> {
+  const now = await env.env.currentTimeMs();
+  base ??= nextMondayWorkingWeek(now, { atLeastDaysAhead: 1, workingDays: 60 });
+  const target = atStockholm(n === 0 ? base : nthWorkingDayAfterOracle(base, n), time);
+  await env.env.sleep(target.getTime() - now);
   return target;
 }
+let base: string | undefined;
 
 type Path = (env: WorkflowTestEnv) => Promise<unknown>;
 
 const paths: Record<string, Path> = {
   declined: async (t) => {
-    const createdAt = await skipTo(t, '2027-01-11 09:00');
+    const createdAt = await skipTo(t, 0, '09:00');
     let history: unknown;
     await withWorkflow(
       t,
@@ -49,14 +55,14 @@ const paths: Record<string, Path> = {
     return history;
   },
   'yes-completed': async (t) => {
-    const createdAt = await skipTo(t, '2027-01-11 09:00');
+    const createdAt = await skipTo(t, 0, '09:00');
     let history: unknown;
     await withWorkflow(
       t,
       async (h) => {
         await h.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['sch-1', 'sch-2'], by: partner }] });
         await h.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
-        await skipTo(t, '2027-01-14 10:00');
+        await skipTo(t, 3, '10:00');
         await h.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-2'], by: partner }] });
         await h.result();
         history = await h.fetchHistory();
@@ -66,13 +72,13 @@ const paths: Record<string, Path> = {
     return history;
   },
   'overdue-completed': async (t) => {
-    const createdAt = await skipTo(t, '2027-03-01 10:00');
+    const createdAt = await skipTo(t, 0, '10:00');
     let history: unknown;
     await withWorkflow(
       t,
       async (h) => {
         await h.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
-        await skipTo(t, '2027-03-16 12:00');
+        await skipTo(t, 11, '12:00');
         await h.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1', 'sch-2', 'sch-3'], by: partner }] });
         await h.result();
         history = await h.fetchHistory();
@@ -82,12 +88,12 @@ const paths: Record<string, Path> = {
     return history;
   },
   'reminded-withdrawn': async (t) => {
-    const createdAt = await skipTo(t, '2027-01-11 09:00');
+    const createdAt = await skipTo(t, 0, '09:00');
     let history: unknown;
     await withWorkflow(
       t,
       async (h) => {
-        await skipTo(t, '2027-02-01 12:00'); // both reminders and the escalation have gone out
+        await skipTo(t, 15, '12:00'); // both reminders and the escalation have gone out
         await h.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
         await h.result();
         history = await h.fetchHistory();
@@ -97,13 +103,13 @@ const paths: Record<string, Path> = {
     return history;
   },
   'yes-withdrawn': async (t) => {
-    const createdAt = await skipTo(t, '2027-01-11 09:00');
+    const createdAt = await skipTo(t, 0, '09:00');
     let history: unknown;
     await withWorkflow(
       t,
       async (h) => {
         await h.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
-        await skipTo(t, '2027-01-15 12:00'); // after the deadline-near reminder
+        await skipTo(t, 4, '12:00'); // after the deadline-near reminder
         await h.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
         await h.result();
         history = await h.fetchHistory();
@@ -112,17 +118,33 @@ const paths: Record<string, Path> = {
     );
     return history;
   },
-  // Recorded with the pending-schools patch (workflows/patches.ts): its marker and upserts.
-  'yes-subset-assigned-patched': async (t) => {
-    const createdAt = await skipTo(t, '2027-01-11 09:00');
+  'yes-subset-assigned': async (t) => {
+    const createdAt = await skipTo(t, 0, '09:00');
     let history: unknown;
     await withWorkflow(
       t,
       async (h) => {
         await h.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['sch-1', 'sch-3'], by: partner }] });
         await h.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-3'], by: partner }] });
-        await skipTo(t, '2027-01-13 10:00');
+        await skipTo(t, 2, '10:00');
         await h.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
+        await h.result();
+        history = await h.fetchHistory();
+      },
+      newInput({ createdAt }),
+    );
+    return history;
+  },
+  // Overdue past its last reminder (OVERDUE_REMINDER_MAX), then withdrawn.
+  'overdue-exhausted': async (t) => {
+    const createdAt = await skipTo(t, 0, '10:00');
+    let history: unknown;
+    await withWorkflow(
+      t,
+      async (h) => {
+        await h.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+        await skipTo(t, 40, '12:00'); // the deadline and all ten overdue mails are past
+        await h.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
         await h.result();
         history = await h.fetchHistory();
       },
@@ -133,7 +155,7 @@ const paths: Record<string, Path> = {
   // A workflow whose request is not in the database (its create was undone after a 503 although
   // Temporal had started it): the mail activity says RequestNotFound.
   'request-missing': async (t) => {
-    const createdAt = await skipTo(t, '2027-01-11 09:00');
+    const createdAt = await skipTo(t, 0, '09:00');
     const rec = recordingActivities();
     rec.activities.sendRequestMail = () => {
       throw ApplicationFailure.nonRetryable('license request is not in the database', 'RequestNotFound');

@@ -94,7 +94,7 @@ export interface WithdrawInput {
   by: Actor;
 }
 
-/** The workflow's view of a request, returned by the `status` query and by every update. */
+/** The workflow's view of a request, as the `status` query returns it. */
 export interface LicenseRequestState {
   requestId: string;
   status: Status;
@@ -106,6 +106,27 @@ export interface LicenseRequestState {
   schools: Record<string, Assignment>;
 }
 
+/**
+ * What an update answers: the request's status after it, without the per-school map (Temporal keeps
+ * every update's result in the history, so a request with 1,000 schools assigned one call at a time
+ * would otherwise store 1,000 copies of the map). The API reads schools from the read model.
+ */
+export type LicenseRequestOutcome = Omit<LicenseRequestState, 'schools'> & {
+  /** Licensed schools that still wait for their licenses. */
+  pendingSchools: number;
+};
+
+/**
+ * The statuses in which a reminder still applies: the workflow and the mail activity both drop a
+ * reminder whose request has moved on, and the history says so.
+ */
+export const REMINDER_APPLIES_WHILE: Partial<Record<MailOccasion, readonly Status[]>> = {
+  UNANSWERED_REMINDER: ['AWAITING_ANSWER'],
+  UNANSWERED_ESCALATION: ['AWAITING_ANSWER'],
+  DEADLINE_NEAR: ['AWAITING_ASSIGNMENT'],
+  OVERDUE: ['OVERDUE'],
+};
+
 /** Failure types that the workflow's update validators use and the API maps to HTTP statuses. */
 export const FailureTypes = {
   /** The current status does not allow it (409). */
@@ -116,23 +137,20 @@ export const FailureTypes = {
   SCHOOL_NOT_LICENSED: 'SchoolNotLicensed',
 } as const;
 
-/** Changes guarded by `patched()` (see workflows/patches.ts and CONTRIBUTING.md). */
-export const PATCHES = {
-  /**
-   * 2026-11-29: the LicenseRequestPendingSchools search attribute is kept up to date (an
-   * UpsertWorkflowSearchAttributes command after the answer and each assignment). To retire once no
-   * workflow started before this deploy is running: see CONTRIBUTING.md, "Retiring a patch".
-   */
-  pendingSchoolsSearchAttribute: 'pending-schools-search-attribute',
-} as const;
+/**
+ * Changes guarded by `patched()` (see workflows/patches.ts and CONTRIBUTING.md). None now: until the
+ * first release no workflow is in flight, so a change to the command order re-records the saved
+ * histories instead. (The pending-schools search attribute of 2026-11-29 was retired that way.)
+ */
+export const PATCHES = {} as const;
 export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];
 
 /** The mail activity's failure type when the request is not in the database (see activities/mail.ts). */
 export const REQUEST_NOT_FOUND = 'RequestNotFound';
 
-export const answerUpdate = defineUpdate<LicenseRequestState, [AnswerInput]>('answer');
-export const assignSchoolsUpdate = defineUpdate<LicenseRequestState, [AssignSchoolsInput]>('assignSchools');
-export const withdrawUpdate = defineUpdate<LicenseRequestState, [WithdrawInput]>('withdraw');
+export const answerUpdate = defineUpdate<LicenseRequestOutcome, [AnswerInput]>('answer');
+export const assignSchoolsUpdate = defineUpdate<LicenseRequestOutcome, [AssignSchoolsInput]>('assignSchools');
+export const withdrawUpdate = defineUpdate<LicenseRequestOutcome, [WithdrawInput]>('withdraw');
 export const statusQuery = defineQuery<LicenseRequestState>('status');
 
 /** Search attributes an operator filters on in the Temporal Web UI (registered on the cluster). */
@@ -142,7 +160,7 @@ export const SearchAttributes = {
   organisationSkolonId: defineSearchAttributeKey('OrganisationSkolonId', SearchAttributeType.KEYWORD),
   assignmentDeadline: defineSearchAttributeKey('AssignmentDeadline', SearchAttributeType.DATETIME),
   desiredAvailability: defineSearchAttributeKey('DesiredAvailability', SearchAttributeType.DATETIME),
-  /** Licensed schools not yet assigned, from the answer on (workflows patched with PENDING_SCHOOLS_PATCH). */
+  /** Licensed schools not yet assigned, from a YES answer on. */
   pendingSchools: defineSearchAttributeKey('LicenseRequestPendingSchools', SearchAttributeType.INT),
 } as const;
 

@@ -10,12 +10,14 @@ import {
   condition,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, HistoryEventRecord } from '../activities';
+import type { PlannedReminder, ReminderSkipReason } from '../domain/reminders';
 import {
   ACTIVITY_TIMEOUTS,
   answerUpdate,
@@ -29,20 +31,26 @@ import {
   type AssignSchoolsInput,
   type Assignment,
   type LicenseRequestInput,
+  type LicenseRequestOutcome,
   type LicenseRequestState,
   type MailOccasion,
   type Status,
   type WithdrawInput,
-  PATCHES,
+  REMINDER_APPLIES_WHILE,
   REQUEST_NOT_FOUND,
 } from './definitions';
-import { isPatched } from './patches';
 
-/** Database writes: quick, retried until the database is back. */
-const { recordTransition, computeDeadline, planUnansweredReminders, overdueReminderAt } = proxyActivities<Activities>({
-  startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+/**
+ * Read-model writes and calendar decisions: quick, idempotent, retried until the database is back.
+ * Local activities: they run in the worker next to the workflow task, and their results are still
+ * recorded in the history (a marker each), without a round trip through the server's task queues
+ * and with far fewer history events (which keeps a request of 1,000 schools within Temporal's limits).
+ */
+const { recordTransition, computeDeadline, planUnansweredReminders, planOverdueReminders } =
+  proxyLocalActivities<Activities>({
+    startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
 
 /** Mail: SMTP can be slow or down for a while; retried until it is delivered or refused for good. */
 const { sendRequestMail } = proxyActivities<Activities>({
@@ -67,7 +75,7 @@ function invalidInput(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, FailureTypes.INVALID_INPUT);
 }
 
-export async function licenseRequestWorkflow(input: LicenseRequestInput): Promise<LicenseRequestState> {
+export async function licenseRequestWorkflow(input: LicenseRequestInput): Promise<LicenseRequestOutcome> {
   const state: LicenseRequestState = {
     requestId: input.requestId,
     status: 'AWAITING_ANSWER',
@@ -86,6 +94,11 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   const now = () => new Date().toISOString();
   const isFinished = () => FINISHED_STATUSES.includes(state.status);
   const pendingSchools = () => Object.keys(state.schools).filter((id) => state.schools[id] === 'PENDING');
+  /** What updates answer: small, whatever the number of schools (see LicenseRequestOutcome). */
+  const outcome = (): LicenseRequestOutcome => {
+    const { schools: _schools, ...rest } = state;
+    return { ...rest, pendingSchools: pendingSchools().length };
+  };
 
   // --- Persistence: one ordered stream of versioned writes to the read model -------------------
   // Writes run one after another, each carrying the state as it is when it runs and the schools
@@ -124,20 +137,20 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   function moveTo(status: Status) {
     state.status = status;
     if (FINISHED_STATUSES.includes(status)) state.finishedAt = now();
-    const pairs: SearchAttributeUpdatePair[] = [{ key: SearchAttributes.status, value: status }];
-    if (state.deadline) pairs.push({ key: SearchAttributes.assignmentDeadline, value: new Date(state.deadline) });
-    upsertSearchAttributes(pairs);
-    showDetails();
   }
 
   /**
-   * For operators: how many licensed schools still wait for assignment, filterable in the Web UI
-   * (e.g. `LicenseRequestStatus="OVERDUE" AND LicenseRequestPendingSchools > 10`). A new command,
-   * so only under its patch: workflows that answered before it was deployed replay without it.
+   * The search attributes operators filter on (and the Web UI details), once per transition: each
+   * upsert is a command and an event in the history. LicenseRequestPendingSchools counts the
+   * licensed schools that still wait, from the answer on (e.g. `LicenseRequestStatus="OVERDUE" AND
+   * LicenseRequestPendingSchools > 10`).
    */
-  function showPendingSchools() {
-    if (state.response !== 'YES' || !isPatched(PATCHES.pendingSchoolsSearchAttribute)) return;
-    upsertSearchAttributes([{ key: SearchAttributes.pendingSchools, value: pendingSchools().length }]);
+  function publish() {
+    const pairs: SearchAttributeUpdatePair[] = [{ key: SearchAttributes.status, value: state.status }];
+    if (state.deadline) pairs.push({ key: SearchAttributes.assignmentDeadline, value: new Date(state.deadline) });
+    if (state.response === 'YES') pairs.push({ key: SearchAttributes.pendingSchools, value: pendingSchools().length });
+    upsertSearchAttributes(pairs);
+    showDetails();
   }
 
   function showDetails() {
@@ -152,8 +165,8 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
 
   /** Set once the answer (and with YES its deadline) is in the read model. */
   let answerRecorded = false;
-  /** With YES: when to remind the partner that the deadline is near (null: too close for that). */
-  let deadlineNearAt: string | null = null;
+  /** With YES: the reminder that the deadline is near (null: too close for that). */
+  let deadlineNear: PlannedReminder | null = null;
 
   // --- Messages --------------------------------------------------------------------------------
   setHandler(statusQuery, snapshot);
@@ -168,51 +181,42 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       if (response === 'NO') {
         for (const id of Object.keys(state.schools)) setAssignment(id, 'NOT_LICENSED');
         moveTo('DECLINED');
+        publish();
         await persist([{ at: state.answeredAt, event: 'ANSWERED', detail: { response, by } }]);
         answerRecorded = true;
-        return snapshot();
+        return outcome();
       }
       const licensed = new Set(schools ?? Object.keys(state.schools));
       for (const id of Object.keys(state.schools)) if (!licensed.has(id)) setAssignment(id, 'NOT_LICENSED');
       moveTo('AWAITING_ASSIGNMENT');
       const answeredAt = state.answeredAt;
-      const {
-        deadline,
-        deadlineDate,
-        deadlineNearAt: nearAt,
-      } = await computeDeadline({
-        answeredAt,
-        desiredAvailability: input.desiredAvailability,
-      });
+      const plan = await computeDeadline({ answeredAt, desiredAvailability: input.desiredAvailability });
+      const answered: Omit<HistoryEventRecord, 'key'> = {
+        at: answeredAt,
+        event: 'ANSWERED',
+        detail: {
+          response,
+          by,
+          licensedSchools: [...licensed],
+          notLicensedSchools: Object.keys(state.schools).filter((id) => !licensed.has(id)),
+        },
+      };
       if (state.status === 'WITHDRAWN') {
         // Withdrawn while the deadline was being worked out: the answer stands, no deadline does.
-        await persist([
-          { at: answeredAt, event: 'ANSWERED', detail: { response, by, licensedSchools: [...licensed] } },
-        ]);
+        await persist([answered]);
         answerRecorded = true;
-        return snapshot();
+        return outcome();
       }
-      state.deadline = deadline;
-      state.deadlineDate = deadlineDate;
-      deadlineNearAt = nearAt;
-      upsertSearchAttributes([{ key: SearchAttributes.assignmentDeadline, value: new Date(deadline) }]);
-      showPendingSchools();
-      showDetails();
+      state.deadline = plan.deadline;
+      state.deadlineDate = plan.deadlineDate;
+      deadlineNear = plan.deadlineNear;
+      publish();
       await persist([
-        {
-          at: answeredAt,
-          event: 'ANSWERED',
-          detail: {
-            response,
-            by,
-            licensedSchools: [...licensed],
-            notLicensedSchools: Object.keys(state.schools).filter((id) => !licensed.has(id)),
-          },
-        },
-        { at: answeredAt, event: 'DEADLINE_SET', detail: { deadline, deadlineDate } },
+        answered,
+        { at: answeredAt, event: 'DEADLINE_SET', detail: { deadline: plan.deadline, deadlineDate: plan.deadlineDate } },
       ]);
       answerRecorded = true;
-      return snapshot();
+      return outcome();
     },
     {
       validator: ({ response, schools }: AnswerInput) => {
@@ -243,21 +247,19 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       if (newlyAssigned.length === 0) {
         // A retried call: nothing changes, but answer only once an earlier write of it is readable.
         await writes;
-        return snapshot();
+        return outcome();
       }
       const at = now();
       const events: Array<Omit<HistoryEventRecord, 'key'>> = [
         { at, event: 'SCHOOLS_ASSIGNED', detail: { schools: newlyAssigned, by } },
       ];
-      showPendingSchools();
       if (pendingSchools().length === 0) {
         moveTo('COMPLETED');
         events.push({ at, event: 'COMPLETED', detail: {} });
-      } else {
-        showDetails();
       }
+      publish();
       await persist(events);
-      return snapshot();
+      return outcome();
     },
     {
       validator: ({ schools }: AssignSchoolsInput) => {
@@ -286,8 +288,9 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     withdrawUpdate,
     async ({ by }) => {
       moveTo('WITHDRAWN');
+      publish();
       await persist([{ at: state.finishedAt!, event: 'WITHDRAWN', detail: { by } }]);
-      return snapshot();
+      return outcome();
     },
     {
       validator: (_input: WithdrawInput) => {
@@ -296,23 +299,51 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     },
   );
 
-  // --- The process -----------------------------------------------------------------------------
+  // --- Mail ------------------------------------------------------------------------------------
   // Mail goes out one after another in the background: a mail server that is down for a day must
   // not hold up the clock (the deadline, OVERDUE) of the request itself.
   // The mail activity gives up only when the request is not in the database (a create undone after
   // a 503 although Temporal had started the workflow): then there is nobody to mail and nothing to
   // wait for, and the workflow ends at once with that reason instead of waiting for an answer.
-  const mailsSent = new Map<MailOccasion, number>();
   let mails: Promise<void> = Promise.resolve();
   let requestMissing: unknown = undefined;
-  function mail(occasion: MailOccasion): void {
-    const sequence = mailsSent.get(occasion) ?? 0;
-    mailsSent.set(occasion, sequence + 1);
+  /** Support has had an overdue mail (it gets the first one sent, even if the first planned was skipped). */
+  let supportToldOverdue = false;
+
+  /** Records in the history why a reminder whose moment came did not go out. */
+  const skipReminder = (reminder: PlannedReminder, reason: ReminderSkipReason) => {
+    log.info('Reminder skipped', { requestId: input.requestId, occasion: reminder.occasion, reason });
+    return persist([
+      {
+        at: now(),
+        event: 'REMINDER_SKIPPED',
+        detail: { occasion: reminder.occasion, sequence: reminder.sequence, plannedAt: reminder.at, reason },
+      },
+    ]);
+  };
+
+  /** Queues a mail; a reminder is checked again when its turn comes (the queue may have waited). */
+  function mail(occasion: MailOccasion, reminder?: PlannedReminder): void {
     mails = mails
       .then(async () => {
         if (requestMissing) return;
+        if (reminder) {
+          // The request moved on, or a later reminder of the kind (or the deadline) came meanwhile.
+          if (reminder.expiresAt && Date.now() >= Date.parse(reminder.expiresAt))
+            return skipReminder(reminder, reminder.expiresBecause ?? 'LATER_REMINDER_DUE');
+          const appliesWhile = REMINDER_APPLIES_WHILE[occasion];
+          if (appliesWhile && !appliesWhile.includes(state.status)) return skipReminder(reminder, 'NO_LONGER_APPLIES');
+        }
+        const alsoToSupport = occasion === 'OVERDUE' && (reminder?.alsoToSupport === true || !supportToldOverdue);
         await writes; // the mail is rendered from the read model: let it catch up first
-        await sendRequestMail({ requestId: input.requestId, occasion, sequence });
+        const result = await sendRequestMail({
+          requestId: input.requestId,
+          occasion,
+          sequence: reminder?.sequence ?? 0,
+          ...(reminder && { expiresAt: reminder.expiresAt, expiresBecause: reminder.expiresBecause }),
+          ...(alsoToSupport && { alsoToSupport }),
+        });
+        if (alsoToSupport && result !== 'SKIPPED') supportToldOverdue = true;
       })
       // Caught here: a rejection nobody awaits yet would fail the workflow task over and over.
       .catch((error: unknown) => {
@@ -324,7 +355,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
         } else {
           // Any other failure that gave up (none is expected: mail is retried until sent or refused
           // for good, which the activity records itself) costs this one mail, not the request.
-          log.error('Mail not sent', { requestId: input.requestId, occasion, sequence, error: String(error) });
+          log.error('Mail not sent', { requestId: input.requestId, occasion, error: String(error) });
         }
       });
   }
@@ -338,52 +369,64 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     );
   };
 
-  /** Milliseconds from now until an ISO instant (at least 1: a timer of 0 would not be a timer). */
-  const msUntil = (at: string) => Math.max(1, Date.parse(at) - Date.now());
+  // --- Timers ----------------------------------------------------------------------------------
   /**
-   * Waits until `left()` or until `at`, whichever comes first; true when the request left the
-   * state it was waiting in (so the reminder planned for `at` is not sent).
+   * Waits while `waiting()` holds until `at`; true when the request stopped waiting first. A moment
+   * already past (the workers or the cluster were down) needs no timer: its turn is now.
    */
-  const leftBefore = (left: () => boolean, at: string) => condition(left, msUntil(at));
+  async function stoppedWaitingBefore(waiting: () => boolean, at: string): Promise<boolean> {
+    const ms = Date.parse(at) - Date.now();
+    if (ms > 0) return condition(() => !waiting(), ms);
+    return !waiting();
+  }
 
+  /**
+   * Sends each planned reminder at its moment while the request waits. After an outage several
+   * moments may have passed at once: each reminder expires when the next of its kind is due (or at
+   * the deadline), so only the latest of each kind goes out and the others are recorded as skipped.
+   */
+  async function remindWhile(waiting: () => boolean, plan: PlannedReminder[]): Promise<void> {
+    for (const reminder of plan) {
+      if (await stoppedWaitingBefore(waiting, reminder.at)) {
+        // Its moment had come when the request moved on (e.g. answered during an outage): say so.
+        if (Date.now() >= Date.parse(reminder.at) && !requestMissing) await skipReminder(reminder, 'NO_LONGER_APPLIES');
+        return;
+      }
+      mail(reminder.occasion, reminder);
+    }
+  }
+
+  // --- The process -----------------------------------------------------------------------------
   showDetails();
   mail('CREATED');
 
   // Waiting for the answer: reminders to the partner, then one escalation to support. The request
   // stays open until it is answered or withdrawn; after the last reminder nothing more is scheduled.
   // Reminders stop the moment an answer is accepted, before it has even been recorded.
-  const leftAwaitingAnswer = () => state.status !== 'AWAITING_ANSWER' || Boolean(requestMissing);
-  const reminders = await planUnansweredReminders({ createdAt: input.createdAt });
-  for (const [i, reminder] of reminders.entries()) {
-    // Started late (e.g. after an outage)? Of the reminders already due, only the last one goes out.
-    const next = reminders[i + 1];
-    if (next && Date.parse(next.at) <= Date.now()) continue;
-    if (await leftBefore(leftAwaitingAnswer, reminder.at)) break;
-    mail(reminder.occasion);
-  }
+  const awaitingAnswer = () => state.status === 'AWAITING_ANSWER' && !requestMissing;
+  await remindWhile(awaitingAnswer, await planUnansweredReminders({ createdAt: input.createdAt }));
   await condition(() => answerRecorded || state.status === 'WITHDRAWN' || Boolean(requestMissing));
   failIfRequestMissing();
   if (state.status === 'DECLINED') mail('ANSWERED_NO');
 
   if (state.status === 'AWAITING_ASSIGNMENT' || state.status === 'COMPLETED') {
     mail('ANSWERED_YES');
-    const assignmentEnded = () => state.status !== 'AWAITING_ASSIGNMENT';
-    if (deadlineNearAt && !(await leftBefore(assignmentEnded, deadlineNearAt))) mail('DEADLINE_NEAR');
+    const assigning = () => state.status === 'AWAITING_ASSIGNMENT';
+    if (deadlineNear) await remindWhile(assigning, [deadlineNear]);
     // The deadline is the last millisecond of its day: it has passed one millisecond later.
-    const deadlinePassed = !(await condition(assignmentEnded, msUntil(state.deadline!) + 1));
-    if (deadlinePassed) {
+    const passedAt = new Date(Date.parse(state.deadline!) + 1).toISOString();
+    if (!(await stoppedWaitingBefore(assigning, passedAt))) {
       log.info('Assignment deadline passed', { requestId: input.requestId, deadline: state.deadline });
       moveTo('OVERDUE');
+      publish();
       await persist([
         { at: now(), event: 'OVERDUE', detail: { deadline: state.deadline, pendingSchools: pendingSchools() } },
       ]);
-      // The partner (and, the first time, support) hears of it the next working morning, then
-      // every few working days until every licensed school is assigned or the request withdrawn.
-      for (let index = 0; ; index++) {
-        const at = await overdueReminderAt({ deadlineDate: state.deadlineDate!, index });
-        if (await leftBefore(isFinished, at)) break;
-        mail('OVERDUE');
-      }
+      // The partner (and support) hears of it the next working morning, then every few working
+      // days, a limited number of times; the request stays OVERDUE until assigned or withdrawn.
+      const overdue = () => state.status === 'OVERDUE';
+      await remindWhile(overdue, await planOverdueReminders({ deadlineDate: state.deadlineDate! }));
+      await condition(() => !overdue());
     }
     if (state.status === 'COMPLETED') mail('COMPLETED');
   }
@@ -394,5 +437,5 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   await writes;
   await mails;
   failIfRequestMissing();
-  return snapshot();
+  return outcome();
 }

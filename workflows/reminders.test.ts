@@ -319,7 +319,7 @@ test('a mail server that is down does not hold up the clock: OVERDUE at the dead
   );
 });
 
-test('started late (e.g. after an outage): of the reminders already due only the latest goes out', async () => {
+test('started late (e.g. after an outage): of the reminders already due only the latest of each kind goes out', async () => {
   const now = await skipTo('2029-04-16 10:00'); // Monday
   // Created 15 working days ago: both reminders and the escalation are already due.
   const createdAt = new Date(now.getTime() - 21 * 86_400_000);
@@ -327,7 +327,11 @@ test('started late (e.g. after an outage): of the reminders already due only the
     testEnv,
     async (handle, rec) => {
       await skipTo('2029-04-16 11:00');
-      expect(rec.mails.map((m) => m.occasion)).toEqual(['CREATED', 'UNANSWERED_ESCALATION']);
+      expect(rec.mails.map((m) => `${m.occasion} #${m.sequence}`)).toEqual([
+        'CREATED #0',
+        'UNANSWERED_REMINDER #1',
+        'UNANSWERED_ESCALATION #0',
+      ]);
       await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
     },
     newInput({ createdAt }),

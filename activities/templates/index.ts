@@ -24,6 +24,8 @@ export interface MailFacts {
   workingDaysLeft: number | null;
   /** The request's page in the partner portal, in mail to the partner (others cannot open it). */
   link: string | null;
+  /** An overdue mail that support gets a copy of (the first and the last): the partner is told so. */
+  supportInformed?: boolean;
 }
 
 export interface RenderedMail {
@@ -185,6 +187,7 @@ function content(occasion: MailOccasion, locale: MailLocale, f: MailFacts): Cont
             subject: `Försenad: licenser för ${org} är inte tilldelade`,
             lines: [
               `Sista dag för tilldelning av licenser för ${org} var ${deadline}. Alla skolor har ännu inte fått sina licenser.`,
+              ...(f.supportInformed ? ['Skolons support har fått en kopia av det här meddelandet.'] : []),
             ],
             next: 'Tilldela de återstående licenserna i Skolon omgående.',
             list: 'pending',
@@ -193,6 +196,7 @@ function content(occasion: MailOccasion, locale: MailLocale, f: MailFacts): Cont
             subject: `Overdue: licenses for ${org} have not been assigned`,
             lines: [
               `The deadline for assigning the licenses for ${org} was ${deadline}. Not every school has its licenses yet.`,
+              ...(f.supportInformed ? ['Skolon support has received a copy of this message.'] : []),
             ],
             next: 'Please assign the remaining licenses in Skolon now.',
             list: 'pending',

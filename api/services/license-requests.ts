@@ -27,7 +27,7 @@ import {
   FINISHED_STATUSES,
   licenseRequestWorkflowId,
   withdrawUpdate,
-  type LicenseRequestState,
+  type LicenseRequestOutcome,
 } from '../../workflows/definitions';
 import { startLicenseRequestWorkflow, TEMPORAL_CALL_TIMEOUT_MS, workflowInputOf } from '../start-workflow';
 import { actorOf, type Caller } from '../auth';
@@ -156,7 +156,7 @@ export function createLicenseRequestService({
    */
   async function update<Arg>(
     id: string,
-    definition: UpdateDefinition<LicenseRequestState, [Arg]>,
+    definition: UpdateDefinition<LicenseRequestOutcome, [Arg]>,
     arg: Arg,
     idempotencyKey: string | undefined,
     what: string,

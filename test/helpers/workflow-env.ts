@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities, SendRequestMailInput, TransitionRecord } from '../../activities';
@@ -87,6 +88,49 @@ export function recordingActivities(calendar?: WorkingDayCalendar) {
 }
 
 export type Recording = ReturnType<typeof recordingActivities>;
+
+/**
+ * Whether the workflow has a workflow task or an activity outstanding, read from its history: the
+ * time-skipping test server's describe does not report its pending workflow task.
+ */
+export async function hasWorkOutstanding(handle: WorkflowHandle): Promise<boolean> {
+  const { EventType } = temporal.api.enums.v1;
+  let workflowTasks = 0;
+  const activities = new Set<string>();
+  for (const event of (await handle.fetchHistory()).events ?? []) {
+    switch (event.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+        workflowTasks++;
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+        workflowTasks--;
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        activities.add(String(event.eventId));
+        break;
+      default: {
+        const closed =
+          event.activityTaskCompletedEventAttributes ??
+          event.activityTaskFailedEventAttributes ??
+          event.activityTaskTimedOutEventAttributes ??
+          event.activityTaskCanceledEventAttributes;
+        if (closed) activities.delete(String(closed.scheduledEventId));
+      }
+    }
+  }
+  return workflowTasks > 0 || activities.size > 0;
+}
+
+/** Waits until the workflow has no workflow task or activity outstanding (e.g. before a worker stops). */
+export async function settled(handle: WorkflowHandle): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (!(await hasWorkOutstanding(handle))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the workflow did not settle');
+}
 
 export function newInput(
   options: { schoolIds?: string[]; desiredAvailability?: string | null; createdAt?: Date } = {},
