@@ -21,7 +21,7 @@ import {
   type SendRequestMailInput,
   type SendRequestMailResult,
 } from './mail';
-import { createSmtpMailer, isPermanentMailFailure, type Mailer } from './mailer';
+import { createSmtpMailer, isPermanentMailFailure, refusedRecipients, type Mailer } from './mailer';
 
 const config = {
   from: 'Skolon <no-reply@skolon.test>',
@@ -781,5 +781,251 @@ describe('isPermanentMailFailure', () => {
     [new Error('socket hang up'), false],
   ])('%o is permanent: %s (only a refusal of this mail is; server or setup trouble is retried)', (error, permanent) => {
     expect(isPermanentMailFailure(error)).toBe(permanent);
+  });
+});
+
+describe('sendRequestMail when the mail server defers recipients for now (4xx, greylisting)', () => {
+  let grey: TestSmtpServer;
+  let greyMailer: Mailer;
+  let greyActivities: ReturnType<typeof createMailActivities>;
+  /** How many of an address's first RCPT TOs the listener answers 450 (greylisted). */
+  const greylisted = new Map<string, number>();
+  /** Every RCPT TO the listener has seen. */
+  const asked: string[] = [];
+
+  beforeAll(async () => {
+    grey = await startSmtpServer({
+      rejectRecipients: (address) => {
+        asked.push(address);
+        return address.endsWith(REJECTING_DOMAIN);
+      },
+      deferRecipients: (address, attempt) => attempt <= (greylisted.get(address) ?? 0),
+    });
+    greyMailer = createSmtpMailer(grey.url);
+    greyActivities = createMailActivities(database.db, greyMailer, config);
+  });
+  afterAll(async () => {
+    greyMailer?.close();
+    await grey?.close();
+  });
+
+  /**
+   * Runs the activity as Temporal does: attempt after attempt while it fails retryably, each one
+   * handed the details of the last heartbeat before it. (Backoff aside: the workflow's retry
+   * policy waits 5 s, 10 s, ... in between, which changes nothing here.)
+   */
+  async function untilDone(input: SendRequestMailInput, firstDetails?: unknown) {
+    let details = firstDetails;
+    const failures: unknown[] = [];
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const env = new MockActivityEnvironment(
+        {
+          attempt,
+          heartbeatDetails: details,
+          startToCloseTimeoutMs: ACTIVITY_TIMEOUTS.mail.startToCloseMs,
+          heartbeatTimeoutMs: ACTIVITY_TIMEOUTS.mail.heartbeatMs,
+        },
+        { logger: new DefaultLogger('WARN', () => undefined) },
+      );
+      env.on('heartbeat', (d: unknown) => (details = d));
+      try {
+        const result = await env.run((i: SendRequestMailInput) => greyActivities.sendRequestMail(i), input);
+        return { result, attempts: attempt, failures };
+      } catch (error) {
+        if ((error as { nonRetryable?: boolean }).nonRetryable) throw error;
+        failures.push(error);
+      }
+    }
+    throw new Error(`still failing after 10 attempts: ${String(failures[failures.length - 1])}`);
+  }
+
+  const greyMailsWith = (messageId: string) => grey.mails.filter((m) => m.messageId === messageId);
+  /** The mails with any of these addresses in their envelope, whatever their Message-ID. */
+  const mailsTo = (address: string) => grey.mails.filter((m) => m.to.includes(address));
+
+  async function mailEvents(requestId: string) {
+    const request = await getLicenseRequest(database.db, requestId);
+    return request!.history
+      .filter((h) => h.event !== 'CREATED')
+      .map((h) => ({ event: h.event, to: [...(h.detail as { to: string[] }).to].sort() }));
+  }
+
+  test('one of three contacts greylisted for two attempts: each contact gets exactly one mail, all with the same Message-ID', async () => {
+    const id = uid();
+    const [anna, bo, cia] = [`anna-${id}@aby.test`, `bo-${id}@grey.test`, `cia-${id}@aby.test`];
+    greylisted.set(bo, 2);
+    const f = await createRequest({ contacts: [anna, bo, cia] });
+    await setState(f.requestId, { status: 'DECLINED', response: 'NO' });
+    const input = { requestId: f.requestId, occasion: 'ANSWERED_NO' as const, sequence: 0 };
+    const messageId = messageIdOf(f.requestId, 'ANSWERED_NO', 0);
+
+    const { result, attempts, failures } = await untilDone(input);
+
+    expect(result).toBe('SENT');
+    expect(attempts).toBe(3);
+    // The first attempt failed retryably after delivering to whoever accepted the mail; the
+    // second, to the greylisted contact alone, as nodemailer fails a send nobody accepted.
+    expect(failures).toEqual([
+      expect.objectContaining({ type: 'MailDeferred', message: expect.stringContaining(bo) }),
+      expect.objectContaining({ code: 'EENVELOPE', responseCode: 450 }),
+    ]);
+    for (const contact of [anna, bo, cia]) {
+      expect(mailsTo(contact)).toHaveLength(1);
+      expect(mailsTo(contact)[0]!.messageId).toBe(messageId);
+    }
+    // First everyone the server would take, then the greylisted contact alone.
+    expect(greyMailsWith(messageId).map((m) => [...m.to].sort())).toEqual([[anna, cia].sort(), [bo]]);
+    expect(asked.filter((a) => a === bo)).toHaveLength(3);
+    expect(asked.filter((a) => a === anna)).toHaveLength(1);
+    expect(asked.filter((a) => a === cia)).toHaveLength(1);
+    // The history shows when each got it, and no failure.
+    expect(await mailEvents(f.requestId)).toEqual([
+      { event: 'CONTACTS_NOTIFIED', to: [anna, cia].sort() },
+      { event: 'CONTACTS_NOTIFIED', to: [bo] },
+    ]);
+    const rows = await sentMailRows(f.requestId);
+    expect(rows).toEqual([expect.objectContaining({ status: 'SENT', pending_recipients: null, error: null })]);
+
+    // Done: another attempt sends nothing.
+    await expect(untilDone(input)).resolves.toMatchObject({ result: 'ALREADY_SENT', attempts: 1 });
+    expect(greyMailsWith(messageId)).toHaveLength(2);
+  });
+
+  test('all recipients greylisted once: nothing was delivered, so the whole mail goes later, once to everyone', async () => {
+    const id = uid();
+    const contacts = [`anna-${id}@grey.test`, `bo-${id}@grey.test`, `cia-${id}@grey.test`];
+    for (const c of contacts) greylisted.set(c, 1);
+    const f = await createRequest({ contacts });
+    await setState(f.requestId, { status: 'DECLINED', response: 'NO' });
+    const messageId = messageIdOf(f.requestId, 'ANSWERED_NO', 0);
+
+    const { result, attempts, failures } = await untilDone({
+      requestId: f.requestId,
+      occasion: 'ANSWERED_NO',
+      sequence: 0,
+    });
+
+    expect(result).toBe('SENT');
+    expect(attempts).toBe(2);
+    // nodemailer itself rejects a send that no recipient accepted, with the server's 450.
+    expect(failures).toEqual([expect.objectContaining({ code: 'EENVELOPE', responseCode: 450 })]);
+    expect(isPermanentMailFailure(failures[0])).toBe(false);
+    expect(greyMailsWith(messageId).map((m) => [...m.to].sort())).toEqual([[...contacts].sort()]);
+    for (const contact of contacts) expect(mailsTo(contact)).toHaveLength(1);
+    expect(await mailEvents(f.requestId)).toEqual([{ event: 'CONTACTS_NOTIFIED', to: [...contacts].sort() }]);
+    expect(await sentMailRows(f.requestId)).toEqual([
+      expect.objectContaining({ status: 'SENT', pending_recipients: null }),
+    ]);
+  });
+
+  test('a 5xx stays final while a 4xx is tried again: the refused contact is recorded once and never asked again', async () => {
+    const id = uid();
+    const [good, bad, later] = [`good-${id}@aby.test`, `bad-${id}${REJECTING_DOMAIN}`, `later-${id}@grey.test`];
+    greylisted.set(later, 1);
+    const f = await createRequest({ contacts: [good, bad, later] });
+    await setState(f.requestId, { status: 'DECLINED', response: 'NO' });
+    const messageId = messageIdOf(f.requestId, 'ANSWERED_NO', 0);
+
+    const { result, attempts } = await untilDone({ requestId: f.requestId, occasion: 'ANSWERED_NO', sequence: 0 });
+
+    expect(result).toBe('SENT');
+    expect(attempts).toBe(2);
+    expect(greyMailsWith(messageId).map((m) => m.to)).toEqual([[good], [later]]);
+    expect(mailsTo(bad)).toHaveLength(0);
+    // Refused once, and not tried again with the greylisted contact.
+    expect(asked.filter((a) => a === bad)).toHaveLength(1);
+    expect(asked.filter((a) => a === later)).toHaveLength(2);
+    expect(await mailEvents(f.requestId)).toEqual([
+      { event: 'CONTACTS_NOTIFIED', to: [good] },
+      { event: 'MAIL_FAILED', to: [bad] },
+      { event: 'CONTACTS_NOTIFIED', to: [later] },
+    ]);
+  });
+
+  test('an attempt handed the details of an earlier, recorded send sends only to the deferred contact, and records nothing twice', async () => {
+    const id = uid();
+    const [anna, bo] = [`anna-${id}@aby.test`, `bo-${id}@grey.test`];
+    greylisted.set(bo, 1);
+    const f = await createRequest({ contacts: [anna, bo] });
+    await setState(f.requestId, { status: 'DECLINED', response: 'NO' });
+    const input = { requestId: f.requestId, occasion: 'ANSWERED_NO' as const, sequence: 0 };
+    const messageId = messageIdOf(f.requestId, 'ANSWERED_NO', 0);
+    const env = new MockActivityEnvironment(
+      { startToCloseTimeoutMs: ACTIVITY_TIMEOUTS.mail.startToCloseMs },
+      { logger: new DefaultLogger('WARN', () => undefined) },
+    );
+    await expect(env.run((i: SendRequestMailInput) => greyActivities.sendRequestMail(i), input)).rejects.toMatchObject({
+      type: 'MailDeferred',
+    });
+    expect(await sentMailRows(f.requestId)).toEqual([
+      expect.objectContaining({ status: 'DEFERRED', pending_recipients: [bo] }),
+    ]);
+
+    // Temporal hands the next attempt the last details the first one heartbeated: that its send
+    // is out (had it heartbeated after the send). The record shows that send recorded already.
+    const { result, attempts } = await untilDone(input, { sent: { refused: [], deferred: [bo] } });
+
+    expect(result).toBe('SENT');
+    expect(attempts).toBe(1);
+    expect(greyMailsWith(messageId).map((m) => m.to)).toEqual([[anna], [bo]]);
+    expect(await mailEvents(f.requestId)).toEqual([
+      { event: 'CONTACTS_NOTIFIED', to: [anna] },
+      { event: 'CONTACTS_NOTIFIED', to: [bo] },
+    ]);
+  });
+
+  test('a worker that died after the retry reached the deferred contact: the next attempt records it and sends nothing', async () => {
+    const id = uid();
+    const [anna, bo] = [`anna-${id}@aby.test`, `bo-${id}@grey.test`];
+    const f = await createRequest({ contacts: [anna, bo] });
+    await setState(f.requestId, { status: 'DECLINED', response: 'NO' });
+    // Anna got the mail and is recorded; the retry for Bo claimed it, sent, heartbeated that and died.
+    await database.db
+      .insertInto('sent_mail')
+      .values({
+        request_id: f.requestId,
+        occasion: 'ANSWERED_NO',
+        sequence: 0,
+        message_id: messageIdOf(f.requestId, 'ANSWERED_NO', 0),
+        recipients: `${anna}, ${bo}`,
+        status: 'SENDING',
+        claimed_at: new Date(),
+        sent_at: new Date(),
+        pending_recipients: [bo],
+      })
+      .execute();
+
+    const { result, attempts } = await untilDone(
+      { requestId: f.requestId, occasion: 'ANSWERED_NO', sequence: 0 },
+      { sent: { to: [bo], refused: [] } },
+    );
+
+    expect(result).toBe('SENT');
+    expect(attempts).toBe(1);
+    expect(mailsTo(anna)).toHaveLength(0);
+    expect(mailsTo(bo)).toHaveLength(0);
+    expect(await mailEvents(f.requestId)).toEqual([{ event: 'CONTACTS_NOTIFIED', to: [bo] }]);
+    expect(await sentMailRows(f.requestId)).toEqual([
+      expect.objectContaining({ status: 'SENT', pending_recipients: null }),
+    ]);
+  });
+});
+
+describe('refusedRecipients', () => {
+  test('tells recipients refused for good (5xx) from those refused for now (4xx, 503, no code)', () => {
+    const error = (recipient: string, responseCode?: number) => ({ recipient, responseCode });
+    expect(
+      refusedRecipients({
+        rejected: ['a@x.test', { address: 'b@x.test' }, 'c@x.test', 'd@x.test', 'e@x.test'],
+        rejectedErrors: [
+          error('a@x.test', 550),
+          error('b@x.test', 450),
+          error('c@x.test', 503),
+          error('d@x.test', 421),
+          error('e@x.test'),
+        ],
+      }),
+    ).toEqual({ refused: ['a@x.test'], deferred: ['b@x.test', 'c@x.test', 'd@x.test', 'e@x.test'] });
+    expect(refusedRecipients({ rejected: [] })).toEqual({ refused: [], deferred: [] });
   });
 });

@@ -5,6 +5,11 @@
  * (the claim is a lease, which the attempt renews while it runs). A worker dying between the send
  * and the mark makes a later retry send again, with the same Message-ID, which is as close to
  * once as SMTP allows; a worker dying before the server accepted the message has not sent it.
+ *
+ * Recipients the server refuses for now (4xx, e.g. greylisting) while it accepts the others are
+ * kept in the record (DEFERRED, pending_recipients) and the attempt fails: Temporal's retries, with
+ * backoff, send the same message (same Message-ID) to them alone until each is accepted or refused
+ * for good. Those who got it are recorded before that and never get it again.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { sql } from 'kysely';
@@ -76,9 +81,30 @@ const HISTORY_EVENT: Record<MailOccasion, string> = {
 
 /** What an attempt tells the next one, through Temporal (the details of its heartbeats). */
 interface AttemptDetails {
-  /** The SMTP server accepted the mail (all recipients but these). */
-  sent?: { refused: string[] };
+  /**
+   * The SMTP server accepted the mail for `to` (absent: all its recipients, the first send) but
+   * these. Details outlive the attempt that recorded them, so they are recorded only if the mail's
+   * record still shows that send unrecorded (see record).
+   */
+  sent?: { to?: string[]; refused: string[]; deferred?: string[] };
 }
+
+/** One SMTP transaction of a mail: to all its recipients (the first), or to those deferred before. */
+interface Round {
+  first: boolean;
+  to: string[];
+}
+
+/** How the server answered a round. */
+interface Outcome {
+  refused: string[];
+  deferred: string[];
+  /** The server's refusal of the whole round, if that is what it was. */
+  error?: string;
+}
+
+/** The failure type of an attempt that left recipients deferred: Temporal retries it, with backoff. */
+export const MAIL_DEFERRED = 'MailDeferred';
 
 /** One attempt of the mail activity. */
 interface Attempt {
@@ -89,6 +115,9 @@ interface Attempt {
   /** Runs `work`, retrying failures (e.g. the database away) while the attempt has time left. */
   persistently<T>(work: () => Promise<T>): Promise<T>;
 }
+
+/** A mail's sent_mail record: one per (request, occasion, sequence). */
+type MailKey = { request_id: string; occasion: MailOccasion; sequence: number };
 
 export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig) {
   async function send(input: SendRequestMailInput, attempt: Attempt): Promise<SendRequestMailResult> {
@@ -115,14 +144,19 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     // organisations' contacts read Swedish.
     const locale: MailLocale = toPartner ? partner.locale : (config.contactLocale ?? 'sv');
     const key = `${occasion.toLowerCase()}-${sequence}`;
-    /** This mail's sent_mail record: one per (request, occasion, sequence). */
-    const thisMail = { request_id: requestId, occasion, sequence };
+    const thisMail: MailKey = { request_id: requestId, occasion, sequence };
     const domain = config.from.match(/@([^>\s]+)/)?.[1] ?? 'license-requests.local';
     const messageId = `<license-request-${requestId}-${key}@${domain}>`;
 
     // Sent by an earlier attempt that could not record it (the database was away, or its worker
     // died just after): record it now, and do not send it again.
-    if (attempt.details.sent) return recordSent(attempt, thisMail, key, recipients, attempt.details.sent.refused);
+    if (attempt.details.sent) {
+      const { to, refused, deferred = [] } = attempt.details.sent;
+      const round: Round = to ? { first: false, to } : { first: true, to: recipients };
+      const result = await record(attempt, thisMail, key, round, { refused, deferred });
+      if (result) return result;
+      attempt.details = {}; // recorded already (by that attempt): go on from the record
+    }
 
     // A reminder whose request has moved on (the read model is written before an answer or an
     // assignment is acknowledged), or that went stale while the mail server was away, is dropped
@@ -167,11 +201,19 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       .onConflict((oc) =>
         oc
           .columns(['request_id', 'occasion', 'sequence'])
-          .doUpdateSet({ claimed_at: sql<Date>`now()` })
-          .where('sent_mail.status', '=', 'SENDING')
-          .where('sent_mail.claimed_at', '<', sql<Date>`now() - make_interval(secs => ${CLAIM_LEASE_MS / 1000})`),
+          .doUpdateSet({ claimed_at: sql<Date>`now()`, status: 'SENDING' })
+          .where((eb) =>
+            eb.or([
+              // Deferred recipients wait for a retry; nobody is sending to them.
+              eb('sent_mail.status', '=', 'DEFERRED'),
+              eb.and([
+                eb('sent_mail.status', '=', 'SENDING'),
+                eb('sent_mail.claimed_at', '<', sql<Date>`now() - make_interval(secs => ${CLAIM_LEASE_MS / 1000})`),
+              ]),
+            ]),
+          ),
       )
-      .returning('status')
+      .returning(['status', 'pending_recipients'])
       .executeTakeFirst();
     if (!claimed) {
       const existing = await db
@@ -196,6 +238,10 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     }
     attempt.claimed = true;
     if (recipients.length === 0) return 'NO_RECIPIENTS';
+    // Those the server deferred last time, alone; or everybody, the first time.
+    const round: Round = claimed.pending_recipients
+      ? { first: false, to: claimed.pending_recipients }
+      : { first: true, to: recipients };
 
     const answered = request.status !== 'AWAITING_ANSWER';
     const today = stockholmToday();
@@ -216,94 +262,147 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       supportInformed: occasion === 'OVERDUE' && input.alsoToSupport === true,
     });
 
-    let refused: string[] = [];
+    let outcome: Outcome;
     try {
-      ({ refused } = await mailer.send({
+      outcome = await mailer.send({
         from: config.from,
-        to: recipients.map(singleLine),
+        to: round.to.map(singleLine),
         ...rendered,
         messageId,
         fileName: `${requestId}-${key}`,
-      }));
+      });
     } catch (error) {
       if (!isPermanentMailFailure(error)) {
         // Not delivered: give the claim back so that the retry (with backoff) can send at once.
-        await db
-          .deleteFrom('sent_mail')
-          .where((eb) => eb.and(thisMail))
-          .where('status', '=', 'SENDING')
-          .execute();
+        await giveBack(thisMail, round);
         throw error;
       }
       const message = error instanceof Error ? error.message : String(error);
       Context.current().log.warn('Mail refused for good', { requestId, occasion, sequence, error: message });
-      await db
-        .updateTable('sent_mail')
-        .set({ status: 'FAILED', error: message })
-        .where((eb) => eb.and(thisMail))
-        .execute();
-      await addHistoryEvent(db, requestId, {
-        key: `mail-${key}`,
-        at: new Date(),
-        event: 'MAIL_FAILED',
-        detail: { occasion, to: recipients, error: message },
-      });
-      businessMetrics.mailFailed(occasion);
-      return 'FAILED';
+      const outcome = { refused: round.to, deferred: [], error: message };
+      return (await record(attempt, thisMail, key, round, outcome)) ?? 'ALREADY_SENT';
+    }
+    // Nobody got it and nobody was refused for good: the whole round is for later, as when the
+    // server is down. (nodemailer rejects such a send; another mailer might resolve.)
+    if (outcome.refused.length === 0 && round.to.every((r) => outcome.deferred.includes(r))) {
+      await giveBack(thisMail, round);
+      throw deferredFailure(outcome.deferred);
     }
 
     // The mail is out. Should recording it fail (the database away), the next heartbeat tells
     // Temporal, which hands it to a later attempt: that one records the mail instead of sending it.
-    attempt.details = { sent: { refused } };
-    return recordSent(attempt, thisMail, key, recipients, refused);
+    attempt.details = {
+      sent: {
+        ...(!round.first && { to: round.to }),
+        refused: outcome.refused,
+        ...(outcome.deferred.length > 0 && { deferred: outcome.deferred }),
+      },
+    };
+    // Nothing recorded: our claim had lapsed and another attempt took the mail over.
+    return (await record(attempt, thisMail, key, round, outcome)) ?? 'ALREADY_SENT';
   }
 
-  /** Marks the mail sent and records it in the history, retrying for as long as the attempt may run. */
-  async function recordSent(
+  /** Lets a retry have the mail at once: nothing of this round was delivered. */
+  async function giveBack(thisMail: MailKey, round: Round): Promise<void> {
+    // The first round leaves no trace, so that the retry decides afresh (e.g. a reminder whose
+    // moment has passed is skipped); a later one keeps who is left.
+    if (round.first)
+      await db
+        .deleteFrom('sent_mail')
+        .where((eb) => eb.and(thisMail))
+        .where('status', '=', 'SENDING')
+        .execute();
+    else
+      await db
+        .updateTable('sent_mail')
+        .set({ status: 'DEFERRED' })
+        .where((eb) => eb.and(thisMail))
+        .where('status', '=', 'SENDING')
+        .execute();
+  }
+
+  function deferredFailure(deferred: string[]): ApplicationFailure {
+    return ApplicationFailure.create({
+      message: `The mail server deferred ${deferred.join(', ')} (4xx): trying again later.`,
+      type: MAIL_DEFERRED,
+    });
+  }
+
+  /**
+   * Records how the server answered a round: the record's new state and, in the history, who got
+   * the mail and who was refused for good, in one statement, so a crash keeps both or neither.
+   * Only while the record still shows the round unrecorded (SENDING, with the round's recipients
+   * pending): so the details an earlier attempt left record nothing twice. Resolves undefined
+   * when it was recorded already; throws MAIL_DEFERRED when recipients are left for a retry.
+   */
+  async function record(
     attempt: Attempt,
-    thisMail: { request_id: string; occasion: MailOccasion; sequence: number },
+    thisMail: MailKey,
     key: string,
-    recipients: string[],
-    refused: string[],
-  ): Promise<SendRequestMailResult> {
+    round: Round,
+    { refused, deferred, error }: Outcome,
+  ): Promise<SendRequestMailResult | undefined> {
     const { request_id: requestId, occasion, sequence } = thisMail;
-    const delivered = recipients.filter((r) => !refused.includes(r));
-    // Marked sent and recorded in the history together, in one statement: a crash cannot keep one
-    // without the other, and the moment between the server's "accepted" and this record, in which
-    // a worker that dies leaves a mail that a retry sends again, is one round trip short.
-    await attempt.persistently(() =>
-      db
-        .with('sent', (q) =>
-          q
-            .updateTable('sent_mail')
-            .set({ status: 'SENT', sent_at: sql`now()` })
-            .where((eb) => eb.and(thisMail))
-            .returning('request_id'),
+    const delivered = round.to.filter((r) => !refused.includes(r) && !deferred.includes(r));
+    // Each round has its own event keys: the first the usual ones; a later one is told apart by its
+    // recipients, which shrink from round to round.
+    const eventKey = `mail-${key}${round.first ? '' : `-retry-${[...round.to].sort().join(',')}`}`;
+    const events = [
+      ...(delivered.length > 0
+        ? [{ key: eventKey, event: HISTORY_EVENT[occasion], detail: { occasion, to: delivered } }]
+        : []),
+      ...(refused.length > 0
+        ? [
+            {
+              key: delivered.length > 0 ? `${eventKey}-refused` : eventKey,
+              event: 'MAIL_FAILED',
+              detail: { occasion, to: refused, error: error ?? 'recipient refused by the mail server' },
+            },
+          ]
+        : []),
+    ];
+    const at = new Date();
+    // The moment between the server's "accepted" and this record, in which a worker that dies
+    // leaves a mail that a retry sends again, is one round trip short.
+    const recorded = await attempt.persistently(() =>
+      sql<{ status: 'DEFERRED' | 'SENT' | 'FAILED' }>`
+        with recorded as (
+          update sent_mail set
+            status = case
+              when ${deferred.length > 0}::boolean then 'DEFERRED'
+              when ${delivered.length > 0}::boolean or sent_at is not null then 'SENT'
+              else 'FAILED' end,
+            pending_recipients = ${deferred.length > 0 ? deferred : null}::text[],
+            sent_at = case when ${delivered.length > 0}::boolean then coalesce(sent_at, now()) else sent_at end,
+            error = coalesce(${error ?? null}, error)
+          where request_id = ${requestId} and occasion = ${occasion} and sequence = ${sequence}
+            and status = 'SENDING'
+            and pending_recipients is not distinct from ${round.first ? null : round.to}::text[]
+          returning request_id, status
+        ), events as (
+          insert into history_event (request_id, event_key, at, event, detail)
+          select recorded.request_id, e.key, ${at}::timestamptz, e.event, e.detail
+          from recorded
+          cross join jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(key text, event text, detail jsonb)
+          on conflict (request_id, event_key) do nothing
         )
-        .insertInto('history_event')
-        .values({
-          request_id: requestId,
-          event_key: `mail-${key}`,
-          at: new Date(),
-          event: HISTORY_EVENT[occasion],
-          detail: JSON.stringify({ occasion, to: delivered }),
-        })
-        .onConflict((oc) => oc.columns(['request_id', 'event_key']).doNothing())
-        .execute(),
+        select status from recorded`.execute(db),
     );
-    businessMetrics.mailSent(occasion);
-    if (refused.length > 0) {
+    const status = recorded.rows[0]?.status;
+    if (!status) return undefined;
+    attempt.details = {}; // recorded: nothing for a later attempt to record
+    if (refused.length > 0 && delivered.length > 0)
       // Some recipients were refused for good while the others got the mail: say so.
       Context.current().log.warn('Mail refused for some recipients', { requestId, occasion, sequence, refused });
-      await attempt.persistently(() =>
-        addHistoryEvent(db, requestId, {
-          key: `mail-${key}-refused`,
-          at: new Date(),
-          event: 'MAIL_FAILED',
-          detail: { occasion, to: refused, error: 'recipient refused by the mail server' },
-        }),
-      );
+    if (status === 'DEFERRED') {
+      Context.current().log.info('Mail deferred for some recipients', { requestId, occasion, sequence, deferred });
+      throw deferredFailure(deferred);
     }
+    if (status === 'FAILED') {
+      businessMetrics.mailFailed(occasion);
+      return 'FAILED';
+    }
+    businessMetrics.mailSent(occasion);
     return 'SENT';
   }
 

@@ -18,9 +18,20 @@ export interface OutgoingMail {
   fileName: string;
 }
 
+/** The recipients of a sent mail that did not get it; every other recipient did. */
+export interface SendResult {
+  /** Refused for good (a 5xx reply to RCPT TO): sending again would not help. */
+  refused: string[];
+  /** Refused for now (a 4xx reply, e.g. greylisting): to be tried again later. */
+  deferred: string[];
+}
+
 export interface Mailer {
-  /** Sends; resolves with the recipients the server refused while accepting the others. */
-  send(mail: OutgoingMail): Promise<{ refused: string[] }>;
+  /**
+   * Sends; resolves once the server accepted the mail for at least one recipient, with those it
+   * refused. Rejects when it accepted it for none (see isPermanentMailFailure).
+   */
+  send(mail: OutgoingMail): Promise<SendResult>;
   close(): void;
   /** Where mail goes, for the start-up banner. */
   readonly description: string;
@@ -56,9 +67,7 @@ export function createSmtpMailer(smtpUrl: string): Mailer {
         html: mail.html,
         messageId: mail.messageId,
       });
-      // nodemailer lists refused recipients as strings or { address } objects depending on version.
-      const rejected = (info.rejected ?? []) as Array<string | { address: string }>;
-      return { refused: rejected.map((r) => (typeof r === 'string' ? r : r.address)) };
+      return refusedRecipients(info);
     },
     close: () => transport.close(),
   };
@@ -82,9 +91,28 @@ export function createMailboxMailer(dir: string): Mailer {
       // Write then rename: a reader never sees half a mail.
       await fs.writeFile(`${file}.tmp`, info.message as Buffer);
       await fs.rename(`${file}.tmp`, file);
-      return { refused: [] };
+      return { refused: [], deferred: [] };
     },
     close: () => transport.close(),
+  };
+}
+
+/**
+ * Sorts the recipients nodemailer lists as rejected by the server's reply to each: `rejectedErrors`
+ * holds one error per rejected recipient (`recipient`, `responseCode`), from the RCPT TO reply.
+ * A 5xx is final (as in isPermanentMailFailure); anything else, or no reply code at all, is tried
+ * again: a recipient wrongly deferred costs a retry, one wrongly refused loses the mail.
+ */
+export function refusedRecipients(info: {
+  rejected?: Array<string | { address: string }>;
+  rejectedErrors?: Array<{ recipient?: string; responseCode?: number }>;
+}): SendResult {
+  // nodemailer lists rejected recipients as strings or { address } objects depending on version.
+  const rejected = (info.rejected ?? []).map((r) => (typeof r === 'string' ? r : r.address));
+  const codes = new Map((info.rejectedErrors ?? []).map((e) => [e.recipient, e.responseCode]));
+  return {
+    refused: rejected.filter((r) => isPermanentReplyCode(codes.get(r))),
+    deferred: rejected.filter((r) => !isPermanentReplyCode(codes.get(r))),
   };
 }
 
@@ -95,11 +123,10 @@ export function createMailboxMailer(dir: string): Mailer {
  */
 export function isPermanentMailFailure(error: unknown): boolean {
   const { code, responseCode } = (error ?? {}) as { code?: unknown; responseCode?: unknown };
-  return (
-    (code === 'EENVELOPE' || code === 'EMESSAGE') &&
-    typeof responseCode === 'number' &&
-    responseCode >= 500 &&
-    responseCode < 600 &&
-    responseCode !== 503 // "bad sequence of commands": a protocol hiccup, not a verdict on the mail
-  );
+  return (code === 'EENVELOPE' || code === 'EMESSAGE') && isPermanentReplyCode(responseCode);
+}
+
+/** A 5xx reply, but for 503 ("bad sequence of commands": a protocol hiccup, not a verdict on the mail). */
+function isPermanentReplyCode(responseCode: unknown): boolean {
+  return typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600 && responseCode !== 503;
 }

@@ -4,6 +4,7 @@ import * as initial from './migrations/2026-11-29-001-initial';
 import * as sentMailHealthIndex from './migrations/2026-11-29-002-sent-mail-health-index';
 import * as portalSessions from './migrations/2026-11-29-003-portal-sessions';
 import * as listIndexes from './migrations/2026-11-29-004-list-indexes';
+import * as sentMailPendingRecipients from './migrations/2026-11-30-001-sent-mail-pending-recipients';
 
 /** Every migration, in order. Listed here rather than read from disk, so bundling cannot lose one. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-002-sent-mail-health-index': sentMailHealthIndex,
   '2026-11-29-003-portal-sessions': portalSessions,
   '2026-11-29-004-list-indexes': listIndexes,
+  '2026-11-30-001-sent-mail-pending-recipients': sentMailPendingRecipients,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

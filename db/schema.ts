@@ -69,9 +69,16 @@ export interface SentMailTable {
   sequence: number;
   message_id: string;
   recipients: string;
-  status: 'SENDING' | 'SENT' | 'FAILED';
+  /**
+   * SENDING while an attempt holds the claim; DEFERRED when the server accepted the mail for some
+   * recipients and deferred the others (pending_recipients), until a retry claims it again.
+   */
+  status: 'SENDING' | 'DEFERRED' | 'SENT' | 'FAILED';
   claimed_at: Timestamp;
+  /** When the server first accepted the mail (for some or all recipients). */
   sent_at: Timestamp | null;
+  /** Who is left, once the server deferred some recipients; null: all of `recipients`. */
+  pending_recipients: string[] | null;
   error: string | null;
 }
 

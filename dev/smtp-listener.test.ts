@@ -93,3 +93,20 @@ test('held, the listener answers nothing until released; then every waiting mess
     await smtp.close();
   }
 });
+
+test('a greylisted recipient is answered 450 4.2.0 for its first attempts, then accepted', async () => {
+  const smtp = await startSmtpServer({ deferRecipients: (address, attempt) => address === 'b@test' && attempt <= 2 });
+  try {
+    const session = smtpSession(smtp.url);
+    expect(await session.greeting).toMatch(/^220 /);
+    await session.send('EHLO test');
+    await session.send('MAIL FROM:<a@test>');
+    expect(await session.send('RCPT TO:<b@test>')).toMatch(/^450 4\.2\.0 .*greylisted/);
+    expect(await session.send('RCPT TO:<c@test>')).toMatch(/^250 /);
+    expect(await session.send('RCPT TO:<b@test>')).toMatch(/^450 /);
+    expect(await session.send('RCPT TO:<b@test>')).toMatch(/^250 /);
+    session.destroy();
+  } finally {
+    await smtp.close();
+  }
+});

@@ -51,6 +51,11 @@ function plainText(raw: string): string {
 export interface SmtpServerOptions {
   /** Answer 550 to RCPT TO for the addresses this returns true for (a permanent refusal). */
   rejectRecipients?: (address: string) => boolean;
+  /**
+   * Answer 450 4.2.0 (greylisted: try again later) to RCPT TO for the addresses this returns true
+   * for; `attempt` counts this listener's RCPT TOs for the address, from 1.
+   */
+  deferRecipients?: (address: string, attempt: number) => boolean;
   /** Listen on this port instead of a free one (e.g. to come back on the port of a closed listener). */
   port?: number;
   /** Wait this long before answering a message's data (a slow mail server: keeps sends in flight). */
@@ -64,6 +69,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const inFlight = new Set<{ messageId: string; since: number }>();
   let abandoned = 0;
   let held: Array<() => void> | undefined;
+  const rcptCounts = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -71,6 +77,15 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     onRcptTo(address, _session, callback) {
       if (options.rejectRecipients?.(address.address)) {
         const error = Object.assign(new Error(`<${address.address}>: mailbox unavailable`), { responseCode: 550 });
+        callback(error);
+        return;
+      }
+      const attempt = (rcptCounts.get(address.address) ?? 0) + 1;
+      rcptCounts.set(address.address, attempt);
+      if (options.deferRecipients?.(address.address, attempt)) {
+        const error = Object.assign(new Error(`4.2.0 <${address.address}>: greylisted, try again later`), {
+          responseCode: 450,
+        });
         callback(error);
         return;
       }
