@@ -13,9 +13,9 @@ import { ACTIVITY_TIMEOUTS, MAIL_OCCASIONS, type MailOccasion } from '../workflo
 import {
   calendarDaysAfter,
   endOfDayOracle,
+  longDateOracle,
   nthWorkingDayAfterOracle,
   stockholmDateOf,
-  weekdayOf,
   workingDaysBetweenOracle,
 } from '../test/helpers/calendar-oracle';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database';
@@ -78,15 +78,7 @@ function send(input: SendRequestMailInput): Promise<SendRequestMailResult> {
 
 const uid = () => crypto.randomUUID().slice(0, 8);
 
-const SWEDISH_WEEKDAYS = ['måndag', 'tisdag', 'onsdag', 'torsdag', 'fredag', 'lördag', 'söndag'];
-const SWEDISH_MONTHS = 'januari februari mars april maj juni juli augusti september oktober november december'.split(
-  ' ',
-);
-/** A date as Swedish mail writes it, 'måndag 14 december 2026', spelled out here rather than by the templates. */
-function swedishLongDate(date: string): string {
-  const [year, month, day] = date.split('-').map(Number);
-  return `${SWEDISH_WEEKDAYS[weekdayOf(date) - 1]} ${day} ${SWEDISH_MONTHS[month! - 1]} ${year}`;
-}
+const swedishLongDate = (date: string) => longDateOracle(date, 'sv');
 
 interface Fixture {
   requestId: string;
