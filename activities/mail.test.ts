@@ -2,7 +2,6 @@
  * The mail activity against a real PostgreSQL database and a real SMTP listener, called directly
  * (outside a worker) in a mocked activity context.
  */
-import { stockholmToday, swedishCalendar } from '../domain/working-days';
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -11,6 +10,14 @@ import { getLicenseRequest, insertLicenseRequest } from '../db/repositories/lice
 import { insertPartner, type Locale } from '../db/repositories/partners';
 import { DATABASE_TIMEOUTS } from '../db/database';
 import { ACTIVITY_TIMEOUTS, MAIL_OCCASIONS, type MailOccasion } from '../workflows/definitions';
+import {
+  calendarDaysAfter,
+  endOfDayOracle,
+  longDateOracle,
+  nthWorkingDayAfterOracle,
+  stockholmDateOf,
+  workingDaysBetweenOracle,
+} from '../test/helpers/calendar-oracle';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database';
 import { startSmtpServer, type ReceivedMail, type SmtpServerOptions, type TestSmtpServer } from '../test/helpers/smtp';
 import {
@@ -70,6 +77,8 @@ function send(input: SendRequestMailInput): Promise<SendRequestMailResult> {
 }
 
 const uid = () => crypto.randomUUID().slice(0, 8);
+
+const swedishLongDate = (date: string) => longDateOracle(date, 'sv');
 
 interface Fixture {
   requestId: string;
@@ -270,14 +279,18 @@ describe('sendRequestMail', () => {
     ]);
   });
 
-  test('ANSWERED_YES goes to all contacts in Swedish and states the deadline date', async () => {
+  test('ANSWERED_YES goes to all contacts in Swedish and states the deadline date and the working days left', async () => {
+    // A deadline five working days after today (the run date) and a desired date the day after it.
+    const today = stockholmDateOf(new Date());
+    const deadlineDate = nthWorkingDayAfterOracle(today, 5);
+    const desired = calendarDaysAfter(deadlineDate, 1);
     // The partner's locale is English: the organisation's contacts still get Swedish.
-    const f = await createRequest({ locale: 'en', desiredAvailability: '2026-12-15' });
+    const f = await createRequest({ locale: 'en', desiredAvailability: desired });
     await setState(f.requestId, {
       status: 'AWAITING_ASSIGNMENT',
       response: 'YES',
-      deadlineDate: '2026-12-14',
-      deadline: '2026-12-14T23:59:59.999+01:00',
+      deadlineDate,
+      deadline: endOfDayOracle(deadlineDate),
     });
 
     await expect(send({ requestId: f.requestId, occasion: 'ANSWERED_YES', sequence: 0 })).resolves.toBe('SENT');
@@ -285,16 +298,35 @@ describe('sendRequestMail', () => {
     const mail = onlyMail(messageIdOf(f.requestId, 'ANSWERED_YES', 0));
     expect([...mail.to].sort()).toEqual([...f.contacts].sort());
     expect(mail.subject).toBe(`${f.partnerName} har licenser för ${f.organisationName}`);
-    expect(mail.text).toContain(`${f.partnerName} ska tilldela licenserna i Skolon senast måndag 14 december 2026.`);
-    const daysLeft = swedishCalendar.workingDaysBetween(stockholmToday(), '2026-12-14');
-    expect(mail.text).toContain(`Arbetsdagar kvar: ${daysLeft === 0 ? 'sista dagen är i dag' : daysLeft}`);
+    expect(mail.text).toContain(
+      `${f.partnerName} ska tilldela licenserna i Skolon senast ${swedishLongDate(deadlineDate)}.`,
+    );
+    expect(workingDaysBetweenOracle(today, deadlineDate)).toBe(5);
+    expect(mail.text).toContain('Arbetsdagar kvar: 5');
     expect(mail.text).toMatch(/Skolor som ännu inte har fått licenser:\r?\n- Skola 0/);
-    expect(mail.text).toContain('Sista dag för tilldelning: måndag 14 december 2026');
+    expect(mail.text).toContain(`Sista dag för tilldelning: ${swedishLongDate(deadlineDate)}`);
     expect(mail.text).toContain(`Organisation: ${f.organisationName}`);
     expect(mail.text).toContain('Antal skolor: 3');
-    expect(mail.text).toContain('Önskat tillgänglighetsdatum: tisdag 15 december 2026');
+    expect(mail.text).toContain(`Önskat tillgänglighetsdatum: ${swedishLongDate(desired)}`);
     expect(mail.text).not.toContain('https://'); // contacts have no page in the partner portal
     expect(await historyEvents(f.requestId)).toContain('CONTACTS_NOTIFIED');
+  });
+
+  test('a mail on the deadline day says that the last day is today instead of a count', async () => {
+    const today = stockholmDateOf(new Date());
+    const f = await createRequest({ locale: 'sv', desiredAvailability: today });
+    await setState(f.requestId, {
+      status: 'AWAITING_ASSIGNMENT',
+      response: 'YES',
+      deadlineDate: today,
+      deadline: endOfDayOracle(today),
+    });
+
+    await expect(send({ requestId: f.requestId, occasion: 'DEADLINE_NEAR', sequence: 0 })).resolves.toBe('SENT');
+
+    const mail = onlyMail(messageIdOf(f.requestId, 'DEADLINE_NEAR', 0));
+    expect(mail.text).toContain('Arbetsdagar kvar: sista dagen är i dag');
+    expect(mail.text).toContain(swedishLongDate(today));
   });
 
   test('ANSWERED_NO goes to all contacts in Swedish', async () => {

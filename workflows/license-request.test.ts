@@ -4,7 +4,12 @@
  */
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { assignmentDeadline } from '../domain/working-days';
+import {
+  assignmentDeadlineDateOracle,
+  endOfDayOracle,
+  nthWorkingDayAfterOracle,
+  stockholmDateOf,
+} from '../test/helpers/calendar-oracle';
 import {
   freshWorkflowTestEnvPerTest,
   newInput,
@@ -131,11 +136,28 @@ test('withdrawn while awaiting assignment: WITHDRAWN, partner told, no overdue m
 });
 
 test('a desired availability earlier than five working days sets the deadline', async () => {
+  // Two working days after the test server's today: earlier than the five-day date.
+  const desired = nthWorkingDayAfterOracle(stockholmDateOf(await testEnv.env.currentTimeMs()), 2);
   await withWorkflow(
     async (handle) => {
       const afterYes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
-      // Desired date already past when the partner says YES: the deadline is the end of the answer day.
-      expect(afterYes.deadlineDate).toBe(assignmentDeadline(new Date(afterYes.answeredAt!), '2020-01-01').deadlineDate);
+      // Even if the YES crossed midnight, the desired date is still after the answer day and
+      // before its five-day date, so it is the deadline.
+      expect(afterYes.deadlineDate).toBe(desired);
+      expect(afterYes.deadlineDate).toBe(assignmentDeadlineDateOracle(new Date(afterYes.answeredAt!), desired));
+      expect(afterYes.deadline).toBe(endOfDayOracle(afterYes.deadlineDate!));
+    },
+    newInput({ schoolIds: ['sch-1'], desiredAvailability: desired }),
+  );
+});
+
+test('a desired availability already past when the partner says YES: the deadline is the end of the answer day', async () => {
+  await withWorkflow(
+    async (handle) => {
+      const afterYes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+      const answeredOn = stockholmDateOf(new Date(afterYes.answeredAt!));
+      expect(afterYes.deadlineDate).toBe(answeredOn);
+      expect(afterYes.deadline).toBe(endOfDayOracle(answeredOn));
     },
     newInput({ schoolIds: ['sch-1'], desiredAvailability: '2020-01-01' }),
   );

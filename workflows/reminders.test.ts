@@ -1,16 +1,29 @@
 /**
  * When reminders, escalation and overdue mail go out, on the time-skipping test server with the
- * real workflow and the real calendar activities. Every test moves the server's clock to a fixed
- * Stockholm date and asserts the exact local time of each mail.
+ * real workflow and the real calendar activities. Every scenario starts from the test server's
+ * current time (a Monday with no holiday in the way, or the next holiday of its kind ahead), so the
+ * suite passes on any run date; the exact local time of each mail comes from the independent
+ * calendar oracle (test/helpers/calendar-oracle), never from domain/reminders or working-days.
  */
-import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { DateTime } from 'luxon';
-import { createWorkingDayCalendar, STOCKHOLM, swedishHolidays } from '../domain/working-days';
+import { createWorkingDayCalendar, swedishHolidays } from '../domain/working-days';
+import {
+  atStockholm,
+  calendarDaysAfter,
+  endOfDayOracle,
+  nextHoliday,
+  nextMondayWorkingWeek,
+  nthWorkingDayAfterOracle,
+  stockholmWallClock,
+  weekdayOf,
+  workingDayBeforeOracle,
+  type OracleDate,
+} from '../test/helpers/calendar-oracle';
 import {
   freshWorkflowTestEnvPerTest,
   newInput,
   recordingActivities,
+  settled,
   withWorkflow,
   type Recording,
   type WorkflowTestEnv,
@@ -31,45 +44,41 @@ const admin = { role: 'admin' as const };
 let testEnv: WorkflowTestEnv;
 freshWorkflowTestEnvPerTest((env) => (testEnv = env));
 
-/** A Stockholm wall-clock time, e.g. '2027-01-11 09:00'. */
-const local = (text: string) => DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm', { zone: STOCKHOLM }).toJSDate();
+/** The test server's clock: where every scenario takes its dates from. */
+const serverNow = async () => new Date(await testEnv.env.currentTimeMs());
 
-/** Moves the test server's clock forward to a Stockholm wall-clock time. */
-async function skipTo(text: string): Promise<Date> {
-  const target = local(text);
+/** Moves the test server's clock forward to a Stockholm wall-clock time on `date`. */
+async function skipTo(date: OracleDate, time: string): Promise<Date> {
+  const target = atStockholm(date, time);
   const now = await testEnv.env.currentTimeMs();
-  if (target.getTime() < now) throw new Error(`${text} is already in the past on the test server`);
+  if (target.getTime() < now) throw new Error(`${date} ${time} is already in the past on the test server`);
   await testEnv.env.sleep(target.getTime() - now);
   return target;
 }
 
-/** Waits until the workflow has no activity or workflow task outstanding. */
-async function settled(handle: WorkflowHandle): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const { raw } = await handle.describe();
-    if ((raw.pendingActivities?.length ?? 0) === 0 && !raw.pendingWorkflowTask) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the workflow did not settle');
-}
+/** A Monday at least a week ahead of the server's clock whose next `workingDays` weekdays are all working days. */
+const clearMonday = async (workingDays = 10) =>
+  nextMondayWorkingWeek(await serverNow(), { atLeastDaysAhead: 7, workingDays });
 
+/** Waits until the workflow has no activity or workflow task outstanding. */
 /** The mails so far as "OCCASION at yyyy-MM-dd HH:mm" (Stockholm time). */
-const sent = (rec: Recording) =>
-  rec.mails.map(
-    (m) => `${m.occasion} at ${DateTime.fromJSDate(m.at, { zone: STOCKHOLM }).toFormat('yyyy-MM-dd HH:mm')}`,
-  );
+const sent = (rec: Recording) => rec.mails.map((m) => `${m.occasion} at ${stockholmWallClock(m.at)}`);
+
+/** The reminder hour on the `n`th working day after `date`, as `sent` writes it. */
+const at8 = (date: OracleDate, n: number) => `${nthWorkingDayAfterOracle(date, n)} 08:00`;
 
 test('silent partner: reminders after 2 and 5 working days at 08:00, support escalation after 10, then nothing more', async () => {
-  const createdAt = await skipTo('2027-01-11 09:00'); // a Monday
+  const monday = await clearMonday();
+  const createdAt = await skipTo(monday, '09:00');
   await withWorkflow(
     testEnv,
     async (handle, rec) => {
-      await skipTo('2027-02-22 12:00');
+      await skipTo(calendarDaysAfter(monday, 42), '12:00');
       expect(sent(rec)).toEqual([
-        'CREATED at 2027-01-11 09:00',
-        'UNANSWERED_REMINDER at 2027-01-13 08:00',
-        'UNANSWERED_REMINDER at 2027-01-18 08:00',
-        'UNANSWERED_ESCALATION at 2027-01-25 08:00',
+        `CREATED at ${monday} 09:00`,
+        `UNANSWERED_REMINDER at ${at8(monday, 2)}`,
+        `UNANSWERED_REMINDER at ${at8(monday, 5)}`,
+        `UNANSWERED_ESCALATION at ${at8(monday, 10)}`,
       ]);
       expect(rec.mails.map((m) => m.sequence)).toEqual([0, 0, 1, 0]);
       // Still open: the partner can answer weeks later.
@@ -82,16 +91,20 @@ test('silent partner: reminders after 2 and 5 working days at 08:00, support esc
 });
 
 test('YES then silence: deadline-near reminder, OVERDUE at the deadline, overdue mail every 2 working days, then completed', async () => {
-  const createdAt = await skipTo('2027-03-01 10:00'); // Monday
+  const monday = await clearMonday();
+  const createdAt = await skipTo(monday, '10:00');
+  const deadlineDate = nthWorkingDayAfterOracle(monday, 5);
+  const afterDeadline = calendarDaysAfter(deadlineDate, 1);
+  const overdueDays = [1, 3, 5].map((n) => nthWorkingDayAfterOracle(deadlineDate, n));
   await withWorkflow(
     testEnv,
     async (handle, rec) => {
       const yes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
-      expect(yes.deadline).toBe('2027-03-08T23:59:59.999+01:00');
+      expect(yes.deadline).toBe(endOfDayOracle(deadlineDate));
 
-      await skipTo('2027-03-08 23:59');
+      await skipTo(deadlineDate, '23:59');
       expect((await handle.query(statusQuery)).status).toBe('AWAITING_ASSIGNMENT');
-      await skipTo('2027-03-09 00:01');
+      await skipTo(afterDeadline, '00:01');
       expect((await handle.query(statusQuery)).status).toBe('OVERDUE');
       // Operators filter on it: the search attribute follows the status.
       const attributes = (await handle.describe()).typedSearchAttributes;
@@ -100,14 +113,14 @@ test('YES then silence: deadline-near reminder, OVERDUE at the deadline, overdue
       const overdue = rec.transitions.find((t) => t.status === 'OVERDUE');
       expect(Date.parse(overdue!.events[0]!.at)).toBeGreaterThan(Date.parse(yes.deadline!));
 
-      await skipTo('2027-03-16 12:00');
+      // The day after the third overdue mail, before the fourth (two working days later).
+      const completedOn = calendarDaysAfter(overdueDays[2]!, 1);
+      await skipTo(completedOn, '12:00');
       expect(sent(rec)).toEqual([
-        'CREATED at 2027-03-01 10:00',
-        'ANSWERED_YES at 2027-03-01 10:00',
-        'DEADLINE_NEAR at 2027-03-05 08:00',
-        'OVERDUE at 2027-03-09 08:00',
-        'OVERDUE at 2027-03-11 08:00',
-        'OVERDUE at 2027-03-15 08:00',
+        `CREATED at ${monday} 10:00`,
+        `ANSWERED_YES at ${monday} 10:00`,
+        `DEADLINE_NEAR at ${workingDayBeforeOracle(deadlineDate)} 08:00`,
+        ...overdueDays.map((date) => `OVERDUE at ${date} 08:00`),
       ]);
       expect(rec.mails.filter((m) => m.occasion === 'OVERDUE').map((m) => m.sequence)).toEqual([0, 1, 2]);
 
@@ -115,14 +128,16 @@ test('YES then silence: deadline-near reminder, OVERDUE at the deadline, overdue
         args: [{ schools: ['sch-1', 'sch-2', 'sch-3'], by: partner }],
       });
       expect((await handle.result()).status).toBe('COMPLETED');
-      expect(sent(rec).at(-1)).toBe('COMPLETED at 2027-03-16 12:00');
+      expect(sent(rec).at(-1)).toBe(`COMPLETED at ${completedOn} 12:00`);
     },
     newInput({ createdAt }),
   );
 });
 
 test('YES then partial assignment, the rest before the deadline: one deadline-near reminder, no overdue mail', async () => {
-  const createdAt = await skipTo('2027-04-12 10:00'); // Monday
+  const monday = await clearMonday();
+  const createdAt = await skipTo(monday, '10:00');
+  const deadlineDate = nthWorkingDayAfterOracle(monday, 5);
   await withWorkflow(
     testEnv,
     async (handle, rec) => {
@@ -130,32 +145,36 @@ test('YES then partial assignment, the rest before the deadline: one deadline-ne
         args: [{ response: 'YES', schools: ['sch-1', 'sch-2'], by: partner }],
       });
       await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
-      await skipTo('2027-04-19 12:00'); // the deadline day
+      await skipTo(deadlineDate, '12:00'); // the deadline day
       await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-2'], by: partner }] });
       expect((await handle.result()).status).toBe('COMPLETED');
       expect(sent(rec)).toEqual([
-        'CREATED at 2027-04-12 10:00',
-        'ANSWERED_YES at 2027-04-12 10:00',
-        'DEADLINE_NEAR at 2027-04-16 08:00',
-        'COMPLETED at 2027-04-19 12:00',
+        `CREATED at ${monday} 10:00`,
+        `ANSWERED_YES at ${monday} 10:00`,
+        `DEADLINE_NEAR at ${workingDayBeforeOracle(deadlineDate)} 08:00`,
+        `COMPLETED at ${deadlineDate} 12:00`,
       ]);
     },
     newInput({ createdAt }),
   );
 });
 
-test('withdrawn while unanswered after the first reminder: no further reminder or escalation', async () => {
-  const createdAt = await skipTo('2027-05-03 10:00'); // Monday
+test('withdrawn on Kristi himmelsfärdsdag after the first reminder: no further reminder or escalation', async () => {
+  // Ascension Day is always a Thursday: the request comes on the Monday of that week.
+  const ascension = nextHoliday(await serverNow(), 'Kristi himmelsfärdsdag', { atLeastDaysAhead: 14 });
+  expect(weekdayOf(ascension)).toBe(4);
+  const monday = calendarDaysAfter(ascension, -3);
+  const createdAt = await skipTo(monday, '10:00');
   await withWorkflow(
     testEnv,
     async (handle, rec) => {
-      await skipTo('2027-05-06 12:00'); // Ascension Day, after the first reminder
+      await skipTo(ascension, '12:00'); // after the first reminder, before the second
       await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
-      await skipTo('2027-05-31 12:00');
+      await skipTo(calendarDaysAfter(ascension, 25), '12:00');
       expect(sent(rec)).toEqual([
-        'CREATED at 2027-05-03 10:00',
-        'UNANSWERED_REMINDER at 2027-05-05 08:00',
-        'WITHDRAWN at 2027-05-06 12:00',
+        `CREATED at ${monday} 10:00`,
+        `UNANSWERED_REMINDER at ${at8(monday, 2)}`,
+        `WITHDRAWN at ${ascension} 12:00`,
       ]);
     },
     newInput({ createdAt }),
@@ -163,41 +182,49 @@ test('withdrawn while unanswered after the first reminder: no further reminder o
 });
 
 test('withdrawn while awaiting assignment before the deadline-near reminder: that reminder never goes out', async () => {
-  const createdAt = await skipTo('2027-06-07 10:00'); // Monday
+  const monday = await clearMonday();
+  const createdAt = await skipTo(monday, '10:00');
+  const tuesday = calendarDaysAfter(monday, 1);
   await withWorkflow(
     testEnv,
     async (handle, rec) => {
       await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
-      await skipTo('2027-06-08 12:00');
+      await skipTo(tuesday, '12:00');
       await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
-      await skipTo('2027-06-21 12:00');
+      await skipTo(calendarDaysAfter(monday, 14), '12:00');
       expect(sent(rec)).toEqual([
-        'CREATED at 2027-06-07 10:00',
-        'ANSWERED_YES at 2027-06-07 10:00',
-        'WITHDRAWN at 2027-06-08 12:00',
+        `CREATED at ${monday} 10:00`,
+        `ANSWERED_YES at ${monday} 10:00`,
+        `WITHDRAWN at ${tuesday} 12:00`,
       ]);
     },
     newInput({ createdAt }),
   );
 });
 
-test('YES the day before midsommarafton: the eve does not count, the reminder comes on Thursday 1 July', async () => {
-  const createdAt = await skipTo('2027-06-24 14:00'); // Thursday; Friday 25 June is midsommarafton
+test('YES the day before midsommarafton: the eve does not count, the reminder comes on the Thursday after', async () => {
+  const eve = nextHoliday(await serverNow(), 'midsommarafton', { atLeastDaysAhead: 14 });
+  const thursday = calendarDaysAfter(eve, -1);
+  const createdAt = await skipTo(thursday, '14:00');
+  // Mon–Fri of the week after midsommar: the deadline is the Friday a week after the eve.
+  const deadlineDate = nthWorkingDayAfterOracle(thursday, 5);
+  expect(deadlineDate).toBe(calendarDaysAfter(eve, 7));
+  const reminderDay = workingDayBeforeOracle(deadlineDate);
   await withWorkflow(
     testEnv,
     async (handle, rec) => {
       const yes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
-      expect(yes.deadline).toBe('2027-07-02T23:59:59.999+02:00');
-      await skipTo('2027-07-01 12:00');
+      expect(yes.deadline).toBe(endOfDayOracle(deadlineDate));
+      await skipTo(reminderDay, '12:00');
       await handle.executeUpdate(assignSchoolsUpdate, {
         args: [{ schools: ['sch-1', 'sch-2', 'sch-3'], by: partner }],
       });
       expect((await handle.result()).status).toBe('COMPLETED');
       expect(sent(rec)).toEqual([
-        'CREATED at 2027-06-24 14:00',
-        'ANSWERED_YES at 2027-06-24 14:00',
-        'DEADLINE_NEAR at 2027-07-01 08:00',
-        'COMPLETED at 2027-07-01 12:00',
+        `CREATED at ${thursday} 14:00`,
+        `ANSWERED_YES at ${thursday} 14:00`,
+        `DEADLINE_NEAR at ${reminderDay} 08:00`,
+        `COMPLETED at ${reminderDay} 12:00`,
       ]);
     },
     newInput({ createdAt }),
@@ -205,24 +232,32 @@ test('YES the day before midsommarafton: the eve does not count, the reminder co
 });
 
 test('YES just before Christmas: deadline after the holidays, overdue mail skips nyårsafton and trettondagen, withdrawn while OVERDUE', async () => {
-  const createdAt = await skipTo('2027-12-22 10:00'); // Wednesday; 24 and 31 December are eves
+  // The next Christmas with julafton on a Friday (2027, 2032, 2038, …): then nyårsafton is a
+  // Friday and trettondagen a Thursday, all three in the way of the deadline and the overdue mail.
+  const julafton = nextHoliday(await serverNow(), 'julafton', { atLeastDaysAhead: 14, weekday: 5 });
+  const wednesday = calendarDaysAfter(julafton, -2);
+  const createdAt = await skipTo(wednesday, '10:00');
+  const deadlineDate = nthWorkingDayAfterOracle(wednesday, 5);
+  const overdueDays = [1, 3, 5].map((n) => nthWorkingDayAfterOracle(deadlineDate, n));
+  // By hand: Thu 23, Mon 27, Tue 28, Wed 29, Thu 30 December; then Mon 3, Wed 5 and Mon 10 January.
+  expect(deadlineDate).toBe(calendarDaysAfter(julafton, 6));
+  expect(overdueDays).toEqual([10, 12, 17].map((days) => calendarDaysAfter(julafton, days)));
+  const withdrawnOn = calendarDaysAfter(overdueDays[2]!, 1);
   await withWorkflow(
     testEnv,
     async (handle, rec) => {
       const yes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
-      expect(yes.deadline).toBe('2027-12-30T23:59:59.999+01:00');
-      await skipTo('2028-01-11 12:00');
+      expect(yes.deadline).toBe(endOfDayOracle(deadlineDate));
+      await skipTo(withdrawnOn, '12:00');
       expect(sent(rec)).toEqual([
-        'CREATED at 2027-12-22 10:00',
-        'ANSWERED_YES at 2027-12-22 10:00',
-        'DEADLINE_NEAR at 2027-12-29 08:00',
-        'OVERDUE at 2028-01-03 08:00',
-        'OVERDUE at 2028-01-05 08:00',
-        'OVERDUE at 2028-01-10 08:00',
+        `CREATED at ${wednesday} 10:00`,
+        `ANSWERED_YES at ${wednesday} 10:00`,
+        `DEADLINE_NEAR at ${workingDayBeforeOracle(deadlineDate)} 08:00`,
+        ...overdueDays.map((date) => `OVERDUE at ${date} 08:00`),
       ]);
       await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
-      await skipTo('2028-01-31 12:00');
-      expect(sent(rec).at(-1)).toBe('WITHDRAWN at 2028-01-11 12:00');
+      await skipTo(calendarDaysAfter(withdrawnOn, 20), '12:00');
+      expect(sent(rec).at(-1)).toBe(`WITHDRAWN at ${withdrawnOn} 12:00`);
       expect(rec.mails).toHaveLength(7);
     },
     newInput({ createdAt }),
@@ -230,11 +265,12 @@ test('YES just before Christmas: deadline after the holidays, overdue mail skips
 });
 
 test('a request left unanswered for a year keeps a small workflow history', async () => {
-  const createdAt = await skipTo('2028-02-01 10:00');
+  const createdOn = calendarDaysAfter(await serverNow(), 7);
+  const createdAt = await skipTo(createdOn, '10:00');
   await withWorkflow(
     testEnv,
     async (handle, rec) => {
-      await skipTo('2029-02-01 10:00');
+      await skipTo(calendarDaysAfter(createdOn, 366), '10:00');
       const history = await handle.fetchHistory();
       const events = history.events?.length ?? 0;
       // Reminders are planned once; after the escalation the workflow waits with no timer at all.
@@ -248,13 +284,19 @@ test('a request left unanswered for a year keeps a small workflow history', asyn
 });
 
 test('a deadline set under one holiday table stays, and the workflow replays, after the table changes', async () => {
-  const createdAt = await skipTo('2029-02-05 10:00'); // Monday
-  // Table A: the Swedish one plus an extra holiday on Tuesday 6 February 2029.
+  const monday = await clearMonday();
+  const createdAt = await skipTo(monday, '10:00');
+  // Table A: the Swedish one plus an extra holiday on the Tuesday, a working day in table B.
+  const extra = calendarDaysAfter(monday, 1);
   const tableA = createWorkingDayCalendar((year) => {
     const holidays = new Map(swedishHolidays(year));
-    if (year === 2029) holidays.set('2029-02-06', 'extra holiday');
+    if (year === Number(extra.slice(0, 4))) holidays.set(extra, 'extra holiday');
     return holidays;
   });
+  // The week has no other holiday, so with the Tuesday off the 5th working day is the 6th weekday.
+  const deadlineUnderA = nthWorkingDayAfterOracle(monday, 6);
+  const deadlineUnderB = nthWorkingDayAfterOracle(monday, 5);
+  expect(deadlineUnderA).not.toBe(deadlineUnderB);
   const input = newInput({ createdAt });
   const taskQueue = `replay-${input.requestId}`;
   const { env, bundle } = testEnv;
@@ -275,7 +317,7 @@ test('a deadline set under one holiday table stays, and the workflow replays, af
   });
   await underA.runUntil(async () => {
     const yes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
-    expect(yes.deadlineDate).toBe('2029-02-13'); // under table B it would be 2029-02-12
+    expect(yes.deadlineDate).toBe(deadlineUnderA);
     // Let this worker finish what it has started, so no task is left in flight when it stops.
     await settled(handle);
   });
@@ -289,9 +331,10 @@ test('a deadline set under one holiday table stays, and the workflow replays, af
     maxCachedWorkflows: 0,
   });
   await underB.runUntil(async () => {
-    await skipTo('2029-02-13 12:00');
+    // Past the end of the deadline under table B: still awaiting assignment, under A's deadline.
+    await skipTo(deadlineUnderA, '12:00');
     const state = await handle.query(statusQuery);
-    expect(state.deadlineDate).toBe('2029-02-13');
+    expect(state.deadlineDate).toBe(deadlineUnderA);
     expect(state.status).toBe('AWAITING_ASSIGNMENT');
     await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
     await handle.result();
@@ -300,7 +343,9 @@ test('a deadline set under one holiday table stays, and the workflow replays, af
 });
 
 test('a mail server that is down does not hold up the clock: OVERDUE at the deadline while mail keeps failing', async () => {
-  const createdAt = await skipTo('2029-03-05 10:00'); // Monday
+  const monday = await clearMonday();
+  const createdAt = await skipTo(monday, '10:00');
+  const deadlineDate = nthWorkingDayAfterOracle(monday, 5);
   const rec = recordingActivities();
   rec.activities.sendRequestMail = async () => {
     throw new Error('connect ECONNREFUSED 127.0.0.1:25'); // retried for as long as it takes
@@ -309,8 +354,8 @@ test('a mail server that is down does not hold up the clock: OVERDUE at the dead
     testEnv,
     async (handle) => {
       const yes = await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
-      expect(yes.deadline).toBe('2029-03-12T23:59:59.999+01:00');
-      await skipTo('2029-03-13 00:01');
+      expect(yes.deadline).toBe(endOfDayOracle(deadlineDate));
+      await skipTo(calendarDaysAfter(deadlineDate, 1), '00:01');
       expect((await handle.query(statusQuery)).status).toBe('OVERDUE');
       await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
     },
@@ -320,13 +365,17 @@ test('a mail server that is down does not hold up the clock: OVERDUE at the dead
 });
 
 test('started late (e.g. after an outage): of the reminders already due only the latest of each kind goes out', async () => {
-  const now = await skipTo('2029-04-16 10:00'); // Monday
-  // Created 15 working days ago: both reminders and the escalation are already due.
-  const createdAt = new Date(now.getTime() - 21 * 86_400_000);
+  // Created three weeks before the workflow starts, on a Monday followed by ten clear working
+  // days: both reminders and the escalation are already due.
+  const createdOn = await clearMonday();
+  const startedOn = calendarDaysAfter(createdOn, 21);
+  expect(nthWorkingDayAfterOracle(createdOn, 10) < startedOn).toBe(true);
+  const createdAt = atStockholm(createdOn, '10:00');
+  await skipTo(startedOn, '10:00');
   await withWorkflow(
     testEnv,
     async (handle, rec) => {
-      await skipTo('2029-04-16 11:00');
+      await skipTo(startedOn, '11:00');
       expect(rec.mails.map((m) => `${m.occasion} #${m.sequence}`)).toEqual([
         'CREATED #0',
         'UNANSWERED_REMINDER #1',
@@ -339,7 +388,7 @@ test('started late (e.g. after an outage): of the reminders already due only the
 });
 
 test('withdrawn while the YES is still computing its deadline: WITHDRAWN with no deadline', async () => {
-  await skipTo('2029-05-07 10:00');
+  const createdAt = await serverNow();
   const rec = recordingActivities();
   let release: () => void = () => undefined;
   const computing = new Promise<void>((resolve) => (release = resolve));
@@ -363,7 +412,7 @@ test('withdrawn while the YES is still computing its deadline: WITHDRAWN with no
       expect(rec.transitions.flatMap((t) => t.events.map((e) => e.event))).not.toContain('DEADLINE_SET');
       expect(rec.occasions()).toEqual(['CREATED', 'WITHDRAWN']);
     },
-    newInput(),
+    newInput({ createdAt }),
     rec,
   );
 });

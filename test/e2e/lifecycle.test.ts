@@ -7,9 +7,17 @@ import { startMissingWorkflows } from '../../api/start-workflow';
 import { insertLicenseRequest } from '../../db/repositories/license-requests';
 import { licenseRequestWorkflowId } from '../../workflows/definitions';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
+import {
+  assignmentDeadlineDateOracle,
+  calendarDaysAfter,
+  endOfDayOracle,
+  longDateOracle,
+} from '../helpers/calendar-oracle';
 import type { ReceivedMail } from '../helpers/smtp';
 
 let stack: TestStack;
+/** A desired availability months after the run date. */
+const DESIRED = calendarDaysAfter(new Date(), 200);
 let call: ReturnType<typeof api>;
 
 beforeAll(async () => {
@@ -40,7 +48,7 @@ async function newRequest(partnerId: string, schools = 3) {
       partnerId,
       organisation: { skolonId: `org-${tag}`, name: `Skolonkommunen ${tag}` },
       schools: Array.from({ length: schools }, (_, i) => ({ skolonId: `sch-${i + 1}`, name: `Skola ${i + 1}` })),
-      desiredAvailability: '2030-06-10',
+      desiredAvailability: DESIRED,
       contacts: [
         { name: 'Anna Andersson', email: `anna-${tag}@kommun.test` },
         { name: 'Bo Berg', email: `bo-${tag}@kommun.test` },
@@ -66,7 +74,7 @@ test('whole lifecycle: partner told, YES for a subset, contacts told the deadlin
   const [created] = await stack.smtp.waitFor((m) => to(partner.notificationEmail)(m) && about(request.id)(m));
   expect(created!.subject).toBe(`New license request from ${request.org}`);
   expect(created!.text).toContain('Number of schools: 3');
-  expect(created!.text).toContain('Desired availability: Monday 10 June 2030');
+  expect(created!.text).toContain(`Desired availability: ${longDateOracle(DESIRED, 'en')}`);
   expect(created!.text).toContain(`https://licenses.skolon.test/portal/requests/${request.id}`);
 
   // The portal's list shows it unanswered.
@@ -80,7 +88,9 @@ test('whole lifecycle: partner told, YES for a subset, contacts told the deadlin
   });
   expect(answered.status).toBe(200);
   expect(answered.body).toMatchObject({ status: 'AWAITING_ASSIGNMENT', response: 'YES' });
-  expect(answered.body.deadline).toMatch(/T23:59:59\.999\+0[12]:00$/);
+  // Five working days after the answer (the desired date is months away), by the oracle's calendar.
+  const deadlineDate = assignmentDeadlineDateOracle(new Date(answered.body.answeredAt), DESIRED);
+  expect(answered.body.deadline).toBe(endOfDayOracle(deadlineDate));
   expect(answered.body.schools.map((s: { assignment: string }) => s.assignment)).toEqual([
     'PENDING',
     'PENDING',
@@ -91,7 +101,7 @@ test('whole lifecycle: partner told, YES for a subset, contacts told the deadlin
   const yesMails = await stack.smtp.waitFor((m) => about(request.id)(m) && m.subject.includes('har licenser'));
   expect(yesMails).toHaveLength(1);
   expect(yesMails[0]!.to.sort()).toEqual([...request.contacts].sort());
-  expect(yesMails[0]!.text).toContain('Sista dag för tilldelning');
+  expect(yesMails[0]!.text).toContain(`Sista dag för tilldelning: ${longDateOracle(deadlineDate, 'sv')}`);
   expect(yesMails[0]!.text).toContain(request.org);
 
   await call('POST', `/v1/license-requests/${request.id}/assignments`, {

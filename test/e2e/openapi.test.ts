@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import Ajv2020 from 'ajv/dist/2020';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
+import { calendarDaysAfter } from '../helpers/calendar-oracle';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
@@ -125,7 +126,7 @@ test('real responses, successes and errors alike, have documented statuses and f
     partnerId: id,
     organisation: { skolonId: 'org-1', name: 'Skolonkommunen' },
     schools: [{ skolonId: 'sch-1', name: 'Norra skolan' }],
-    desiredAvailability: '2030-06-10',
+    desiredAvailability: calendarDaysAfter(new Date(), 200), // ahead of the run date
     contacts: [{ name: 'Anna', email: 'anna@kommun.test' }],
   };
   const request = await call('POST', '/v1/license-requests', { token: ADMIN_TOKEN, body: createBody });

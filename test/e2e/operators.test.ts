@@ -14,6 +14,8 @@ import { chromium } from 'playwright-core';
 import { freePort } from '../../dev/processes';
 import { startDevServer } from '../../dev/temporal-dev-server';
 import { licenseRequestWorkflowId, SEARCH_ATTRIBUTE_DEFINITIONS } from '../../workflows/definitions';
+import { calendarDaysAfter } from '../helpers/calendar-oracle';
+import { DateTime } from 'luxon';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -21,6 +23,8 @@ const WEB_UI_SCREENSHOT = path.join(ROOT, 'docs/images/web-ui-awaiting-answer.pn
 const WEB_UI_DETAIL_SCREENSHOT = path.join(ROOT, 'docs/images/web-ui-request-detail.png');
 
 let stack: TestStack;
+/** A desired availability months after the run date. */
+const DESIRED = calendarDaysAfter(new Date(), 200);
 let call: ReturnType<typeof api>;
 
 beforeAll(async () => {
@@ -62,6 +66,10 @@ async function newRequest(options: { desiredAvailability?: string } = {}) {
   };
 }
 
+/** Midnight at the start of a date in Stockholm, as `2027-06-18T00:00:00+02:00`. */
+const midnight = (date: string) =>
+  DateTime.fromISO(date, { zone: 'Europe/Stockholm' }).toISO({ suppressMilliseconds: true })!;
+
 /** The workflow ids a visibility query finds, polled until `expected` (visibility lags a little). */
 async function find(query: string, expected: string[]): Promise<string[]> {
   let found: string[] = [];
@@ -75,7 +83,7 @@ async function find(query: string, expected: string[]): Promise<string[]> {
 }
 
 test('every search attribute finds the request with the right value after each transition', async () => {
-  const r = await newRequest({ desiredAvailability: '2030-06-10' });
+  const r = await newRequest({ desiredAvailability: DESIRED });
   const wf = licenseRequestWorkflowId(r.id);
   const mine = `PartnerId="${r.partnerId}"`;
 
@@ -83,10 +91,13 @@ test('every search attribute finds the request with the right value after each t
   expect(await find(`OrganisationSkolonId="${r.orgId}"`, [wf])).toEqual([wf]);
   expect(
     await find(
-      `${mine} AND DesiredAvailability >= "2030-06-10T00:00:00Z" AND DesiredAvailability < "2030-06-11T00:00:00Z"`,
+      // The day as an operator in Stockholm types it: from its midnight there (not in UTC) to the next.
+      `${mine} AND DesiredAvailability >= "${midnight(DESIRED)}" AND DesiredAvailability < "${midnight(calendarDaysAfter(DESIRED, 1))}"`,
       [wf],
     ),
   ).toEqual([wf]);
+  // A day that ends at UTC midnight would not contain it: it starts an hour or two before that.
+  expect(await find(`${mine} AND DesiredAvailability >= "${DESIRED}T00:00:00Z"`, [])).toEqual([]);
   expect(await find(`${mine} AND AssignmentDeadline IS NULL`, [wf])).toEqual([wf]);
 
   const yes = await call('POST', `/v1/license-requests/${r.id}/answer`, { token: r.apiKey, body: { response: 'YES' } });
@@ -123,13 +134,13 @@ test('every search attribute finds the request with the right value after each t
 });
 
 test('each workflow carries a summary and details an operator can read, kept current as the request moves', async () => {
-  const r = await newRequest({ desiredAvailability: '2030-06-10' });
+  const r = await newRequest({ desiredAvailability: DESIRED });
   const handle = stack.services.client.workflow.getHandle(licenseRequestWorkflowId(r.id));
   const before = await handle.describe();
   expect(await before.staticSummary()).toBe(`${r.orgName} → ${r.partnerId}, 2 schools`);
   const details = await before.staticDetails();
   expect(details).toContain(`**Organisation:** ${r.orgName} (${r.orgId})`);
-  expect(details).toContain('**Desired availability:** 2030-06-10');
+  expect(details).toContain(`**Desired availability:** ${DESIRED}`);
   expect(details).toContain('Anna Andersson');
 
   await call('POST', `/v1/license-requests/${r.id}/answer`, { token: r.apiKey, body: { response: 'YES' } });
@@ -179,7 +190,7 @@ test('npm run temporal:setup registers the search attributes on a cluster withou
 }, 120_000);
 
 test('in the Web UI, filtering by LicenseRequestStatus="AWAITING_ANSWER" lists the request with its attributes, and its page shows the summary', async () => {
-  const r = await newRequest({ desiredAvailability: '2030-06-10' });
+  const r = await newRequest({ desiredAvailability: DESIRED });
   const wf = licenseRequestWorkflowId(r.id);
   await find(`LicenseRequestStatus="AWAITING_ANSWER" AND PartnerId="${r.partnerId}"`, [wf]);
 

@@ -12,9 +12,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { assignmentDeadline } from '../../domain/working-days';
 import { createLogger } from '../../observability/logger';
-import { longDate } from '../../portal/i18n';
+import {
+  assignmentDeadlineDateOracle,
+  calendarDaysAfter,
+  longDateOracle,
+  stockholmDateOf,
+  workingDaysBetweenOracle,
+} from '../helpers/calendar-oracle';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
 
 jest.setTimeout(120_000);
@@ -22,6 +27,9 @@ jest.setTimeout(120_000);
 const ROOT = path.resolve(__dirname, '../..');
 const screenshot = (name: string) => path.join(ROOT, 'docs/images', `portal-${name}.png`);
 
+/** Desired availability dates months after the run date (the API refuses one before today). */
+const DESIRED = calendarDaysAfter(new Date(), 200);
+const LATER = calendarDaysAfter(DESIRED, 43);
 let stack: TestStack;
 let call: ReturnType<typeof api>;
 let browser: Browser;
@@ -176,7 +184,7 @@ test('the sign-in page is Swedish by default, offers English, and refuses a wron
 
 test('signed in, a partner sees the summary counts and its requests newest first; the key is in no URL, page or stored session', async () => {
   const partner = await newPartner({ locale: 'en', name: 'Acme Learning' });
-  const declined = await newRequest(partner, { organisation: 'Skolonkommunen', desiredAvailability: '2030-06-19' });
+  const declined = await newRequest(partner, { organisation: 'Skolonkommunen', desiredAvailability: DESIRED });
   expect(
     (
       await call('POST', `/v1/license-requests/${declined.id}/answer`, {
@@ -186,7 +194,7 @@ test('signed in, a partner sees the summary counts and its requests newest first
     ).status,
   ).toBe(200);
   await newRequest(partner, { organisation: 'Norrby kommun', schools: SCHOOLS.slice(0, 1) });
-  const newest = await newRequest(partner, { organisation: 'Söderhavets skolor', desiredAvailability: '2030-08-01' });
+  const newest = await newRequest(partner, { organisation: 'Söderhavets skolor', desiredAvailability: LATER });
 
   const context = await newContext();
   const page = await context.newPage();
@@ -201,9 +209,9 @@ test('signed in, a partner sees the summary counts and its requests newest first
   expect(headers.slice(0, 4)).toEqual(['Organisation', 'Number of schools', 'Desired availability', 'Response']);
   const rows = page.locator('table.requests tbody tr');
   expect(await rows.count()).toBe(3);
-  expect(await rows.nth(0).innerText()).toMatch(/Söderhavets skolor\s+3\s+2030-08-01\s+Unanswered/);
+  expect(await rows.nth(0).innerText()).toMatch(new RegExp(`Söderhavets skolor\\s+3\\s+${LATER}\\s+Unanswered`));
   expect(await rows.nth(1).innerText()).toMatch(/Norrby kommun\s+1\s+–\s+Unanswered/);
-  expect(await rows.nth(2).innerText()).toMatch(/Skolonkommunen\s+3\s+2030-06-19\s+NO/);
+  expect(await rows.nth(2).innerText()).toMatch(new RegExp(`Skolonkommunen\\s+3\\s+${DESIRED}\\s+NO`));
   expect(await rows.nth(0).getByRole('link').getAttribute('href')).toBe(`/portal/requests/${newest.id}`);
   await expectEveryControlLabelled(page);
   await page.screenshot({ path: screenshot('requests'), fullPage: true });
@@ -239,7 +247,7 @@ test('signed in, a partner sees the summary counts and its requests newest first
 
 test('answering YES for a subset: the confirmation says what happens next, the other school holds no licenses, assigning one school and then the rest ends COMPLETED', async () => {
   const partner = await newPartner({ locale: 'en' });
-  const request = await newRequest(partner, { organisation: 'Skolonkommunen', desiredAvailability: '2030-06-19' });
+  const request = await newRequest(partner, { organisation: 'Skolonkommunen', desiredAvailability: DESIRED });
   const page = await newPage();
   await signIn(page, partner);
   await page.getByRole('link', { name: 'Skolonkommunen' }).click();
@@ -248,7 +256,7 @@ test('answering YES for a subset: the confirmation says what happens next, the o
   await page.getByRole('heading', { level: 1, name: 'Skolonkommunen' }).waitFor();
   const facts = await page.locator('.facts').innerText();
   expect(facts).toContain((await requestOf(partner, request.id)).organisation.skolonId);
-  expect(facts).toContain('Wednesday 19 June 2030');
+  expect(facts).toContain(longDateOracle(DESIRED, 'en'));
   expect(facts).toContain('Awaiting your answer');
   expect(await page.locator('[data-school="sch-3"]').innerText()).toMatch(
     /Östra skolan\s+sch-3\s+Waiting for licenses/,
@@ -263,7 +271,9 @@ test('answering YES for a subset: the confirmation says what happens next, the o
   await page.getByRole('button', { name: 'YES', exact: true }).click();
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
-  const expectedDeadline = longDate(assignmentDeadline(new Date(), '2030-06-19').deadlineDate, 'en');
+  // The desired date is months away: five working days from today, by the oracle's calendar.
+  const deadlineDate = assignmentDeadlineDateOracle(new Date(), DESIRED);
+  const expectedDeadline = longDateOracle(deadlineDate, 'en');
   const said = await dialog.innerText();
   expect(said).toContain('You answer YES for 2 of 3 schools');
   expect(said).toContain('Östra skolan is marked as holding no licenses.');
@@ -278,9 +288,9 @@ test('answering YES for a subset: the confirmation says what happens next, the o
     .getByText(`You answered YES. Assign the licenses and mark the schools as assigned by ${expectedDeadline}.`)
     .waitFor();
   expect(await page.locator('[data-school="sch-3"] [data-assignment]').innerText()).toBe('Holds no licenses');
-  expect(await page.locator('[data-deadline]').innerText()).toMatch(
-    new RegExp(`${expectedDeadline} \\((\\d) working days? left|the deadline is today\\)`),
-  );
+  const left = workingDaysBetweenOracle(stockholmDateOf(new Date()), deadlineDate);
+  expect(left).toBe(5);
+  expect(await page.locator('[data-deadline]').innerText()).toBe(`${expectedDeadline} (${left} working days left)`);
   let stored = await requestOf(partner, request.id);
   expect(stored).toMatchObject({ status: 'AWAITING_ASSIGNMENT', response: 'YES' });
   expect(stored.schools.map((s: any) => s.assignment)).toEqual(['PENDING', 'PENDING', 'NOT_LICENSED']);
@@ -595,7 +605,7 @@ test('the list filters by status and pages through many requests', async () => {
 
 test('on a phone-sized screen the pages fit without sideways scrolling, and a partner can answer with the keyboard alone', async () => {
   const partner = await newPartner();
-  const request = await newRequest(partner, { organisation: 'Skolonkommunen', desiredAvailability: '2030-06-19' });
+  const request = await newRequest(partner, { organisation: 'Skolonkommunen', desiredAvailability: DESIRED });
   await newRequest(partner, { organisation: 'Norrby kommun', schools: SCHOOLS.slice(0, 1) });
   const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const fits = () =>

@@ -7,6 +7,7 @@ import {
   atStockholm,
   endOfDayOracle,
   isWorkingDayOracle,
+  longDateOracle,
   nextHoliday,
   nextMondayWorkingWeek,
   nthWorkingDayAfterOracle,
@@ -72,4 +73,10 @@ test('finds scenario dates ahead of a run date', () => {
   // The next julafton on a Friday after 2027 is in 2032.
   expect(nextHoliday('2028-01-01', 'julafton', { weekday: 5 })).toBe('2032-12-24');
   expect(() => nextHoliday('2026-11-30', 'valborgsmässoafton')).toThrow(/not a holiday/);
+});
+
+test('writes dates out in Swedish and English', () => {
+  expect(longDateOracle('2026-12-14', 'sv')).toBe('måndag 14 december 2026');
+  expect(longDateOracle('2030-06-10', 'en')).toBe('Monday 10 June 2030');
+  expect(longDateOracle('2031-03-02', 'en')).toBe('Sunday 2 March 2031');
 });

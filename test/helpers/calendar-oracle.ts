@@ -226,3 +226,24 @@ export function nextHoliday(from: From, name: string, options: AheadOptions & { 
   }
   throw new Error(`calendar oracle: no ${name} within 40 years of ${earliest}`);
 }
+
+const LONG_DATE_NAMES = {
+  sv: {
+    weekdays: 'måndag tisdag onsdag torsdag fredag lördag söndag'.split(' '),
+    months: 'januari februari mars april maj juni juli augusti september oktober november december'.split(' '),
+  },
+  en: {
+    weekdays: 'Monday Tuesday Wednesday Thursday Friday Saturday Sunday'.split(' '),
+    months: 'January February March April May June July August September October November December'.split(' '),
+  },
+};
+
+/**
+ * A date written out as mail and the portal write it ('måndag 14 december 2026', 'Monday 14
+ * December 2026'), spelled out here so that an expectation does not come from the templates.
+ */
+export function longDateOracle(date: OracleDate, locale: 'sv' | 'en'): string {
+  const { year, month, day: dayOfMonth, weekday } = day(date);
+  const names = LONG_DATE_NAMES[locale];
+  return `${names.weekdays[weekday - 1]} ${dayOfMonth} ${names.months[month - 1]} ${year}`;
+}
