@@ -1,6 +1,6 @@
 /**
  * licenseRequestWorkflow: one license request from creation to a finished status, as in
- * docs/process.md ("The process"). Deterministic code only: time comes from the workflow clock,
+ * docs/process.md. Deterministic code only: time comes from the workflow clock,
  * the deadline from the calendar activity, everything else that touches the world from activities.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * "No input ever yields a 500" (docs/process.md, "HTTP API"), checked by fuzzing the real stack:
+ * "No input ever yields a 500" (README, "The API"), checked by fuzzing the real stack:
  * fast-check throws generated bodies, path ids, headers and query strings at every endpoint (and at
  * paths and methods that are none), and each call must
  *   - answer at all, within CALL_TIMEOUT_MS (no hang), with a 2xx or a 4xx, never a 5xx;

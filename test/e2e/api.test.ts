@@ -1,5 +1,5 @@
 /**
- * The HTTP API's contract (docs/process.md, "HTTP API") against the real stack: a Temporal dev
+ * The HTTP API's contract (README, "The API") against the real stack: a Temporal dev
  * server, PostgreSQL, an SMTP listener, the worker and the API, all started once for this file.
  */
 import crypto from 'node:crypto';
