@@ -107,6 +107,14 @@ async function request(input: LicenseRequestInput) {
   return { handle, rec, withWorker };
 }
 
+/** A request created at `time` on a clear Monday ahead (the server's clock moved there), with its worker. */
+async function requestOnAClearMonday(time: string) {
+  const monday = await clearMonday();
+  const createdAt = atStockholm(monday, time);
+  await skipTo(createdAt);
+  return { monday, deadlineDate: nthWorkingDayAfterOracle(monday, 5), ...(await request(newInput({ createdAt }))) };
+}
+
 /** The mails so far as "OCCASION #sequence at yyyy-MM-dd HH:mm" (Stockholm), `+support` when copied. */
 const sent = (rec: Recording) =>
   rec.mails.map(
@@ -126,10 +134,7 @@ const skipped = (rec: Recording) =>
 const historyLength = async (handle: WorkflowHandle) => (await handle.fetchHistory()).events?.length ?? 0;
 
 test('unanswered, worker down across 10 working days: the latest reminder and the escalation go out once, the earlier reminder is recorded as skipped', async () => {
-  const monday = await clearMonday();
-  const createdAt = atStockholm(monday, '09:00');
-  await skipTo(createdAt);
-  const { handle, rec, withWorker } = await request(newInput({ createdAt }));
+  const { monday, handle, rec, withWorker } = await requestOnAClearMonday('09:00');
   await withWorker(); // the request mail goes out
   // Down from Monday 09:00 until 12:00 on the 11th working day: both reminders (2nd and 5th working
   // day) and the escalation (10th) fall inside the outage.
@@ -153,10 +158,7 @@ test('unanswered, worker down across 10 working days: the latest reminder and th
 });
 
 test('unanswered, down across the first reminder only: it goes out once when the worker is back, and the next ones on time', async () => {
-  const monday = await clearMonday();
-  const createdAt = atStockholm(monday, '09:00');
-  await skipTo(createdAt);
-  const { handle, rec, withWorker } = await request(newInput({ createdAt }));
+  const { monday, handle, rec, withWorker } = await requestOnAClearMonday('09:00');
   await withWorker();
   const back = atStockholm(nthWorkingDayAfterOracle(monday, 3), '15:00');
   await outage(handle, back);
@@ -172,10 +174,7 @@ test('unanswered, down across the first reminder only: it goes out once when the
 });
 
 test('answered while the worker is down across a reminder: no unanswered reminder after the answer', async () => {
-  const monday = await clearMonday();
-  const createdAt = atStockholm(monday, '09:00');
-  await skipTo(createdAt);
-  const { handle, rec, withWorker } = await request(newInput({ createdAt }));
+  const { monday, handle, rec, withWorker } = await requestOnAClearMonday('09:00');
   await withWorker();
   await outage(handle, atStockholm(nthWorkingDayAfterOracle(monday, 3), '10:00')); // past the first reminder's moment
   // The partner answers during the outage; the answer waits for the worker, as the API's call would.
@@ -189,15 +188,11 @@ test('answered while the worker is down across a reminder: no unanswered reminde
 });
 
 test('YES, worker down across 10 working days: no deadline-near mail after the deadline, OVERDUE, and one overdue mail (to support too)', async () => {
-  const monday = await clearMonday();
-  const createdAt = atStockholm(monday, '10:00');
-  await skipTo(createdAt);
-  const { handle, rec, withWorker } = await request(newInput({ createdAt }));
+  const { monday, deadlineDate, handle, rec, withWorker } = await requestOnAClearMonday('10:00');
   let deadline = '';
   await withWorker(async () => {
     deadline = (await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] })).deadline!;
   });
-  const deadlineDate = nthWorkingDayAfterOracle(monday, 5);
   expect(stockholmWallClock(new Date(deadline))).toBe(`${deadlineDate} 23:59`);
   // Down until 12:00 on the 10th working day after the YES: the deadline-near moment, the deadline,
   // and the overdue mails of the 1st, 3rd and 5th working day after the deadline date all pass.
@@ -224,11 +219,7 @@ test('YES, worker down across 10 working days: no deadline-near mail after the d
 });
 
 test('OVERDUE, worker down across 10 working days: one overdue mail catches up, then the rest on time up to the last, which support gets too', async () => {
-  const monday = await clearMonday();
-  const createdAt = atStockholm(monday, '10:00');
-  await skipTo(createdAt);
-  const { handle, rec, withWorker } = await request(newInput({ createdAt }));
-  const deadlineDate = nthWorkingDayAfterOracle(monday, 5);
+  const { monday, deadlineDate, handle, rec, withWorker } = await requestOnAClearMonday('10:00');
   await withWorker(async () => {
     await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
     await skipTo(atStockholm(nthWorkingDayAfterOracle(deadlineDate, 1), '12:00')); // the first overdue mail is out
@@ -258,11 +249,7 @@ test('OVERDUE, worker down across 10 working days: one overdue mail catches up, 
 });
 
 test('overdue reminders stop after the tenth, which support gets too; the request stays OVERDUE with a bounded history', async () => {
-  const monday = await clearMonday();
-  const createdAt = atStockholm(monday, '10:00');
-  await skipTo(createdAt);
-  const { handle, rec, withWorker } = await request(newInput({ createdAt }));
-  const deadlineDate = nthWorkingDayAfterOracle(monday, 5);
+  const { deadlineDate, handle, rec, withWorker } = await requestOnAClearMonday('10:00');
   await withWorker(async () => {
     await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
     // Two months on: far past the tenth overdue mail.
