@@ -19,6 +19,7 @@ test('an invalid value stops the start with a message that names the variable', 
   expect(problem({ SMTP_URL: 'http://mail' })).toMatch(/SMTP_URL/);
   expect(problem({ REMINDER_UNANSWERED_WORKING_DAYS: 'two' })).toMatch(/REMINDER_UNANSWERED_WORKING_DAYS/);
   expect(problem({ RATE_LIMIT_PER_MINUTE: '0' })).toMatch(/RATE_LIMIT_PER_MINUTE/);
+  expect(problem({ OVERDUE_REMINDER_MAX: '0' })).toMatch(/OVERDUE_REMINDER_MAX/);
   expect(problem({ WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toMatch(/WORKER_MAX_CACHED_WORKFLOWS/);
   expect(problem({ TEMPORAL_TLS_CERT_PATH: '/x.pem' })).toMatch(/TEMPORAL_TLS_KEY_PATH/);
   expect(problem({ TEMPORAL_TLS_CERT_PATH: '/nope.pem', TEMPORAL_TLS_KEY_PATH: '/nope.key' })).toMatch(
@@ -41,6 +42,7 @@ test('defaults match the contract', () => {
     unansweredReminderDays: [2, 5],
     unansweredEscalationDays: 10,
     overdueReminderEveryDays: 2,
+    overdueReminderMax: 10,
     reminderHour: 8,
   });
   expect(temporalConnectionOptions(config, 'h:7233')).toEqual({ address: 'h:7233' });
@@ -65,4 +67,8 @@ test('mTLS certificate and key, or an API key, reach the Temporal connection', (
 test('the worker cache is sized explicitly, and configurable', () => {
   expect(loadConfig({}).worker.maxCachedWorkflows).toBe(250);
   expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).worker.maxCachedWorkflows).toBe(250);
+});
+
+test('the number of overdue reminders is configurable', () => {
+  expect(loadConfig({ OVERDUE_REMINDER_MAX: '3' }).reminders.overdueReminderMax).toBe(3);
 });
