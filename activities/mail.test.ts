@@ -3,6 +3,7 @@
  * (outside a worker) in a mocked activity context.
  */
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import net from 'node:net';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
@@ -652,7 +653,8 @@ describe('sendRequestMail', () => {
         message_id: messageIdOf(f.requestId, 'CREATED', 0),
         recipients: f.partnerEmail,
         status: 'SENDING',
-        claimed_at: new Date(),
+        // The claim's clock is the database's (the activity compares it with now() there).
+        claimed_at: sql<Date>`now()`,
       })
       .execute();
     // Told to come back just after the claim lapses, not on the usual backoff.
@@ -666,7 +668,7 @@ describe('sendRequestMail', () => {
     // That attempt died (it no longer renews its claim): after the lease the retry sends.
     await database.db
       .updateTable('sent_mail')
-      .set({ claimed_at: new Date(Date.now() - 10 * 60_000) })
+      .set({ claimed_at: sql<Date>`now() - interval '10 minutes'` })
       .where('request_id', '=', f.requestId)
       .execute();
     await expect(send(input)).resolves.toBe('SENT');
@@ -787,7 +789,7 @@ describe('sendRequestMail when recording a sent mail fails', () => {
         message_id: messageIdOf(f.requestId, 'CREATED', 0),
         recipients: f.partnerEmail,
         status: 'SENDING',
-        claimed_at: new Date(),
+        claimed_at: sql<Date>`now()`,
       })
       .execute();
     const env = new MockActivityEnvironment(
