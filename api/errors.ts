@@ -70,16 +70,24 @@ function fromWorkflow(error: unknown): HttpError | undefined {
   return undefined;
 }
 
+/**
+ * The database is away (stopped, restarting, unreachable): a 503 the caller may retry, never a 500.
+ * Node's socket errors, PostgreSQL's connection exceptions (class 08) and operator interventions
+ * (57P01-57P05: shutdown, crash, cannot connect now), pg's own connection messages, and an
+ * AggregateError of such errors (a host name with several addresses).
+ */
 function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof AggregateError && error.errors.some(isDatabaseUnavailable)) return true;
   const e = error as { code?: unknown; message?: unknown };
-  if (
-    typeof e?.code === 'string' &&
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(e.code)
-  ) {
-    return true;
+  if (typeof e?.code === 'string') {
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTCONN', 'EHOSTUNREACH'].includes(e.code)) return true;
+    if (/^(08...|57P0[1-5])$/.test(e.code)) return true;
   }
   return (
-    typeof e?.message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(e.message)
+    typeof e?.message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated|not queryable|the database system is (starting up|shutting down|in recovery)/i.test(
+      e.message,
+    )
   );
 }
 
