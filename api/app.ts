@@ -8,7 +8,8 @@ import { errorHandler, HttpError } from './errors';
 import { silentLogger, type Logger } from '../observability/logger';
 import { METRICS_CONTENT_TYPE, metricsText } from '../observability/metrics';
 import { accessLog, rateLimit, requestId, securityHeaders } from './middleware';
-import { openApiDocument } from './openapi';
+import { methodNotAllowed } from './method-not-allowed';
+import { documentedPaths, openApiDocument } from './openapi';
 import { licenseRequestsRouter } from './routes/license-requests';
 import { partnersRouter } from './routes/partners';
 import { createLicenseRequestService } from './services/license-requests';
@@ -68,6 +69,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestId());
   app.use(accessLog(deps.logger ?? silentLogger));
   app.use(securityHeaders());
+  // A documented path called with a method it does not declare: 405 with Allow, before any token check.
+  app.use(methodNotAllowed(documentedPaths()));
 
   /** Whether PostgreSQL and Temporal each answer within 3 s (for /readyz and /health). */
   const dependencies = async () => {
@@ -107,9 +110,9 @@ export function createApp(deps: AppDeps): express.Express {
     res.type(METRICS_CONTENT_TYPE).send(await metricsText());
   });
 
-  const document = openApiDocument();
+  // Built per day: the earliest desiredAvailability it states is today's date.
   app.get('/openapi.json', (_req, res) => {
-    res.json(document);
+    res.json(openApiDocument());
   });
 
   // One implementation of the rules, for the JSON API and the partner portal alike.

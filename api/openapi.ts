@@ -1,9 +1,11 @@
 /**
- * The OpenAPI 3.1 document served at GET /openapi.json. Request and response schemas come from the
- * same zod schemas the API validates with (api/schemas.ts), so the document cannot drift from the
- * checks; api/openapi.test.ts holds it against the routes and the real responses.
+ * The OpenAPI 3.1 document served at GET /openapi.json. Request and response schemas, path and
+ * query parameters come from the same zod schemas the API validates with (api/schemas.ts), so the
+ * document cannot drift from the checks; test/e2e/openapi.test.ts holds it against the routes and
+ * the real responses, and `npm run schemathesis` against what an independent tool makes of it.
  */
 import { z } from 'zod';
+import { stockholmToday } from '../domain/working-days';
 import {
   answerBody,
   apiKeyResponse,
@@ -12,13 +14,16 @@ import {
   createPartnerBody,
   errorResponse,
   healthResponse,
+  idempotencyKeyHeader,
   licenseRequestListResponse,
+  licenseRequestPath,
   licenseRequestResponse,
+  listQuery,
   partnerCreatedResponse,
   partnerResponse,
   partnerSettingsBody,
+  withdrawBody,
 } from './schemas';
-import { STATUSES } from '../workflows/definitions';
 
 type Schema = Record<string, unknown>;
 
@@ -32,7 +37,10 @@ const json = (schema: Schema) => ({ 'application/json': { schema } });
 const error = (description: string) => ({ description, content: json(ref('Error')) });
 
 const ERRORS = {
-  '400': error('Bad input: malformed JSON, wrong types, missing fields, unknown schools, bad dates. Nothing changed.'),
+  '400': error(
+    'Bad input: malformed JSON, a missing body, wrong types, missing or unknown fields, a path id that is not a ' +
+      'UUID, a cursor not of the documented shape, unknown schools, bad dates. Nothing changed.',
+  ),
   '401': error('No token, or an unknown one.'),
   '403': error('A valid token of the other role (admin vs partner).'),
   '404': error("No such request, or another partner's."),
@@ -45,16 +53,82 @@ const ERRORS = {
 const pick = (...codes: Array<keyof typeof ERRORS>) => Object.fromEntries(codes.map((c) => [c, ERRORS[c]]));
 const common = pick('401', '429', '503');
 
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const idParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: jsonSchema(licenseRequestPath.shape.id, 'input'),
+  description: 'The request id (a UUID, as `id` in the request).',
+};
+
+const LIST_PARAMETER_NOTES: Record<string, string> = {
+  cursor:
+    "Where the page starts: `nextCursor` of the page before (the last item's creation time in ms since 1970, " +
+    '`_`, its id). Any value of this shape is a position; anything else is refused with 400.',
+  partnerId: 'Admin only; a partner may name only itself.',
+};
+const listParameters = Object.entries(listQuery.shape).map(([name, schema]) => ({
+  name,
+  in: 'query',
+  required: false,
+  schema: jsonSchema(schema, 'input'),
+  ...(LIST_PARAMETER_NOTES[name] && { description: LIST_PARAMETER_NOTES[name] }),
+}));
+
+/** Same-length digit strings greater than `digits`, as regex alternatives (none for 99…9). */
+function greaterThan(digits: string): string[] {
+  return [...digits].flatMap((d, i) => {
+    const rest = digits.length - i - 1;
+    return d === '9' ? [] : [`${digits.slice(0, i)}[${Number(d) + 1}-9]${rest > 0 ? `[0-9]{${rest}}` : ''}`];
+  });
+}
+
+/**
+ * `YYYY-MM-DD` on or after `today`, as a regex: JSON Schema cannot compare dates, and the API
+ * refuses a desired date in the past, so the document served each day states that day's limit.
+ */
+export function notBeforePattern(today: string): string {
+  const [y = '', m = '', d = ''] = today.split('-');
+  const alternatives = [
+    ...greaterThan(y).map((later) => `(?:${later})-[0-9]{2}-[0-9]{2}`),
+    ...greaterThan(m).map((later) => `${y}-(?:${later})-[0-9]{2}`),
+    ...[...greaterThan(d), d].map((day) => `${y}-${m}-(?:${day})`),
+  ];
+  return `^(?:${alternatives.join('|')})$`;
+}
+
+/** The create body, with "not before today" stated on desiredAvailability (see notBeforePattern). */
+function createLicenseRequestSchema(today: string): Schema {
+  const schema = jsonSchema(createLicenseRequestBody, 'input');
+  const properties = schema.properties as Record<string, Schema>;
+  properties.desiredAvailability = {
+    anyOf: [{ type: 'string', format: 'date', pattern: notBeforePattern(today) }, { type: 'null' }],
+    description: `A real date, not before today in Europe/Stockholm (${today} when this document was served).`,
+  };
+  return schema;
+}
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  schema: { type: 'string', minLength: 1, maxLength: 200 },
+  schema: jsonSchema(idempotencyKeyHeader, 'input'),
   description: "A retry with the same key gets the first call's outcome instead of a second change.",
 };
 
-export function openApiDocument(): Schema {
+let served: { today: string; document: Schema } | undefined;
+
+/** The document as of today (Europe/Stockholm): its desiredAvailability limit moves with the date. */
+export function openApiDocument(today: string = stockholmToday()): Schema {
+  if (served?.today !== today) served = { today, document: buildDocument(today) };
+  return served.document;
+}
+
+/** The documented paths and their methods (for the 405 answers, api/method-not-allowed.ts). */
+export function documentedPaths(): Record<string, Record<string, unknown>> {
+  return openApiDocument().paths as Record<string, Record<string, unknown>>;
+}
+
+function buildDocument(today: string): Schema {
   return {
     openapi: '3.1.0',
     info: {
@@ -62,7 +136,9 @@ export function openApiDocument(): Schema {
       version: '1',
       description:
         'License requests from school organisations to learning-tool partners (see the README). ' +
-        'Unknown fields in request bodies are ignored. Every response carries X-Request-Id.',
+        'A request body with a field the API does not know is refused with 400, as is a call without the body ' +
+        'it needs. A documented path called with a method it does not declare answers 405 with `Allow` ' +
+        '(OPTIONS: 204 with `Allow`). Every response carries X-Request-Id.',
     },
     components: {
       securitySchemes: {
@@ -167,7 +243,7 @@ export function openApiDocument(): Schema {
           summary: 'Create a license request (starts its workflow)',
           security: [{ admin: [] }],
           parameters: [idempotencyKey],
-          requestBody: { required: true, content: json(jsonSchema(createLicenseRequestBody, 'input')) },
+          requestBody: { required: true, content: json(createLicenseRequestSchema(today)) },
           responses: {
             '201': {
               description: 'Created (or the one an earlier call with the same key created).',
@@ -180,17 +256,7 @@ export function openApiDocument(): Schema {
         get: {
           summary: "List requests, newest first: a partner's own, or (admin) all or one partner's",
           security: [{ admin: [] }, { partner: [] }],
-          parameters: [
-            { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: [...STATUSES] } },
-            {
-              name: 'limit',
-              in: 'query',
-              required: false,
-              schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-            },
-            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
-            { name: 'partnerId', in: 'query', required: false, schema: { type: 'string' }, description: 'Admin only.' },
-          ],
+          parameters: listParameters,
           responses: {
             '200': { description: 'A page.', content: json(ref('LicenseRequestList')) },
             ...pick('400', '403'),
@@ -241,7 +307,7 @@ export function openApiDocument(): Schema {
           summary: 'The administrator withdraws an open request',
           security: [{ admin: [] }],
           parameters: [idParam, idempotencyKey],
-          requestBody: { required: false, content: json({ type: 'object' }) },
+          requestBody: { required: false, content: json(jsonSchema(withdrawBody.unwrap(), 'input')) },
           responses: {
             '200': { description: 'The withdrawn request.', content: json(ref('LicenseRequest')) },
             ...pick('400', '403', '404', '409', '413'),

@@ -1,30 +1,60 @@
-/** What the API accepts, checked at the edge. Unknown fields are ignored (stripped). */
+/**
+ * What the API accepts, checked at the edge. Bodies are strict: a field the API does not know is
+ * refused with 400 (a misspelt optional field must not pass silently), and the OpenAPI document,
+ * generated from these schemas, says so (`additionalProperties: false`). Every limit checked here
+ * is one the document states (patterns, lengths in code points, formats), so that a client built
+ * from the document never sends what the API then refuses.
+ */
 import { z } from 'zod';
 import { parseIsoDate, stockholmToday } from '../domain/working-days';
 import { STATUSES } from '../workflows/definitions';
 
-/** PostgreSQL text cannot hold NUL, and no name or id needs control characters. */
+/** PostgreSQL text cannot hold NUL, and no name or id needs control characters (C0, DEL or C1). */
+const CONTROL = '\\u0000-\\u001f\\u007f-\\u009f';
+/** What String.prototype.trim() removes: JavaScript's WhiteSpace and LineTerminator, spelt out so
+ * that every regex dialect (the document's readers use Python's and Rust's too) reads it alike. */
+const SPACE = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+const NO_CONTROL = new RegExp(`^[^${CONTROL}]*$`);
+/** No control character, and something besides white space (which is trimmed away). */
+const NOT_BLANK = new RegExp(`^[^${CONTROL}]*[^${CONTROL}${SPACE}][^${CONTROL}]*$`);
 /** Text that is not valid Unicode (a lone surrogate) cannot be stored or sent on: refuse it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-const noControlCharacters = (v: string) => !LONE_SURROGATE.test(v) && !/[\u0000-\u001f\u007f]/.test(v);
+
+/**
+ * At most `max` characters, counted as JSON Schema counts them (code points, not UTF-16 units),
+ * so that 150 emoji are as long for the API as the document's `maxLength` says.
+ */
+const atMost = (max: number) => (v: string) => [...v].length <= max;
 const plain = (max: number) =>
-  z.string().max(max, `at most ${max} characters`).refine(noControlCharacters, 'must not contain control characters');
+  z
+    .string()
+    .regex(NO_CONTROL, 'must not contain control characters')
+    .refine(atMost(max), `at most ${max} characters`)
+    .refine((v) => !LONE_SURROGATE.test(v), 'must be valid Unicode')
+    .meta({ maxLength: max });
+/** Names and ids: something besides white space, trimmed, at most `max` characters before trimming. */
 const text = (max: number) =>
   z
     .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `at most ${max} characters`)
-    .refine(noControlCharacters, 'must not contain control characters');
+    .regex(NOT_BLANK, 'must not be empty nor contain control characters')
+    .refine(atMost(max), `at most ${max} characters`)
+    .refine((v) => !LONE_SURROGATE.test(v), 'must be valid Unicode')
+    .meta({ minLength: 1, maxLength: max })
+    .trim();
 const skolonId = text(100);
+/**
+ * zod's e-mail pattern (ASCII only, so no control characters), stated as the document's `pattern`
+ * and without `format: email`: validators read that format by rules of their own (a local part of
+ * at most 64 characters, quoted local parts), and the document must say what this API checks.
+ */
 const email = z
-  .email('must be a valid e-mail address')
+  .string()
+  .regex(z.regexes.email, 'must be a valid e-mail address')
   .max(254)
-  .refine(noControlCharacters, 'must not contain control characters');
+  .meta({ description: 'an e-mail address' });
 const locale = z.enum(['sv', 'en']);
 
-export const createPartnerBody = z.object({
+export const createPartnerBody = z.strictObject({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" and "-", at most 63 characters'),
@@ -33,18 +63,23 @@ export const createPartnerBody = z.object({
   locale: locale.default('sv'),
 });
 
-export const partnerSettingsBody = z.object({
+export const partnerSettingsBody = z.strictObject({
   notificationEmail: email.optional(),
   locale: locale.optional(),
 });
 
-export const createLicenseRequestBody = z.object({
+export const createLicenseRequestBody = z.strictObject({
   partnerId: text(63),
-  organisation: z.object({ skolonId, name: text(200) }),
+  organisation: z.strictObject({ skolonId, name: text(200) }),
   schools: z
-    .array(z.object({ skolonId, name: text(200) }))
+    .array(z.strictObject({ skolonId, name: text(200) }))
     .min(1, 'at least one school')
     .max(1000, 'at most 1000 schools')
+    // The document can say "no item twice" (uniqueItems), not "no skolonId twice": the description does.
+    .meta({
+      uniqueItems: true,
+      description: 'Each school once: two entries with the same skolonId are refused with 400.',
+    })
     .superRefine((schools, ctx) => {
       const seen = new Set<string>();
       schools.forEach((school, i) => {
@@ -54,13 +89,14 @@ export const createLicenseRequestBody = z.object({
         seen.add(school.skolonId);
       });
     }),
-  desiredAvailability: z
-    .string()
+  // The document adds "not before today" as a pattern of the day it is served (api/openapi.ts).
+  desiredAvailability: z.iso
+    .date('must be a real date as YYYY-MM-DD')
     .refine((v) => parseIsoDate(v) !== undefined, 'must be a real date as YYYY-MM-DD')
     .refine((v) => v >= stockholmToday(), 'must not be before today (Europe/Stockholm)')
     .nullish(),
   contacts: z
-    .array(z.object({ name: text(200), email }))
+    .array(z.strictObject({ name: text(200), email }))
     .min(1, 'at least one contact')
     .max(20, 'at most 20 contacts'),
 });
@@ -68,25 +104,42 @@ export type CreateLicenseRequestBody = z.infer<typeof createLicenseRequestBody>;
 
 const schoolIds = z.array(skolonId).max(1000, 'at most 1000 schools');
 
-export const answerBody = z.object({
+export const answerBody = z.strictObject({
   response: z.enum(['YES', 'NO'], 'must be "YES" or "NO"'),
   schools: schoolIds.optional(),
 });
 
-export const assignmentsBody = z.object({
+export const assignmentsBody = z.strictObject({
   schools: schoolIds.min(1, 'name at least one school'),
 });
 
-export const withdrawBody = z.object({}).optional();
+export const withdrawBody = z.strictObject({}).optional();
+
+/**
+ * A list cursor is the position after which the next page starts: the last item's creation time
+ * (milliseconds since 1970, at most 13 digits, so any value is a date JavaScript and PostgreSQL
+ * both hold) and its id. Every string of this shape is a position, so a made-up one is answered
+ * like any other; anything else is refused.
+ */
+export const CURSOR = /^(0|[1-9][0-9]{0,12})_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export const listQuery = z.object({
   status: z.enum(STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: plain(500).optional(),
+  cursor: z.string().regex(CURSOR, 'must be the nextCursor of an earlier page').optional(),
   partnerId: plain(63).optional(),
 });
 
+/** What the services accept as an id (the portal's links too): any short text, then looked up. */
 export const requestIdParam = z.object({ id: plain(100).pipe(z.string().min(1)) });
+
+/** The JSON API's `{id}`: request ids are UUIDs, so anything else is a bad path (400), not a lookup. */
+export const licenseRequestPath = z.object({
+  id: z.guid('must be a UUID').transform((id) => id.toLowerCase()),
+});
+
+/** The Idempotency-Key header, when sent (after HTTP's own trimming of white space). */
+export const idempotencyKeyHeader = z.string().min(1).max(200);
 
 // --- What the API answers with (used for the OpenAPI document and checked by its test) ----------
 

@@ -1,15 +1,18 @@
 /** The license-request endpoints: HTTP in and out; the rules live in api/services/license-requests.ts. */
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { LicenseRequestService } from '../services/license-requests';
 import { caller, requireAdmin, requirePartner } from '../auth';
+import { licenseRequestPath } from '../schemas';
+import { idempotencyKey, params, requiredBody } from '../validate';
 
 export function licenseRequestsRouter(requests: LicenseRequestService): Router {
   const router = Router();
-  const idempotencyKey = (req: { get(name: string): string | undefined }) => req.get('idempotency-key');
+  // The document says `{id}` is a UUID: anything else is a bad path (400) before any lookup.
+  const id = (req: Request) => params(req, licenseRequestPath).id;
 
   router.post('/license-requests', async (req, res) => {
     requireAdmin(req);
-    const created = await requests.create(req.body, idempotencyKey(req));
+    const created = await requests.create(requiredBody(req), idempotencyKey(req));
     res.status(201).location(`/v1/license-requests/${created.id}`).json(created);
   });
 
@@ -18,22 +21,23 @@ export function licenseRequestsRouter(requests: LicenseRequestService): Router {
   });
 
   router.get('/license-requests/:id', async (req, res) => {
-    res.json(await requests.get(caller(req), req.params.id));
+    res.json(await requests.get(caller(req), id(req)));
   });
 
   router.post('/license-requests/:id/answer', async (req, res) => {
     const partner = requirePartner(req);
-    res.json(await requests.answer(partner, req.params.id, req.body, idempotencyKey(req)));
+    res.json(await requests.answer(partner, id(req), requiredBody(req), idempotencyKey(req)));
   });
 
   router.post('/license-requests/:id/assignments', async (req, res) => {
     const partner = requirePartner(req);
-    res.json(await requests.assign(partner, req.params.id, req.body, idempotencyKey(req)));
+    res.json(await requests.assign(partner, id(req), requiredBody(req), idempotencyKey(req)));
   });
 
   router.post('/license-requests/:id/withdraw', async (req, res) => {
     requireAdmin(req);
-    res.json(await requests.withdraw(req.params.id, req.body, idempotencyKey(req)));
+    // The body is optional here: none at all is the same as `{}`.
+    res.json(await requests.withdraw(id(req), req.body, idempotencyKey(req)));
   });
 
   return router;

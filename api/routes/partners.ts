@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { PartnerService } from '../services/partners';
 import { requireAdmin, requirePartner } from '../auth';
+import { requiredBody } from '../validate';
 
 export function partnersRouter(partners: PartnerService): Router {
   const router = Router();
@@ -8,7 +9,7 @@ export function partnersRouter(partners: PartnerService): Router {
   router.post('/partners', async (req, res) => {
     requireAdmin(req);
     // The key is shown this once; only its hash is stored.
-    res.status(201).json(await partners.create(req.body));
+    res.status(201).json(await partners.create(requiredBody(req)));
   });
 
   // A new key for the calling partner; the old one stops working at once.
@@ -22,7 +23,7 @@ export function partnersRouter(partners: PartnerService): Router {
 
   router.put('/partner/settings', async (req, res) => {
     const partner = requirePartner(req);
-    res.json(await partners.updateSettings(partner, req.body));
+    res.json(await partners.updateSettings(partner, requiredBody(req)));
   });
 
   return router;

@@ -3,6 +3,7 @@
  * server, PostgreSQL, an SMTP listener, the worker and the API, all started once for this file.
  */
 import crypto from 'node:crypto';
+import http from 'node:http';
 import { calendarDaysAfter } from '../helpers/calendar-oracle';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
 
@@ -772,6 +773,10 @@ describe('listing license requests', () => {
     const garbageCursors = [
       'garbage',
       '!!!not-base64!!!',
+      // Near misses of the documented shape `<ms>_<uuid>`: a 14-digit time, upper case, a bad id.
+      `99999999999999_${crypto.randomUUID()}`,
+      `1764000000000_${crypto.randomUUID().toUpperCase()}`,
+      '1764000000000_x',
       Buffer.from('["not a date","x"]').toString('base64url'),
       Buffer.from('{"a":1}').toString('base64url'),
       Buffer.from('null').toString('base64url'),
@@ -816,6 +821,21 @@ describe('odd input is refused, never a server error', () => {
   test('a list cursor holding a date PostgreSQL cannot store is refused with a 400', async () => {
     const cursor = Buffer.from(JSON.stringify(['-271821-04-20T00:00:00Z', 'x'])).toString('base64url');
     expectBadField(await call('GET', `/v1/license-requests?cursor=${cursor}`, { token: ADMIN_TOKEN }), 'cursor');
+  });
+
+  test('a cursor of the documented shape made by hand is a position: the page starts after it', async () => {
+    const partner = await createPartner();
+    const older = await createRequest(partner.id);
+    const newer = await createRequest(partner.id);
+    const after = (createdAt: string, id: string) =>
+      call('GET', `/v1/license-requests?cursor=${Date.parse(createdAt)}_${id}`, { token: partner.apiKey });
+    const fromNewer = await after(newer.createdAt, newer.id);
+    expect(fromNewer.status).toBe(200);
+    expect(fromNewer.body.items.map((r: any) => r.id)).toEqual([older.id]);
+    // Before 1970 and far in the future are positions too: nothing before the first, everything before the last.
+    expect((await after('1970-01-01T00:00:00Z', crypto.randomUUID())).body.items).toEqual([]);
+    const fromFuture = await after('2286-01-01T00:00:00Z', crypto.randomUUID());
+    expect(fromFuture.body.items.map((r: any) => r.id)).toEqual([newer.id, older.id]);
   });
 
   test('text with a NUL character is refused with a 400 (or an unknown id with a 404), and nothing is stored', async () => {
@@ -868,6 +888,77 @@ describe('health and unknown paths', () => {
   test('an unknown path is a 404 in the error shape', async () => {
     expectError(await call('GET', '/no/such/path'), 404);
     expectError(await call('GET', '/v1/no-such-thing', { token: ADMIN_TOKEN }), 404);
-    expectError(await call('DELETE', '/v1/license-requests', { token: ADMIN_TOKEN }), 404);
+  });
+
+  test('a documented path called with an undeclared method answers 405 with Allow, before any token check', async () => {
+    const id = crypto.randomUUID();
+    for (const [method, path, allow] of [
+      ['DELETE', '/v1/license-requests', 'POST, GET, HEAD, OPTIONS'],
+      ['PATCH', '/v1/partners', 'POST, OPTIONS'],
+      ['PATCH', '/v1/partner/settings/', 'GET, PUT, HEAD, OPTIONS'],
+      ['PUT', `/v1/license-requests/${id}/withdraw`, 'POST, OPTIONS'],
+      ['POST', '/health', 'GET, HEAD, OPTIONS'],
+    ]) {
+      for (const token of [undefined, ADMIN_TOKEN]) {
+        const res = await call(method!, path!, { token });
+        expectError(res, 405, 'method_not_allowed');
+        expect({ path, allow: res.headers.get('allow') }).toEqual({ path, allow });
+      }
+    }
+    const options = await call('OPTIONS', `/v1/license-requests/${id}`);
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    // TRACE, which fetch will not send: through node:http.
+    const trace = await new Promise<{ status?: number; allow?: string }>((resolve, reject) => {
+      const req = http.request(`${stack.apiUrl}/v1/partners`, { method: 'TRACE' }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode, allow: res.headers.allow });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(trace).toEqual({ status: 405, allow: 'POST, OPTIONS' });
+    // A path that is none stays a 404.
+    expectError(await call('PATCH', '/v1/no-such-thing', { token: ADMIN_TOKEN }), 404);
+  });
+
+  test('what the document forbids is refused with 400: unknown fields, a missing body, a non-UUID id, a bad Idempotency-Key', async () => {
+    const partner = await createPartner();
+    const request = await createRequest(partner.id);
+    const path = `/v1/license-requests/${request.id}`;
+    expectBadField(await call('POST', `${path}/withdraw`, { token: ADMIN_TOKEN, body: { reason: 'x' } }), 'body');
+    expectBadField(
+      await call('POST', `${path}/answer`, { token: partner.apiKey, body: { response: 'NO', note: 'x' } }),
+      'body',
+    );
+    expectBadField(
+      await call('POST', '/v1/license-requests', {
+        token: ADMIN_TOKEN,
+        body: { ...requestBody(partner.id), organisation: { skolonId: 'o', name: 'O', extra: 1 } },
+      }),
+      'organisation',
+    );
+    expectBadField(await call('PUT', '/v1/partner/settings', { token: partner.apiKey }), 'body');
+    expectBadField(await call('GET', '/v1/license-requests/not-a-uuid', { token: ADMIN_TOKEN }), 'id');
+    expectBadField(
+      await call('POST', `${path}/withdraw`, {
+        token: ADMIN_TOKEN,
+        body: {},
+        headers: { 'idempotency-key': 'k'.repeat(201) },
+      }),
+      'Idempotency-Key',
+    );
+    // Names: control characters (C1 too) and blank text are refused; the same id in upper case is the same request.
+    expectBadField(
+      await call('POST', '/v1/partners', {
+        token: ADMIN_TOKEN,
+        body: { id: uid('c1'), name: 'a\u0085b', notificationEmail: 'c1@partner.example' },
+      }),
+      'name',
+    );
+    expect((await call('GET', `/v1/license-requests/${request.id.toUpperCase()}`, { token: ADMIN_TOKEN })).status).toBe(
+      200,
+    );
+    expect((await getRequest(request.id)).status).toBe('AWAITING_ANSWER');
   });
 });
