@@ -78,7 +78,7 @@ test('npm start brings up everything locally, stops cleanly on SIGTERM and resum
     TEMPORAL_DEV_PORT: String(devPort),
     TEMPORAL_UI_PORT: String(uiPort),
     SMTP_URL: smtp.url,
-    ADMIN_TOKEN: 'start-test-admin',
+    ADMIN_TOKEN: 'start-test-admin-token-at-least-32-chars',
     DATABASE_URL: '',
     TEMPORAL_ADDRESS: '',
   };
@@ -91,11 +91,11 @@ test('npm start brings up everything locally, stops cleanly on SIGTERM and resum
     expect((await call('GET', '/health')).body.status).toBe('ok');
 
     const partner = await call('POST', '/v1/partners', {
-      token: 'start-test-admin',
+      token: 'start-test-admin-token-at-least-32-chars',
       body: { id: 'start-partner', name: 'Start AB', notificationEmail: 'start@partner.test' },
     });
     const created = await call('POST', '/v1/license-requests', {
-      token: 'start-test-admin',
+      token: 'start-test-admin-token-at-least-32-chars',
       body: {
         partnerId: 'start-partner',
         organisation: { skolonId: 'org-start', name: 'Startkommunen' },
@@ -156,7 +156,7 @@ test('with DATABASE_URL and TEMPORAL_ADDRESS set, npm start uses them and starts
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: temporal.address,
       SMTP_URL: smtp.url,
-      ADMIN_TOKEN: 'ext-admin',
+      ADMIN_TOKEN: 'ext-admin-token-at-least-32-characters',
     });
     expect(started.output()).toContain('Database:         DATABASE_URL');
     expect(started.output()).toContain(`server ${temporal.address}`);
