@@ -483,9 +483,15 @@ describe('sendRequestMail', () => {
     const request = await getLicenseRequest(database.db, f.requestId);
     const failed = request!.history.filter((h) => h.event === 'MAIL_FAILED');
     expect(failed).toHaveLength(1);
-    expect(failed[0]!.detail).toEqual(
-      expect.objectContaining({ occasion: 'CREATED', to: [f.partnerEmail], error: rows[0]!.error }),
-    );
+    // Partners see a code and the reply code; the server's words stay in sent_mail and the log.
+    expect(failed[0]!.detail).toEqual({
+      occasion: 'CREATED',
+      to: [f.partnerEmail],
+      reason: 'recipient_refused',
+      smtpCode: 550,
+    });
+    expect(JSON.stringify(failed[0]!.detail)).not.toContain('mailbox unavailable');
+    expect(rows[0]!.error).toContain('mailbox unavailable');
     expect(request!.history.map((h) => h.event)).not.toContain('PARTNER_NOTIFIED');
     expect(logs.some((l) => l.level === 'WARN' && l.meta?.requestId === f.requestId)).toBe(true);
 
@@ -512,7 +518,36 @@ describe('sendRequestMail', () => {
     const notified = request!.history.find((h) => h.event === 'CONTACTS_NOTIFIED');
     expect(notified!.detail).toEqual(expect.objectContaining({ to: [good] }));
     const failed = request!.history.find((h) => h.event === 'MAIL_FAILED');
-    expect(failed!.detail).toEqual(expect.objectContaining({ occasion: 'ANSWERED_NO', to: [bad] }));
+    expect(failed!.detail).toEqual({ occasion: 'ANSWERED_NO', to: [bad], reason: 'recipient_refused' });
+  });
+
+  test('a server without STARTTLS gets no mail in clear unless SMTP_URL opts out with ignoreTLS=true', async () => {
+    const f = await createRequest({ locale: 'en' });
+    const input = { requestId: f.requestId, occasion: 'CREATED' as const, sequence: 0 };
+    const messageId = messageIdOf(f.requestId, 'CREATED', 0);
+    // The same listener (it offers no STARTTLS), without the opt-out: TLS is required.
+    const strictUrl = new URL(smtp.url);
+    strictUrl.search = '';
+    const strict = createSmtpMailer(strictUrl.toString());
+    try {
+      await expect(
+        new MockActivityEnvironment().run(
+          (i: SendRequestMailInput) => createMailActivities(database.db, strict, config).sendRequestMail(i),
+          input,
+        ),
+      ).rejects.toThrow(/STARTTLS/i);
+    } finally {
+      strict.close();
+    }
+    // Nothing went out, nothing is recorded as failed: the activity is retried until TLS is there.
+    expect(mailsWith(messageId)).toHaveLength(0);
+    expect(await sentMailRows(f.requestId)).toEqual([]);
+    expect(await historyEvents(f.requestId)).toEqual(['CREATED']);
+
+    // With `?ignoreTLS=true` (the suite's mailer) it is sent.
+    expect(smtp.url).toMatch(/\?ignoreTLS=true$/);
+    await expect(send(input)).resolves.toBe('SENT');
+    expect(mailsWith(messageId)).toHaveLength(1);
   });
 
   test('a transient failure (nothing listening) throws so Temporal retries; the retry sends exactly one mail', async () => {
@@ -530,7 +565,7 @@ describe('sendRequestMail', () => {
     } finally {
       smtp = await startSmtpServer({ ...smtpOptions(), port: smtpPort });
     }
-    expect(smtp.url).toBe(`smtp://127.0.0.1:${smtpPort}`);
+    expect(smtp.url).toBe(`smtp://127.0.0.1:${smtpPort}?ignoreTLS=true`);
 
     await expect(send(input)).resolves.toBe('SENT');
     await expect(send(input)).resolves.toBe('ALREADY_SENT');

@@ -99,8 +99,24 @@ interface Round {
 interface Outcome {
   refused: string[];
   deferred: string[];
-  /** The server's refusal of the whole round, if that is what it was. */
+  /** The server's refusal of the whole round, if that is what it was (its words: operators only). */
   error?: string;
+  /** That refusal as partners may see it: our code and the SMTP reply code, never the server's text. */
+  failure?: MailFailure;
+}
+
+interface MailFailure {
+  reason: 'recipient_refused' | 'message_refused';
+  smtpCode?: number;
+}
+
+/** A permanent refusal (isPermanentMailFailure) as a code: EENVELOPE refuses recipients, EMESSAGE the message. */
+function mailFailureOf(error: unknown): MailFailure {
+  const { code, responseCode } = (error ?? {}) as { code?: unknown; responseCode?: unknown };
+  return {
+    reason: code === 'EMESSAGE' ? 'message_refused' : 'recipient_refused',
+    ...(typeof responseCode === 'number' && { smtpCode: responseCode }),
+  };
 }
 
 /** The failure type of an attempt that left recipients deferred: Temporal retries it, with backoff. */
@@ -279,7 +295,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       }
       const message = error instanceof Error ? error.message : String(error);
       Context.current().log.warn('Mail refused for good', { requestId, occasion, sequence, error: message });
-      const outcome = { refused: round.to, deferred: [], error: message };
+      const outcome = { refused: round.to, deferred: [], error: message, failure: mailFailureOf(error) };
       return (await record(attempt, thisMail, key, round, outcome)) ?? 'ALREADY_SENT';
     }
     // Nobody got it and nobody was refused for good: the whole round is for later, as when the
@@ -340,7 +356,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     thisMail: MailKey,
     key: string,
     round: Round,
-    { refused, deferred, error }: Outcome,
+    { refused, deferred, error, failure }: Outcome,
   ): Promise<SendRequestMailResult | undefined> {
     const { request_id: requestId, occasion, sequence } = thisMail;
     const delivered = round.to.filter((r) => !refused.includes(r) && !deferred.includes(r));
@@ -356,7 +372,9 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
             {
               key: delivered.length > 0 ? `${eventKey}-refused` : eventKey,
               event: 'MAIL_FAILED',
-              detail: { occasion, to: refused, error: error ?? 'recipient refused by the mail server' },
+              // Shown to partners (API and portal): a code, never the server's words, which stay in
+              // the log and in sent_mail.error for operators.
+              detail: { occasion, to: refused, ...(failure ?? { reason: 'recipient_refused' }) },
             },
           ]
         : []),

@@ -44,12 +44,23 @@ export const SMTP_TIMEOUTS = {
   socketTimeout: 30_000,
 };
 
+/**
+ * `smtps://` is TLS from the first byte; `smtp://` must upgrade with STARTTLS (requireTLS), so a
+ * server that does not offer it, or someone in between who strips it, gets no mail in clear: the
+ * send fails and is retried. Only `?ignoreTLS=true` (a relay on this host, a test listener) opts out.
+ */
+export function smtpTlsOptions(url: URL): { requireTLS: true } | { ignoreTLS: true } | Record<string, never> {
+  if (url.protocol === 'smtps:') return {};
+  return url.searchParams.get('ignoreTLS') === 'true' ? { ignoreTLS: true } : { requireTLS: true };
+}
+
 export function createSmtpMailer(smtpUrl: string): Mailer {
   const url = new URL(smtpUrl);
   const transport = nodemailer.createTransport({
     host: url.hostname,
     port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
     secure: url.protocol === 'smtps:',
+    ...smtpTlsOptions(url),
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     ...SMTP_TIMEOUTS,
     // No pool: a pooled transport queues sends without a time limit, so a burst could wait past

@@ -7,8 +7,9 @@ import { authenticate, bearerMatches } from './auth';
 import { errorHandler, HttpError } from './errors';
 import { silentLogger, type Logger } from '../observability/logger';
 import { METRICS_CONTENT_TYPE, metricsText } from '../observability/metrics';
-import { accessLog, rateLimit, requestId, securityHeaders } from './middleware';
+import { accessLog, requestId, securityHeaders } from './middleware';
 import { methodNotAllowed } from './method-not-allowed';
+import { apiRateLimits } from './rate-limit';
 import { documentedPaths, openApiDocument } from './openapi';
 import { licenseRequestsRouter } from './routes/license-requests';
 import { partnersRouter } from './routes/partners';
@@ -21,8 +22,12 @@ export interface AppDeps {
   temporal: Client;
   taskQueue: string;
   adminToken: string;
-  /** Calls a minute per token (default 600). */
+  /** Authenticated calls a minute per token (default 600). */
   rateLimitPerMinute?: number;
+  /** Calls a minute per client address that fail authentication (default 30). */
+  failedAuthPerMinute?: number;
+  /** TRUST_PROXY: how many proxies in front of the API to trust for the client address (default 0). */
+  trustProxy?: number;
   /** Access log and error lines (default: none). */
   logger?: Logger;
   /** When set, GET /metrics needs it as a bearer token. */
@@ -66,6 +71,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  // A hop count, never `true`: only the proxies we run may name the client (rate limits, throttle).
+  app.set('trust proxy', deps.trustProxy ?? 0);
   app.use(requestId());
   app.use(accessLog(deps.logger ?? silentLogger));
   app.use(securityHeaders());
@@ -120,8 +127,15 @@ export function createApp(deps: AppDeps): express.Express {
   const partners = createPartnerService(deps.db);
 
   const v1 = express.Router();
-  v1.use(rateLimit(deps.rateLimitPerMinute ?? 600));
+  const limits = apiRateLimits({
+    db: deps.db,
+    adminToken: deps.adminToken,
+    perMinute: deps.rateLimitPerMinute ?? 600,
+    failedAuthPerMinute: deps.failedAuthPerMinute ?? 30,
+  });
+  v1.use(limits.beforeAuthentication);
   v1.use(authenticate(deps.db, deps.adminToken));
+  v1.use(limits.afterAuthentication);
   // Bodies are read after the token is checked: a stranger gets 401 whatever it sends.
   v1.use(express.json({ limit: '1mb', type: () => true }));
   v1.use(partnersRouter(partners));

@@ -1,9 +1,9 @@
-/** Cross-cutting HTTP behaviour: request ids, access log and metrics, security headers, rate limiting per token. */
+/** Cross-cutting HTTP behaviour: request ids, access log and metrics, security headers (rate limits: rate-limit.ts). */
 import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
 import type { Logger } from '../observability/logger';
 import { httpRequestDuration, httpRequests } from '../observability/metrics';
-import { HttpError } from './errors';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -66,53 +66,20 @@ export function accessLog(logger: Logger): RequestHandler {
   };
 }
 
-/** A JSON API: nothing to frame, sniff, cache or run. */
-export function securityHeaders(): RequestHandler {
-  return (_req: Request, res: Response, next: NextFunction) => {
-    res.set({
-      'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
-      'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-store',
-    });
-    next();
-  };
-}
-
 /**
- * At most `perMinute` calls a minute per bearer token (per process; a fixed window keyed by a hash
- * of the token, so no token is kept in memory). Calls without a token share one bucket per address.
+ * A JSON API: nothing to frame, sniff, cache or run. helmet sets the security headers (the portal
+ * widens the CSP to its own stylesheet and script, portal/router.ts); caching is ours to forbid.
  */
-export function rateLimit(perMinute: number, now: () => number = Date.now): RequestHandler {
-  const windows = new Map<string, { start: number; count: number }>();
-  let lastSweep = now();
+export function securityHeaders(): RequestHandler {
+  const headers = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
   return (req: Request, res: Response, next: NextFunction) => {
-    const t = now();
-    if (t - lastSweep > 60_000) {
-      for (const [key, w] of windows) if (t - w.start >= 60_000) windows.delete(key);
-      lastSweep = t;
-    }
-    const token = /^Bearer\s+(\S+)/i.exec(req.get('authorization') ?? '')?.[1];
-    const key = token
-      ? crypto.createHash('sha256').update(token).digest('base64url')
-      : `ip:${req.socket.remoteAddress ?? ''}`;
-    let w = windows.get(key);
-    if (!w || t - w.start >= 60_000) {
-      w = { start: t, count: 0 };
-      windows.set(key, w);
-    }
-    w.count++;
-    res.set('RateLimit-Limit', String(perMinute));
-    res.set('RateLimit-Remaining', String(Math.max(0, perMinute - w.count)));
-    if (w.count > perMinute) {
-      const retryAfter = Math.max(1, Math.ceil((w.start + 60_000 - t) / 1000));
-      throw new HttpError(429, 'rate_limited', `More than ${perMinute} calls a minute; try again later.`, undefined, {
-        'Retry-After': String(retryAfter),
-      });
-    }
-    next();
+    res.set('Cache-Control', 'no-store');
+    headers(req, res, next);
   };
 }

@@ -72,3 +72,35 @@ test('the worker cache is sized explicitly, and configurable', () => {
 test('the number of overdue reminders is configurable', () => {
   expect(loadConfig({ OVERDUE_REMINDER_MAX: '3' }).reminders.overdueReminderMax).toBe(3);
 });
+
+test('ADMIN_TOKEN, where given, has at least 32 characters; the message names the variable, never the value', () => {
+  const message = problem({ ADMIN_TOKEN: 'too-short-a-secret' });
+  expect(message).toMatch(/ADMIN_TOKEN: must be at least 32 characters/);
+  expect(message).not.toContain('too-short-a-secret');
+  expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(32) }).adminToken).toBe('x'.repeat(32));
+  // Not given (or blank): npm start makes a dev token; npm run api refuses (runtime/process.ts).
+  expect(loadConfig({ ADMIN_TOKEN: '  ' }).adminToken).toBeUndefined();
+});
+
+test('TRUST_PROXY is a number of proxies (default none); anything else stops the start with a clear message', () => {
+  expect(loadConfig({}).trustProxy).toBe(0);
+  expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+  expect(loadConfig({ TRUST_PROXY: ' 2 ' }).trustProxy).toBe(2);
+  for (const bad of ['true', 'yes', '-1', '1.5', 'loopback', '10.0.0.0/8', '100']) {
+    expect(problem({ TRUST_PROXY: bad })).toMatch(/TRUST_PROXY: the number of proxies in front of the API/);
+  }
+});
+
+test('rate limits: 600 authenticated calls a minute per token, 30 failed authentications a minute per address', () => {
+  expect(loadConfig({})).toMatchObject({ rateLimitPerMinute: 600, failedAuthPerMinute: 30 });
+  expect(loadConfig({ RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '5' }).failedAuthPerMinute).toBe(5);
+  expect(problem({ RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '0' })).toMatch(/RATE_LIMIT_FAILED_AUTH_PER_MINUTE/);
+});
+
+test('PUBLIC_URL: whether it was set is known (npm run api requires it)', () => {
+  expect(loadConfig({}).publicUrlSet).toBe(false);
+  expect(loadConfig({ PUBLIC_URL: 'https://licenses.example' })).toMatchObject({
+    publicUrl: 'https://licenses.example',
+    publicUrlSet: true,
+  });
+});

@@ -16,7 +16,10 @@ const optionalText = z
 
 const schema = z.object({
   PORT: port.default(3000),
-  ADMIN_TOKEN: optionalText,
+  // Where given, long enough that guessing it is hopeless (a dev token is made when it is not).
+  ADMIN_TOKEN: optionalText.pipe(
+    z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  ),
   DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: optionalText.transform((v) => v ?? 'default'),
@@ -44,6 +47,15 @@ const schema = z.object({
   OVERDUE_REMINDER_MAX: z.coerce.number().int().min(1).max(100).optional(),
   REMINDER_HOUR: z.coerce.number().int().min(0).max(23).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_FAILED_AUTH_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  // A hop count only: `true` would let any caller name its own address in X-Forwarded-For.
+  TRUST_PROXY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,2}$/, 'the number of proxies in front of the API (0, 1, 2 ...), e.g. 1 behind one load balancer')
+      .transform(Number)
+      .optional(),
+  ),
   LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
   TEMPORAL_SDK_METRICS_PORT: port.optional(),
   METRICS_TOKEN: optionalText,
@@ -77,10 +89,16 @@ export interface Config {
     contactLocale: 'sv' | 'en';
   };
   publicUrl: string;
+  /** Whether PUBLIC_URL was set (the API process needs it: links in mail, the portal's origin). */
+  publicUrlSet: boolean;
   dataDir: string;
   reminders: ReminderPolicy;
-  /** API calls a minute per token. */
+  /** Authenticated API calls a minute per token. */
   rateLimitPerMinute: number;
+  /** API calls a minute per client address that fail authentication. */
+  failedAuthPerMinute: number;
+  /** How many proxies in front of the API to trust for the client's address (Express's `trust proxy`). */
+  trustProxy: number;
   observability: {
     logLevel: string;
     /** Loopback port of the Temporal SDK's own Prometheus exporter (read by /metrics); free port if unset. */
@@ -164,8 +182,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       contactLocale: e.CONTACT_LOCALE ?? 'sv',
     },
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     dataDir: e.DATA_DIR,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? 600,
+    failedAuthPerMinute: e.RATE_LIMIT_FAILED_AUTH_PER_MINUTE ?? 30,
+    trustProxy: e.TRUST_PROXY ?? 0,
     observability: {
       logLevel: e.LOG_LEVEL ?? 'info',
       sdkMetricsPort: e.TEMPORAL_SDK_METRICS_PORT,

@@ -5,6 +5,7 @@ import * as sentMailHealthIndex from './migrations/2026-11-29-002-sent-mail-heal
 import * as portalSessions from './migrations/2026-11-29-003-portal-sessions';
 import * as listIndexes from './migrations/2026-11-29-004-list-indexes';
 import * as sentMailPendingRecipients from './migrations/2026-11-30-001-sent-mail-pending-recipients';
+import * as rateLimits from './migrations/2026-12-01-001-rate-limits';
 
 /** Every migration, in order. Listed here rather than read from disk, so bundling cannot lose one. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-003-portal-sessions': portalSessions,
   '2026-11-29-004-list-indexes': listIndexes,
   '2026-11-30-001-sent-mail-pending-recipients': sentMailPendingRecipients,
+  '2026-12-01-001-rate-limits': rateLimits,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

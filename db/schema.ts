@@ -93,6 +93,13 @@ export interface PortalSessionTable {
   expires_at: Timestamp;
 }
 
+/** A fixed-window rate-limit counter shared by every API replica (api/rate-limit.ts). */
+export interface RateLimitTable {
+  key: string;
+  hits: number;
+  reset_at: Timestamp;
+}
+
 export interface Database {
   partner: PartnerTable;
   license_request: LicenseRequestTable;
@@ -102,6 +109,7 @@ export interface Database {
   idempotency_key: IdempotencyKeyTable;
   sent_mail: SentMailTable;
   portal_session: PortalSessionTable;
+  rate_limit: RateLimitTable;
 }
 
 export type PartnerRow = Selectable<PartnerTable>;

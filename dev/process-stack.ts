@@ -55,7 +55,7 @@ export interface ProcessStack {
   stop(): Promise<void>;
 }
 
-const ADMIN_TOKEN = 'stack-admin-token';
+const ADMIN_TOKEN = 'stack-admin-token-at-least-32-characters';
 
 async function waitUntil(what: string, ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

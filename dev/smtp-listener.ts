@@ -136,7 +136,8 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    // The listener offers no STARTTLS: clients must opt out of requiring it (activities/mailer.ts).
+    url: `smtp://127.0.0.1:${port}?ignoreTLS=true`,
     mails,
     inFlight: () => inFlight.size,
     inFlightMessages: () => [...inFlight],

@@ -11,6 +11,7 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
+import helmet from 'helmet';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Db } from '../db/database';
 import { findPartnerByApiKeyHash, type Partner } from '../db/repositories/partners';
@@ -25,6 +26,7 @@ import {
 } from '../db/repositories/portal-sessions';
 import type { LicenseRequestView } from '../db/repositories/license-requests';
 import { hashApiKey, type Caller } from '../api/auth';
+import { clientAddress, PostgresRateLimitStore } from '../api/rate-limit';
 import { toHttpError, type HttpError } from '../api/errors';
 import type { LicenseRequestService } from '../api/services/license-requests';
 import type { PartnerService } from '../api/services/partners';
@@ -59,7 +61,7 @@ export interface PortalDeps {
   partners: PartnerService;
   /** PUBLIC_URL: https makes the cookies Secure; its origin is accepted as the site's own. */
   publicUrl?: string;
-  /** Failed sign-ins allowed per client address in ten minutes (default 10). */
+  /** Wrong keys allowed per client address in ten minutes (default 10, counted in PostgreSQL). */
   signInThrottle?: SignInThrottle;
   now?: () => Date;
 }
@@ -69,20 +71,27 @@ const SESSION_COOKIE = 'portal_session';
 const SIGN_IN_COOKIE = 'portal_signin';
 const COOKIE_PATH = '/portal';
 const SESSION_HOURS = 8;
+/** Wrong keys from one address are counted over ten minutes. */
+const SIGN_IN_WINDOW_MS = 10 * 60_000;
 const PAGE_SIZE = 20;
 const STATIC_DIR = path.join(__dirname, 'static');
 
 /** The portal's pages load their own CSS and JS and nothing else; no inline script, no framing. */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+const contentSecurityPolicy = helmet.contentSecurityPolicy({
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  },
+});
+// Same-origin referrers let the browser name this site as the Origin of its own forms.
+const referrerPolicy = helmet.referrerPolicy({ policy: 'same-origin' });
 
 interface PortalState {
   locale: Locale;
@@ -139,7 +148,8 @@ function formIdempotencyKey(kind: string, formKey: string | undefined, content: 
 export function portalRouter(deps: PortalDeps): Router {
   const { db, requests, partners } = deps;
   const now = deps.now ?? (() => new Date());
-  const throttle = deps.signInThrottle ?? new SignInThrottle();
+  const throttle =
+    deps.signInThrottle ?? new SignInThrottle(new PostgresRateLimitStore(db, 'portal-sign-in', SIGN_IN_WINDOW_MS));
   const secure = deps.publicUrl?.startsWith('https:') ?? false;
   const router = Router();
 
@@ -233,11 +243,7 @@ export function portalRouter(deps: PortalDeps): Router {
   }
 
   // --- Every portal response ----------------------------------------------------------------------
-  router.use((_req, res, next) => {
-    // Same-origin referrers let the browser name this site as the Origin of its own forms.
-    res.set({ 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Referrer-Policy': 'same-origin' });
-    next();
-  });
+  router.use(contentSecurityPolicy, referrerPolicy);
   router.use(
     '/static',
     express.static(STATIC_DIR, { index: false, redirect: false, dotfiles: 'ignore', fallthrough: true }),
@@ -318,18 +324,19 @@ export function portalRouter(deps: PortalDeps): Router {
     const { t, session: previous } = state(req);
     const body = req.body as Record<string, unknown>;
     const next = safeNextPath(single(body.next));
-    const address = req.socket.remoteAddress ?? 'unknown';
-    const waitMs = throttle.blockedFor(address);
-    if (waitMs > 0) {
-      res.set('Retry-After', String(Math.ceil(waitMs / 1000)));
-      return showSignIn(req, res, 429, { error: t.errors.tooManyAttempts(Math.ceil(waitMs / 60_000)), next });
-    }
+    // req.ip: the client's address, through as many proxies as TRUST_PROXY says we run.
+    const address = clientAddress(req);
     const apiKey = (single(body.apiKey) ?? '').trim();
     if (!apiKey) return showSignIn(req, res, 400, { error: t.signIn.emptyKey, next });
-    // The same lookup as the API's bearer authentication (api/auth.ts).
+    // The same lookup as the API's bearer authentication (api/auth.ts). A valid key always signs in,
+    // also from an address that is throttled for wrong ones: only wrong keys are refused.
     const partner = apiKey.length <= 200 ? await findPartnerByApiKeyHash(db, hashApiKey(apiKey)) : undefined;
     if (!partner) {
-      throttle.recordFailure(address);
+      const waitMs = await throttle.recordFailure(address);
+      if (waitMs > 0) {
+        res.set('Retry-After', String(Math.ceil(waitMs / 1000)));
+        return showSignIn(req, res, 429, { error: t.errors.tooManyAttempts(Math.ceil(waitMs / 60_000)), next });
+      }
       return showSignIn(req, res, 401, { error: t.signIn.wrongKey, next });
     }
     // A new token at every sign-in (no fixation); the session it replaces ends.

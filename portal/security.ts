@@ -4,6 +4,8 @@
  * failed sign-ins.
  */
 import crypto from 'node:crypto';
+import * as cookie from 'cookie';
+import type { ClientRateLimitInfo, Store } from 'express-rate-limit';
 import { hashApiKey, sameSecret } from '../api/auth';
 
 /** A new random token (256 bits): session tokens and CSRF tokens. */
@@ -20,21 +22,23 @@ export { sameSecret };
 /** The cookies of a Cookie header (the first of a repeated name wins; undecodable values are skipped). */
 export function parseCookies(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    let value = part.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-    try {
-      value = decodeURIComponent(value);
-    } catch {
-      continue;
-    }
-    if (name && !cookies.has(name)) cookies.set(name, value);
+  // The `cookie` package parses; a value it cannot decode it hands back raw, which we skip.
+  const parsed = cookie.parse(header ?? '', {
+    decode: (value) => {
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return UNDECODABLE;
+      }
+    },
+  });
+  for (const [name, value] of Object.entries(parsed)) {
+    if (value !== undefined && value !== UNDECODABLE) cookies.set(name, value);
   }
   return cookies;
 }
+
+const UNDECODABLE = '\u0000undecodable';
 
 export interface CookieOptions {
   path: string;
@@ -45,14 +49,13 @@ export interface CookieOptions {
 
 /** An HttpOnly, SameSite=Strict cookie: script cannot read it and no other site's request carries it. */
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
-  return [
-    `${name}=${encodeURIComponent(value)}`,
-    `Path=${options.path}`,
-    `Max-Age=${Math.max(0, Math.floor(options.maxAge))}`,
-    'HttpOnly',
-    'SameSite=Strict',
-    ...(options.secure ? ['Secure'] : []),
-  ].join('; ');
+  return cookie.serialize(name, value, {
+    path: options.path,
+    maxAge: Math.max(0, Math.floor(options.maxAge)),
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: options.secure,
+  });
 }
 
 /**
@@ -99,38 +102,30 @@ export function safeNextPath(value: unknown): string | undefined {
 }
 
 /**
- * At most `maxFailures` failed sign-ins per client address in a fixed window. Keys are 256 random
- * bits, so guessing is hopeless anyway; this keeps a script from hammering the database. Only
- * failures count, so colleagues behind one address signing in all day are never locked out.
+ * Failed sign-ins per client address, counted in the same PostgreSQL rate-limit store as the API
+ * (api/rate-limit.ts), so every replica sees the same counts. Keys are 256 random bits, so guessing
+ * is hopeless anyway; this slows a script down. Only wrong keys count, and a valid key always
+ * signs in: colleagues behind one address are never locked out by someone else's mistakes.
  */
 export class SignInThrottle {
-  private readonly windows = new Map<string, { start: number; failures: number }>();
-
   constructor(
+    private readonly store: Pick<Store, 'get' | 'increment'>,
     readonly maxFailures = 10,
-    readonly windowMs = 10 * 60_000,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Milliseconds until the address may try again, or 0 when it may try now. */
-  blockedFor(address: string): number {
-    const w = this.windows.get(address);
-    if (!w) return 0;
-    const elapsed = this.now() - w.start;
-    if (elapsed >= this.windowMs) {
-      this.windows.delete(address);
-      return 0;
-    }
-    return w.failures >= this.maxFailures ? this.windowMs - elapsed : 0;
+  /** Milliseconds until the address may try a wrong key again, or 0 when it may try now. */
+  async blockedFor(address: string): Promise<number> {
+    return this.wait(await this.store.get?.(address));
   }
 
-  recordFailure(address: string): void {
-    const t = this.now();
-    if (this.windows.size > 10_000) {
-      for (const [key, w] of this.windows) if (t - w.start >= this.windowMs) this.windows.delete(key);
-    }
-    const w = this.windows.get(address);
-    if (!w || t - w.start >= this.windowMs) this.windows.set(address, { start: t, failures: 1 });
-    else w.failures++;
+  /** Counts a wrong key; resolves with how long the address must now wait (0: not yet throttled). */
+  async recordFailure(address: string): Promise<number> {
+    return this.wait(await this.store.increment(address));
+  }
+
+  private wait(info: ClientRateLimitInfo | undefined): number {
+    if (!info?.resetTime || info.totalHits < this.maxFailures) return 0;
+    return Math.max(0, info.resetTime.getTime() - this.now());
   }
 }

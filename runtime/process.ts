@@ -21,6 +21,11 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
     if (!config.temporal.address)
       throw new ConfigError('TEMPORAL_ADDRESS must be set (npm start runs a dev server itself).');
     if (role === 'api' && !config.adminToken) throw new ConfigError('ADMIN_TOKEN must be set.');
+    // The address partners and their browsers use: the portal's origin check and Secure cookies
+    // depend on it, so a production API never guesses it from PORT.
+    if (role === 'api' && !config.publicUrlSet) {
+      throw new ConfigError('PUBLIC_URL must be set for the API (e.g. https://licenses.example.com).');
+    }
     await installTemporalRuntime({ logger, sdkMetricsPort: config.observability.sdkMetricsPort });
     const services = await startServices({
       config,

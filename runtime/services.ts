@@ -101,6 +101,8 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
         taskQueue: config.temporal.taskQueue,
         adminToken: options.adminToken,
         rateLimitPerMinute: config.rateLimitPerMinute,
+        failedAuthPerMinute: config.failedAuthPerMinute,
+        trustProxy: config.trustProxy,
         logger,
         metricsToken: config.observability.metricsToken,
         publicUrl: config.publicUrl,

@@ -15,17 +15,26 @@ import { installTemporalRuntime } from '../runtime/telemetry';
 
 const log = (line: string) => console.log(`[start] ${line}`);
 
+/** Where the dev admin token is kept, under DATA_DIR. */
+const devAdminTokenFile = (dataDir: string) => path.join(dataDir, 'dev-admin-token');
+
 /** Without ADMIN_TOKEN a dev token is made once and kept under DATA_DIR, so restarts keep it. */
 function devAdminToken(dataDir: string): string {
-  const file = path.join(dataDir, 'dev-admin-token');
+  const file = devAdminTokenFile(dataDir);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const token = `dev_${crypto.randomBytes(24).toString('base64url')}`;
+  const token = `dev_${crypto.randomBytes(32).toString('base64url')}`;
   fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return token;
 }
 
 async function main() {
   const config = loadConfig();
+  // A dev token lying in a file is for a developer's machine, never for production.
+  if (process.env.NODE_ENV === 'production' && !config.adminToken) {
+    throw new ConfigError(
+      'ADMIN_TOKEN must be set when NODE_ENV=production (at least 32 characters); npm start makes a dev token only outside production.',
+    );
+  }
   // The services log JSON lines (pino) as in production; the lines prefixed [start] are this script's.
   const logger = createLogger({ service: 'license-request-service', level: config.observability.logLevel });
   // The SDK's info lines (bundling, worker state) drown the banner; warnings and errors still show.
@@ -89,9 +98,10 @@ async function main() {
         `  Temporal Web UI:  ${webUi}  (server ${temporalAddress}, namespace ${config.temporal.namespace})`,
         `  Database:         ${config.databaseUrl ? 'DATABASE_URL' : `embedded PostgreSQL in ${path.join(config.dataDir, 'postgres')}`}`,
         `  Mail:             ${services.mailer.description}`,
+        // Never the token itself: terminals and their logs are read by more people than the API is.
         config.adminToken
           ? '  Admin token:      from ADMIN_TOKEN'
-          : `  Admin token:      ${adminToken}  (dev token; set ADMIN_TOKEN to choose one)`,
+          : `  Admin token:      in ${devAdminTokenFile(config.dataDir)}  (dev token; set ADMIN_TOKEN to choose one)`,
         'Stop with Ctrl-C.',
         '',
       ].join('\n'),

@@ -13,7 +13,9 @@ import type { Db } from '../../db/database';
 import { findPartner, type Partner } from '../../db/repositories/partners';
 import {
   answerSummary,
+  claimUpdateIdempotencyKey,
   deleteLicenseRequest,
+  releaseUpdateIdempotencyKey,
   findRequestHeader,
   getLicenseRequest,
   insertLicenseRequest,
@@ -31,7 +33,7 @@ import {
 } from '../../workflows/definitions';
 import { startLicenseRequestWorkflow, TEMPORAL_CALL_TIMEOUT_MS, workflowInputOf } from '../start-workflow';
 import { actorOf, type Caller } from '../auth';
-import { badRequest, conflict, HttpError, notFound } from '../errors';
+import { badRequest, conflict, HttpError, notFound, toHttpError } from '../errors';
 import {
   answerBody,
   CURSOR,
@@ -154,7 +156,10 @@ export function createLicenseRequestService({
     // the first call's outcome instead of applying (or refusing) it again, also once the workflow
     // has finished.
     const key = idempotencyKey?.trim() || undefined;
-    const updateId = key ? `${definition.name}:${key}`.slice(0, 255) : undefined;
+    // Temporal takes update ids up to 255 characters: a longer key is hashed, never cut (two keys
+    // that share a prefix must not become one update).
+    const raw = key ? `${definition.name}:${key}` : undefined;
+    const updateId = raw && raw.length > 255 ? `${definition.name}:sha256:${fingerprint(key)}` : raw;
     const send = () =>
       temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
         temporal.workflow
@@ -171,6 +176,43 @@ export function createLicenseRequestService({
       if (FINISHED_STATUSES.includes(stored.status)) throw finishedConflict(stored.status, what);
       await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(stored));
       await send();
+    }
+  }
+
+  /**
+   * An Idempotency-Key makes a retry of the same call safe; used again with a different body it is
+   * refused (409 idempotency_key_reused) before anything is sent, because Temporal would answer
+   * that update with the first call's outcome and the caller would believe its new body applied.
+   * The key is claimed with a fingerprint of the body, as creates do, and given back when the call
+   * is refused (nothing was done under it), so a corrected body may use it.
+   */
+  async function withIdempotencyKey<T>(
+    id: string,
+    what: string,
+    idempotencyKey: string | undefined,
+    body: unknown,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    const key = idempotencyKey?.trim();
+    if (!key) return run();
+    const claim = {
+      // Hashed: any length fits, and an update's key never meets a create's.
+      key: `update:${fingerprint([what, id, key])}`,
+      fingerprint: fingerprint(body),
+      requestId: id,
+    };
+    const first = await claimUpdateIdempotencyKey(db, claim);
+    if (first.fingerprint !== claim.fingerprint) {
+      throw conflict('This Idempotency-Key was used with a different request body.', 'idempotency_key_reused');
+    }
+    try {
+      return await run();
+    } catch (error) {
+      // Only a refusal (4xx) is certain to have done nothing; after a 503 the update may still apply.
+      if (first.claimed && toHttpError(error).status < 500) {
+        await releaseUpdateIdempotencyKey(db, claim).catch(() => undefined);
+      }
+      throw error;
     }
   }
 
@@ -266,25 +308,36 @@ export function createLicenseRequestService({
         throw badRequest('A NO answer cannot name schools.', [{ field: 'schools', message: 'only with YES' }]);
       }
       const by = actorOf({ role: 'partner', partner });
-      await update(id, answerUpdate, { response, schools, by }, idempotencyKey, 'answered');
+      const body = { response, schools: schools && [...new Set(schools)].sort() };
+      await withIdempotencyKey(id, 'answer', idempotencyKey, body, () =>
+        update(id, answerUpdate, { response, schools, by }, idempotencyKey, 'answered'),
+      );
       return stored(id);
     },
 
     async assign(partner, rawId, rawInput, idempotencyKey) {
-      await visible({ role: 'partner', partner }, rawId); // 404 before 400: another partner's request does not exist
+      const { id: visibleId } = await visible({ role: 'partner', partner }, rawId); // 404 before 400: another partner's request does not exist
       const { schools } = parse(assignmentsBody, rawInput ?? {}, 'body');
-      const done = await completedWithAll(partner, rawId, schools);
-      if (done) return done;
-      try {
-        const id = await openRequest(rawId, partner.id, 'assigned', idempotencyKey);
-        const by = actorOf({ role: 'partner', partner });
-        await update(id, assignSchoolsUpdate, { schools, by }, idempotencyKey, 'assigned');
-        return await stored(id);
-      } catch (error) {
-        const raced = await completedWithAll(partner, rawId, schools);
-        if (!raced) throw error;
-        return raced;
-      }
+      return withIdempotencyKey(
+        visibleId,
+        'assign',
+        idempotencyKey,
+        { schools: [...new Set(schools)].sort() },
+        async () => {
+          const done = await completedWithAll(partner, rawId, schools);
+          if (done) return done;
+          try {
+            const id = await openRequest(rawId, partner.id, 'assigned', idempotencyKey);
+            const by = actorOf({ role: 'partner', partner });
+            await update(id, assignSchoolsUpdate, { schools, by }, idempotencyKey, 'assigned');
+            return await stored(id);
+          } catch (error) {
+            const raced = await completedWithAll(partner, rawId, schools);
+            if (!raced) throw error;
+            return raced;
+          }
+        },
+      );
     },
 
     async withdraw(rawId, rawInput, idempotencyKey) {

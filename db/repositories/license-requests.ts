@@ -160,6 +160,41 @@ export async function insertLicenseRequest(
     });
 }
 
+/**
+ * Claims an Idempotency-Key for an update of a request (answer, assignments) with a fingerprint of
+ * its body, in the table creates use. Resolves with the fingerprint stored first: this call's, when
+ * the key is new.
+ */
+export async function claimUpdateIdempotencyKey(
+  db: Db,
+  claim: { key: string; fingerprint: string; requestId: string },
+): Promise<{ claimed: boolean; fingerprint: string }> {
+  const inserted = await db
+    .insertInto('idempotency_key')
+    .values({ key: claim.key, request_fingerprint: claim.fingerprint, request_id: claim.requestId })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  if (inserted) return { claimed: true, fingerprint: claim.fingerprint };
+  const existing = await db
+    .selectFrom('idempotency_key')
+    .select('request_fingerprint')
+    .where('key', '=', claim.key)
+    .executeTakeFirst();
+  // Released meanwhile (its first call was refused): claim it again.
+  if (!existing) return claimUpdateIdempotencyKey(db, claim);
+  return { claimed: false, fingerprint: existing.request_fingerprint };
+}
+
+/** Gives a claimed key back: its call was refused, so nothing was done under it. */
+export async function releaseUpdateIdempotencyKey(db: Db, claim: { key: string; fingerprint: string }): Promise<void> {
+  await db
+    .deleteFrom('idempotency_key')
+    .where('key', '=', claim.key)
+    .where('request_fingerprint', '=', claim.fingerprint)
+    .execute();
+}
+
 class IdempotentReplay extends Error {
   constructor(
     readonly requestId: string,

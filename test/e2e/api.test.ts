@@ -455,6 +455,57 @@ describe('Idempotency-Key', () => {
   });
 });
 
+describe('Idempotency-Key on answer and assignments', () => {
+  const keyed = (id: string, token: string, what: 'answer' | 'assignments', key: string, body: unknown) =>
+    call('POST', `/v1/license-requests/${id}/${what}`, { token, body, headers: { 'Idempotency-Key': key } });
+
+  test('the same key with the same body gets the first outcome; with a different body, 409 and nothing changes', async () => {
+    const partner = await createPartner();
+    const request = await createRequest(partner.id, { schools: schools(3) });
+    const key = uid('answer');
+
+    const first = await keyed(request.id, partner.apiKey, 'answer', key, {
+      response: 'YES',
+      schools: ['sch-1', 'sch-2'],
+    });
+    expect(first.status).toBe(200);
+    // The same schools in another order are the same body.
+    const again = await keyed(request.id, partner.apiKey, 'answer', key, {
+      response: 'YES',
+      schools: ['sch-2', 'sch-1'],
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.answeredAt).toBe(first.body.answeredAt);
+    const answered = withoutMailEvents(await getRequest(request.id));
+
+    for (const other of [{ response: 'YES' }, { response: 'YES', schools: ['sch-3'] }, { response: 'NO' }]) {
+      expectError(await keyed(request.id, partner.apiKey, 'answer', key, other), 409, 'idempotency_key_reused');
+    }
+    expect(withoutMailEvents(await getRequest(request.id))).toEqual(answered);
+
+    const assignKey = uid('assign');
+    const assigned = await keyed(request.id, partner.apiKey, 'assignments', assignKey, { schools: ['sch-1'] });
+    expect(assigned.status).toBe(200);
+    expect(assignmentsOf(assigned.body)).toMatchObject({ 'sch-1': 'ASSIGNED', 'sch-2': 'PENDING' });
+    const retried = await keyed(request.id, partner.apiKey, 'assignments', assignKey, { schools: ['sch-1'] });
+    expect(retried.status).toBe(200);
+    expect(stateHistory(retried.body)).toEqual(stateHistory(assigned.body));
+    const before = withoutMailEvents(await getRequest(request.id));
+    // Reused for the other school: refused, and sch-2 is still waiting.
+    const reused = await keyed(request.id, partner.apiKey, 'assignments', assignKey, { schools: ['sch-2'] });
+    expectError(reused, 409, 'idempotency_key_reused');
+    expect(withoutMailEvents(await getRequest(request.id))).toEqual(before);
+    expect(assignmentsOf(before)['sch-2']).toBe('PENDING');
+
+    // A key whose call was refused did nothing, so a corrected body may use it.
+    const fresh = uid('assign');
+    expectError(await keyed(request.id, partner.apiKey, 'assignments', fresh, { schools: ['no-such-school'] }), 400);
+    const corrected = await keyed(request.id, partner.apiKey, 'assignments', fresh, { schools: ['sch-2'] });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body.status).toBe('COMPLETED');
+  });
+});
+
 // --- 6. transitions --------------------------------------------------------------------------
 
 describe('answering, assigning and withdrawing', () => {

@@ -90,9 +90,10 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: 'processes-test',
-    ADMIN_TOKEN: 'procs-admin',
+    ADMIN_TOKEN: 'procs-admin-token-at-least-32-characters',
     SMTP_URL: smtp.url,
     DATA_DIR: dataDir,
+    PUBLIC_URL: 'https://licenses.skolon.test',
   };
   const migrate = spawnSync(process.execPath, [TSX, 'scripts/migrate.ts'], {
     cwd: ROOT,
@@ -124,11 +125,11 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
 
   const call = api({ apiUrl: `http://localhost:${port}` });
   const partner = await call('POST', '/v1/partners', {
-    token: 'procs-admin',
+    token: 'procs-admin-token-at-least-32-characters',
     body: { id: 'procs', name: 'Procs AB', notificationEmail: 'procs@partner.test' },
   });
   const created = await call('POST', '/v1/license-requests', {
-    token: 'procs-admin',
+    token: 'procs-admin-token-at-least-32-characters',
     body: {
       partnerId: 'procs',
       organisation: { skolonId: 'org-p', name: 'Processkommunen' },
@@ -194,3 +195,29 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
   expect(await stopped(workerA)).toBe(0);
   expect(await stopped(workerB)).toBe(0);
 }, 180_000);
+
+test('npm run api refuses to start without PUBLIC_URL, or with an ADMIN_TOKEN under 32 characters, saying why', () => {
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [TSX, 'api/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        TEMPORAL_ADDRESS: temporal.address,
+        ADMIN_TOKEN: 'procs-admin-token-at-least-32-characters',
+        PUBLIC_URL: '',
+        DATA_DIR: dataDir,
+        ...env,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  const noPublicUrl = run({});
+  expect(noPublicUrl.status).toBe(1);
+  expect(noPublicUrl.stderr).toContain('PUBLIC_URL must be set');
+  const shortToken = run({ PUBLIC_URL: 'https://licenses.skolon.test', ADMIN_TOKEN: 'short-admin-token' });
+  expect(shortToken.status).toBe(1);
+  expect(shortToken.stderr).toMatch(/ADMIN_TOKEN: must be at least 32 characters/);
+  // Neither message repeats the token.
+  expect(shortToken.stderr + shortToken.stdout).not.toContain('short-admin-token');
+}, 120_000);

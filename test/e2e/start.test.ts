@@ -3,7 +3,7 @@
  * request moves, SIGTERM stops it all within seconds, and a second start resumes the request.
  * Then the same with an external PostgreSQL and Temporal, where nothing local is started for them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,7 +78,8 @@ test('npm start brings up everything locally, stops cleanly on SIGTERM and resum
     TEMPORAL_DEV_PORT: String(devPort),
     TEMPORAL_UI_PORT: String(uiPort),
     SMTP_URL: smtp.url,
-    ADMIN_TOKEN: 'start-test-admin',
+    // No ADMIN_TOKEN: npm start makes a dev token, keeps it in a file and names the file, never the token.
+    ADMIN_TOKEN: '',
     DATABASE_URL: '',
     TEMPORAL_ADDRESS: '',
   };
@@ -87,15 +88,20 @@ test('npm start brings up everything locally, stops cleanly on SIGTERM and resum
     const first = await start(env);
     expect(first.output()).toContain(`Temporal Web UI:  http://localhost:${uiPort}`);
     expect(first.output()).toContain('embedded PostgreSQL');
+    const tokenFile = path.join(dataDir, 'dev-admin-token');
+    const adminToken = fs.readFileSync(tokenFile, 'utf8').trim();
+    expect(adminToken.length).toBeGreaterThanOrEqual(32);
+    expect(first.output()).toContain(`Admin token:      in ${tokenFile}`);
+    expect(first.output()).not.toContain(adminToken);
     expect((await fetch(`http://localhost:${uiPort}/`)).status).toBe(200);
     expect((await call('GET', '/health')).body.status).toBe('ok');
 
     const partner = await call('POST', '/v1/partners', {
-      token: 'start-test-admin',
+      token: adminToken,
       body: { id: 'start-partner', name: 'Start AB', notificationEmail: 'start@partner.test' },
     });
     const created = await call('POST', '/v1/license-requests', {
-      token: 'start-test-admin',
+      token: adminToken,
       body: {
         partnerId: 'start-partner',
         organisation: { skolonId: 'org-start', name: 'Startkommunen' },
@@ -136,6 +142,24 @@ test('npm start brings up everything locally, stops cleanly on SIGTERM and resum
   }
 }, 240_000);
 
+test('with NODE_ENV=production, npm start refuses to run without ADMIN_TOKEN, and starts nothing', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-start-prod-'));
+  try {
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production', ADMIN_TOKEN: '', DATA_DIR: dataDir },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('ADMIN_TOKEN must be set when NODE_ENV=production');
+    // No dev token was made, no database or Temporal server started.
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 60_000);
+
 test('with DATABASE_URL and TEMPORAL_ADDRESS set, npm start uses them and starts nothing local for them', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-start-ext-'));
   const temporalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-start-temporal-'));
@@ -156,7 +180,7 @@ test('with DATABASE_URL and TEMPORAL_ADDRESS set, npm start uses them and starts
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: temporal.address,
       SMTP_URL: smtp.url,
-      ADMIN_TOKEN: 'ext-admin',
+      ADMIN_TOKEN: 'ext-admin-token-at-least-32-characters',
     });
     expect(started.output()).toContain('Database:         DATABASE_URL');
     expect(started.output()).toContain(`server ${temporal.address}`);

@@ -14,7 +14,7 @@ import { startServices, type RunningServices } from '../../runtime/services';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from './smtp';
 
-export const ADMIN_TOKEN = 'test-admin-token';
+export const ADMIN_TOKEN = 'test-admin-token-at-least-32-characters';
 
 export interface TestStack {
   config: Config;
@@ -85,6 +85,9 @@ export async function startStack(
       SUPPORT_EMAIL: 'support@skolon.test',
       PUBLIC_URL: 'https://licenses.skolon.test',
       TEMPORAL_TASK_QUEUE: `e2e-${path.basename(dataDir)}`,
+      // The suites send many bad tokens from one address on purpose (the fuzz test thousands); the
+      // per-address limit has tests of its own (test/e2e/rate-limits.test.ts).
+      RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '1000000',
       ...options.env,
     }),
     port: 0,
