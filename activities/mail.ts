@@ -19,7 +19,9 @@ import { addHistoryEvent, getLicenseRequest } from '../db/repositories/license-r
 import { REMINDER_APPLIES_WHILE, REQUEST_NOT_FOUND, type MailOccasion } from '../workflows/definitions';
 import type { ReminderSkipReason } from '../domain/reminders';
 import { isPermanentMailFailure, type Mailer } from './mailer';
-import { renderMail, singleLine, type MailLocale } from './templates';
+import { renderMail } from './templates';
+import { singleLine } from '../domain/text';
+import type { Locale } from '../domain/locale';
 import { stockholmDate, stockholmToday, swedishCalendar } from '../domain/working-days';
 import { businessMetrics } from '../observability/metrics';
 
@@ -42,7 +44,7 @@ export interface MailConfig {
   supportEmail: string;
   publicUrl: string;
   /** The language of mail to organisations' contacts (Swedish unless configured). */
-  contactLocale?: MailLocale;
+  contactLocale?: Locale;
 }
 
 export interface SendRequestMailInput {
@@ -158,7 +160,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     if (input.alsoToSupport) recipients.push(config.supportEmail);
     // Partners read their own language (and so does support on the partner's overdue mail);
     // organisations' contacts read Swedish.
-    const locale: MailLocale = toPartner ? partner.locale : (config.contactLocale ?? 'sv');
+    const locale: Locale = toPartner ? partner.locale : (config.contactLocale ?? 'sv');
     const key = `${occasion.toLowerCase()}-${sequence}`;
     const thisMail: MailKey = { request_id: requestId, occasion, sequence };
     const domain = config.from.match(/@([^>\s]+)/)?.[1] ?? 'license-requests.local';

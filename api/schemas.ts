@@ -5,6 +5,7 @@
  * is one the document states (patterns, lengths in code points, formats), so that a client built
  * from the document never sends what the API then refuses.
  */
+import { LOCALES } from '../domain/locale';
 import { z } from 'zod';
 import { parseIsoDate, stockholmToday } from '../domain/working-days';
 import { STATUSES } from '../workflows/definitions';
@@ -52,7 +53,7 @@ const email = z
   .regex(z.regexes.email, 'must be a valid e-mail address')
   .max(254)
   .meta({ description: 'an e-mail address' });
-const locale = z.enum(['sv', 'en']);
+const locale = z.enum(LOCALES);
 
 export const createPartnerBody = z.strictObject({
   id: z

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { LOCALES, type Locale } from '../domain/locale';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminders';
 import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
 
@@ -34,7 +35,7 @@ const schema = z.object({
   MAIL_FROM: optionalText.transform((v) => v ?? 'Skolon <no-reply@skolon.example>'),
   SUPPORT_EMAIL: optionalText.pipe(z.email().optional()).transform((v) => v ?? 'support@skolon.example'),
   PUBLIC_URL: optionalText.pipe(z.url().optional()),
-  CONTACT_LOCALE: optionalText.pipe(z.enum(['sv', 'en']).optional()),
+  CONTACT_LOCALE: optionalText.pipe(z.enum(LOCALES).optional()),
   DATA_DIR: optionalText.transform((v) => path.resolve(v ?? './var')),
   REMINDER_UNANSWERED_WORKING_DAYS: optionalText.pipe(
     z
@@ -86,7 +87,7 @@ export interface Config {
     /** Where mail goes when SMTP_URL is unset: one .eml file per mail. */
     mailboxDir: string;
     /** The language of mail to organisations' contacts. */
-    contactLocale: 'sv' | 'en';
+    contactLocale: Locale;
   };
   publicUrl: string;
   /** Whether PUBLIC_URL was set (the API process needs it: links in mail, the portal's origin). */

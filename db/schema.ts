@@ -1,5 +1,6 @@
 /** The tables as kysely sees them. Dates of the calendar (`YYYY-MM-DD`) are kept as text. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Locale } from '../domain/locale';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type JsonValue = ColumnType<unknown, string, string>;
@@ -8,7 +9,7 @@ export interface PartnerTable {
   id: string;
   name: string;
   notification_email: string;
-  locale: 'sv' | 'en';
+  locale: Locale;
   api_key_hash: string;
   created_at: Generated<Timestamp>;
 }
@@ -87,7 +88,7 @@ export interface PortalSessionTable {
   token_hash: string;
   partner_id: string;
   csrf_token: string;
-  locale: 'sv' | 'en' | null;
+  locale: Locale | null;
   flash: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;

@@ -3,6 +3,7 @@
  * is itself `html` (a SafeHtml). Names come from organisations and partners, so nothing they typed
  * can become markup. Attribute values must be written in double quotes.
  */
+import { escapeHtml } from '../domain/text';
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string {
@@ -12,18 +13,7 @@ export class SafeHtml {
 
 export type HtmlValue = SafeHtml | string | number | false | null | undefined | readonly HtmlValue[];
 
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-};
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`]/g, (c) => ENTITIES[c]!);
-}
+export { escapeHtml };
 
 function render(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return '';

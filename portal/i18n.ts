@@ -5,15 +5,15 @@
  */
 import { DateTime } from 'luxon';
 import { formatDate } from '../activities/templates';
+import { LOCALES, type Locale } from '../domain/locale';
 import { STOCKHOLM } from '../domain/working-days';
 import type { Assignment, PartnerResponse, Status } from '../workflows/definitions';
 
-export const LOCALES = ['sv', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+export { LOCALES, type Locale };
 export const DEFAULT_LOCALE: Locale = 'sv';
 
 export function isLocale(value: unknown): value is Locale {
-  return value === 'sv' || value === 'en';
+  return (LOCALES as readonly unknown[]).includes(value);
 }
 
 const list = (names: string[], and: string) =>

@@ -5,7 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderMail, escapeHtml, type MailFacts, type MailLocale } from '../activities/templates';
+import { renderMail, type MailFacts } from '../activities/templates';
+import type { Locale } from '../domain/locale';
+import { escapeHtml } from '../domain/text';
 import { TO_PARTNER } from '../activities/mail';
 import { loadConfig } from '../config/env';
 import { MAIL_OCCASIONS } from '../workflows/definitions';
@@ -28,7 +30,7 @@ const facts: MailFacts = {
 
 const rows: string[] = [];
 for (const occasion of MAIL_OCCASIONS) {
-  for (const locale of ['sv', 'en'] as MailLocale[]) {
+  for (const locale of ['sv', 'en'] as Locale[]) {
     const before = occasion === 'CREATED' || occasion.startsWith('UNANSWERED');
     const mail = renderMail(occasion, locale, {
       ...facts,

@@ -7,8 +7,8 @@
 import { DateTime } from 'luxon';
 import type { MailOccasion } from '../../workflows/definitions';
 import { STOCKHOLM } from '../../domain/working-days';
-
-export type MailLocale = 'sv' | 'en';
+import type { Locale } from '../../domain/locale';
+import { escapeHtml, singleLine } from '../../domain/text';
 
 export interface MailFacts {
   organisationName: string;
@@ -35,7 +35,7 @@ export interface RenderedMail {
 }
 
 /** Dates as people write them in Sweden ("tisdag 15 december 2026") or in English. */
-export function formatDate(iso: string, locale: MailLocale): string {
+export function formatDate(iso: string, locale: Locale): string {
   return DateTime.fromISO(iso, { zone: STOCKHOLM })
     .setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB')
     .toFormat('cccc d MMMM yyyy');
@@ -87,7 +87,7 @@ interface Content {
   list: 'all' | 'pending' | 'none';
 }
 
-function content(occasion: MailOccasion, locale: MailLocale, f: MailFacts): Content {
+function content(occasion: MailOccasion, locale: Locale, f: MailFacts): Content {
   const org = f.organisationName;
   const partner = f.partnerName;
   const deadline = f.deadline ? formatDate(f.deadline, locale) : '';
@@ -232,16 +232,7 @@ function content(occasion: MailOccasion, locale: MailLocale, f: MailFacts): Cont
   }
 }
 
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Header values must stay on one line whatever a user typed into a name. */
-export function singleLine(value: string): string {
-  return value.replace(/[\r\n\t\u2028\u2029]+/g, ' ').trim();
-}
-
-export function renderMail(occasion: MailOccasion, locale: MailLocale, facts: MailFacts): RenderedMail {
+export function renderMail(occasion: MailOccasion, locale: Locale, facts: MailFacts): RenderedMail {
   const l = labels[locale];
   const { subject, lines, next, list } = content(occasion, locale, facts);
 

@@ -1,7 +1,8 @@
 import type { Db } from '../database';
 import type { PartnerRow } from '../schema';
+import type { Locale } from '../../domain/locale';
 
-export type Locale = 'sv' | 'en';
+export type { Locale };
 
 export interface Partner {
   id: string;
