@@ -1,10 +1,10 @@
 /**
- * Working days and the assignment deadline (contract: "Working days and the assignment deadline").
+ * Working days and the assignment deadline (docs/process.md, "Working days and the assignment deadline").
  *
  * The holiday calendar is checked against an independent source (the `date-holidays` package) for
- * 2025–2060 (the service's tests run on any date to at least 2045, and requests live for years); the deadline cases below were worked out by hand against a printed calendar.
+ * 2025–2060 (the service's tests run on any date to at least 2045, and requests live for years);
+ * the deadline cases below were worked out by hand against a printed calendar.
  */
-import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import {
   assignmentDeadline,
@@ -14,6 +14,7 @@ import {
   nthWorkingDayAfter,
   swedishHolidays,
 } from './working-days';
+import { holidaysOracle } from '../test/helpers/calendar-oracle';
 
 const MONDAY_TO_FRIDAY = new Set([1, 2, 3, 4, 5]);
 
@@ -30,35 +31,13 @@ function everyDateOf(year: number): string[] {
 }
 
 /**
- * The reference calendar from `date-holidays` for Sweden. For SE it types the holidays of lag
- * (1989:253) as 'public' and midsommarafton, julafton and nyårsafton as 'bank'; those two types
- * together are exactly our rule. The other eves are typed 'optional' (trettondagsafton,
- * valborgsmässoafton, allhelgonaafton) or 'observance' (skärtorsdagen, påskafton, pingstafton,
- * annandag pingst), so the type filter already leaves them out. They are NOT non-working days under
- * our rule (working-time law names only midsommarafton, julafton and nyårsafton; annandag pingst
- * stopped being a public holiday in 2005), so they are also excluded by name below, in case a later
- * version of date-holidays re-types one of them as 'public' or 'bank'.
+ * The reference: the tests' calendar oracle (test/helpers/calendar-oracle.ts), built on the
+ * `date-holidays` package and not on the code under test. It keeps the holidays of lag (1989:253)
+ * and midsommarafton, julafton and nyårsafton, leaves the other eves out by name, and throws on a
+ * holiday name or a year it does not know.
  */
-const NOT_HOLIDAYS_UNDER_OUR_RULE = new Set([
-  'trettondagsafton',
-  'skärtorsdagen',
-  'påskafton',
-  'valborgsmässoafton',
-  'pingstafton',
-  'annandag pingst',
-  'allhelgonaafton',
-]);
-
-const reference = new Holidays('SE', { types: ['public', 'bank'] });
-
 function referenceNonWorkingWeekdays(year: number): string[] {
-  const holidays = reference.getHolidays(year, 'sv');
-  return holidays
-    .filter((holiday) => holiday.type === 'public' || holiday.type === 'bank')
-    .filter((holiday) => !NOT_HOLIDAYS_UNDER_OUR_RULE.has(holiday.name.toLowerCase()))
-    .map((holiday) => holiday.date.slice(0, 10))
-    .filter(isWeekday)
-    .sort();
+  return [...holidaysOracle(year).keys()].filter(isWeekday).sort();
 }
 
 const YEARS = Array.from({ length: 36 }, (_, index) => 2025 + index); // 2025–2060
@@ -74,10 +53,9 @@ describe('the Swedish holiday calendar', () => {
     expect(ours).toEqual(referenceNonWorkingWeekdays(year));
   });
 
-  it('uses a reference whose public and bank holidays for Sweden include none of the ordinary eves', () => {
+  it('uses a reference that knows every year, with the three eves that count as holidays', () => {
     for (const year of YEARS) {
-      const names = reference.getHolidays(year, 'sv').map((holiday) => holiday.name.toLowerCase());
-      expect(names.filter((name) => NOT_HOLIDAYS_UNDER_OUR_RULE.has(name))).toEqual([]);
+      const names = [...holidaysOracle(year).values()].flat().map((name) => name.toLowerCase());
       expect(names).toEqual(expect.arrayContaining(['midsommarafton', 'julafton', 'nyårsafton']));
     }
   });
