@@ -81,7 +81,7 @@ async function startPostmaster(
   void exited.then(() => (alive = false));
   // Outside our group nothing else stops it: if this process ends without stop(), so does the server
   // (immediate shutdown; SIGKILL of this process is left to the next start's stopLeftover).
-  const onExit = () => alive && child.pid !== undefined && process.kill(child.pid, 'SIGQUIT');
+  const onExit = () => alive && child.kill('SIGQUIT');
   process.on('exit', onExit);
   const stop = async () => {
     process.removeListener('exit', onExit);
