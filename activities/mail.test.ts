@@ -81,6 +81,11 @@ const uid = () => crypto.randomUUID().slice(0, 8);
 
 const swedishLongDate = (date: string) => longDateOracle(date, 'sv');
 
+/** Dates the mails only show (stored as they are): months after the run date, never pinned. */
+const DESIRED = calendarDaysAfter(new Date(), 200);
+const DEADLINE_DATE = nthWorkingDayAfterOracle(stockholmDateOf(new Date()), 10);
+const DEADLINE = endOfDayOracle(DEADLINE_DATE);
+
 interface Fixture {
   requestId: string;
   partnerEmail: string;
@@ -123,7 +128,7 @@ async function createRequest(
       skolonId: `school-${id}-${i}`,
       name: `Skola ${i} ${id}`,
     })),
-    desiredAvailability: options.desiredAvailability === undefined ? '2026-12-15' : options.desiredAvailability,
+    desiredAvailability: options.desiredAvailability === undefined ? DESIRED : options.desiredAvailability,
     contacts: contacts.map((email, i) => ({ name: `Kontakt ${i}`, email })),
     createdAt: new Date(),
   });
@@ -202,7 +207,7 @@ async function portIsClosed(port: number): Promise<boolean> {
 
 describe('sendRequestMail', () => {
   test('CREATED goes once to an English partner, in English, with the facts, link and a deterministic Message-ID', async () => {
-    const f = await createRequest({ locale: 'en', schools: 3, desiredAvailability: '2026-12-15' });
+    const f = await createRequest({ locale: 'en', schools: 3, desiredAvailability: DESIRED });
     const input = { requestId: f.requestId, occasion: 'CREATED' as const, sequence: 0 };
 
     await expect(send(input)).resolves.toBe('SENT');
@@ -216,7 +221,7 @@ describe('sendRequestMail', () => {
     expect(mail.text).toContain(f.organisationName);
     expect(mail.text).toContain(`Skolon ID: ${f.organisationSkolonId}`);
     expect(mail.text).toContain('Number of schools: 3');
-    expect(mail.text).toContain('Desired availability: Tuesday 15 December 2026');
+    expect(mail.text).toContain(`Desired availability: ${longDateOracle(DESIRED, 'en')}`);
     expect(mail.text).toContain(`https://licenses.skolon.test/portal/requests/${f.requestId}`);
 
     const request = await getLicenseRequest(database.db, f.requestId);
@@ -231,7 +236,7 @@ describe('sendRequestMail', () => {
   });
 
   test('CREATED goes to a Swedish partner in Swedish, with the desired availability written out in Swedish', async () => {
-    const f = await createRequest({ locale: 'sv', schools: 2, desiredAvailability: '2026-12-15' });
+    const f = await createRequest({ locale: 'sv', schools: 2, desiredAvailability: DESIRED });
 
     await expect(send({ requestId: f.requestId, occasion: 'CREATED', sequence: 0 })).resolves.toBe('SENT');
 
@@ -241,7 +246,7 @@ describe('sendRequestMail', () => {
     expect(mail.text).toContain(`Organisation: ${f.organisationName}`);
     expect(mail.text).toContain(`Skolon-ID: ${f.organisationSkolonId}`);
     expect(mail.text).toContain('Antal skolor: 2');
-    expect(mail.text).toContain('Önskat tillgänglighetsdatum: tisdag 15 december 2026');
+    expect(mail.text).toContain(`Önskat tillgänglighetsdatum: ${swedishLongDate(DESIRED)}`);
     expect(mail.text).toContain(`https://licenses.skolon.test/portal/requests/${f.requestId}`);
     expect(await historyEvents(f.requestId)).toContain('PARTNER_NOTIFIED');
   });
@@ -350,8 +355,8 @@ describe('sendRequestMail', () => {
     await setState(f.requestId, {
       status: 'COMPLETED',
       response: 'YES',
-      deadlineDate: '2026-12-14',
-      deadline: '2026-12-14T23:59:59.999+01:00',
+      deadlineDate: DEADLINE_DATE,
+      deadline: DEADLINE,
     });
 
     await expect(send({ requestId: f.requestId, occasion: 'COMPLETED', sequence: 0 })).resolves.toBe('SENT');
@@ -369,8 +374,8 @@ describe('sendRequestMail', () => {
     await setState(f.requestId, {
       status: 'OVERDUE',
       response: 'YES',
-      deadlineDate: '2026-12-14',
-      deadline: '2026-12-14T23:59:59.999+01:00',
+      deadlineDate: DEADLINE_DATE,
+      deadline: DEADLINE,
     });
 
     await expect(send({ requestId: f.requestId, occasion: 'OVERDUE', sequence: 0, alsoToSupport: true })).resolves.toBe(
@@ -381,7 +386,7 @@ describe('sendRequestMail', () => {
     const first = onlyMail(messageIdOf(f.requestId, 'OVERDUE', 0));
     expect([...first.to].sort()).toEqual([f.partnerEmail, 'support@skolon.test'].sort());
     expect(first.subject).toBe(`Försenad: licenser för ${f.organisationName} är inte tilldelade`);
-    expect(first.text).toContain('måndag 14 december 2026');
+    expect(first.text).toContain(swedishLongDate(DEADLINE_DATE));
     expect(first.text).toContain('Skolons support har fått en kopia');
     const second = onlyMail(messageIdOf(f.requestId, 'OVERDUE', 1));
     expect(second.to).toEqual([f.partnerEmail]);
@@ -409,8 +414,8 @@ describe('sendRequestMail', () => {
     await setState(f.requestId, {
       status: 'AWAITING_ASSIGNMENT',
       response: 'YES',
-      deadlineDate: '2026-12-14',
-      deadline: '2026-12-14T23:59:59.999+01:00',
+      deadlineDate: DEADLINE_DATE,
+      deadline: DEADLINE,
     });
 
     await expect(send({ requestId: f.requestId, occasion: 'UNANSWERED_REMINDER', sequence: 0 })).resolves.toBe(
@@ -431,8 +436,8 @@ describe('sendRequestMail', () => {
     await setState(f.requestId, {
       status: 'AWAITING_ASSIGNMENT',
       response: 'YES',
-      deadlineDate: '2026-12-14',
-      deadline: '2026-12-14T23:59:59.999+01:00',
+      deadlineDate: DEADLINE_DATE,
+      deadline: DEADLINE,
     });
     const stale = {
       requestId: f.requestId,
@@ -626,7 +631,7 @@ describe('sendRequestMail', () => {
     await setState(f.requestId, {
       status: state.status,
       response: state.response,
-      ...(state.deadline && { deadlineDate: '2026-12-14', deadline: '2026-12-14T23:59:59.999+01:00' }),
+      ...(state.deadline && { deadlineDate: DEADLINE_DATE, deadline: DEADLINE }),
     });
 
     // The first overdue mail is the one support gets too (the workflow says so).
@@ -653,8 +658,7 @@ describe('sendRequestMail', () => {
     if (TO_PARTNER.includes(occasion))
       expect(mail.text).toContain(`https://licenses.skolon.test/portal/requests/${f.requestId}`);
     else expect(mail.text).not.toContain('https://');
-    if (state.deadline)
-      expect(mail.text).toContain(language === 'sv' ? 'måndag 14 december 2026' : 'Monday 14 December 2026');
+    if (state.deadline) expect(mail.text).toContain(longDateOracle(DEADLINE_DATE, language));
   });
 
   test('school names with CRLF and <script> are listed as text and escaped in HTML', async () => {
