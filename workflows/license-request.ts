@@ -386,10 +386,11 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
    * the deadline), so only the latest of each kind goes out and the others are recorded as skipped.
    */
   async function remindWhile(waiting: () => boolean, plan: PlannedReminder[]): Promise<void> {
-    for (const reminder of plan) {
+    for (const [index, reminder] of plan.entries()) {
       if (await stoppedWaitingBefore(waiting, reminder.at)) {
-        // Its moment had come when the request moved on (e.g. answered during an outage): say so.
-        if (Date.now() >= Date.parse(reminder.at) && !requestMissing) await skipReminder(reminder, 'NO_LONGER_APPLIES');
+        // Moments that had come when the request moved on (e.g. answered during an outage): say so.
+        const missed = plan.slice(index).filter((later) => Date.now() >= Date.parse(later.at));
+        for (const late of missed) if (!requestMissing) await skipReminder(late, 'NO_LONGER_APPLIES');
         return;
       }
       mail(reminder.occasion, reminder);

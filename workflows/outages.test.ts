@@ -187,6 +187,23 @@ test('answered while the worker is down across a reminder: no unanswered reminde
   expect(skipped(rec)).toEqual(['UNANSWERED_REMINDER #0: NO_LONGER_APPLIES']);
 });
 
+test('answered while the worker is down across every unanswered reminder: none goes out, each is recorded as skipped', async () => {
+  const { monday, handle, rec, withWorker } = await requestOnAClearMonday('09:00');
+  await withWorker();
+  await outage(handle, atStockholm(nthWorkingDayAfterOracle(monday, 11), '10:00')); // past the escalation too
+  const answer = handle.executeUpdate(answerUpdate, { args: [{ response: 'NO', by: partner }] });
+  await withWorker(async () => {
+    expect((await answer).status).toBe('DECLINED');
+    await handle.result();
+  });
+  expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_NO']);
+  expect(skipped(rec)).toEqual([
+    'UNANSWERED_REMINDER #0: NO_LONGER_APPLIES',
+    'UNANSWERED_REMINDER #1: NO_LONGER_APPLIES',
+    'UNANSWERED_ESCALATION #0: NO_LONGER_APPLIES',
+  ]);
+});
+
 test('YES, worker down across 10 working days: no deadline-near mail after the deadline, OVERDUE, and one overdue mail (to support too)', async () => {
   const { monday, deadlineDate, handle, rec, withWorker } = await requestOnAClearMonday('10:00');
   let deadline = '';
