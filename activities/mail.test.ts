@@ -8,7 +8,8 @@ import net from 'node:net';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { getLicenseRequest, insertLicenseRequest } from '../db/repositories/license-requests';
-import { insertPartner, type Locale } from '../db/repositories/partners';
+import { insertPartner } from '../db/repositories/partners';
+import { LOCALES, type Locale } from '../domain/locale';
 import { DATABASE_TIMEOUTS } from '../db/database';
 import { ACTIVITY_TIMEOUTS, MAIL_OCCASIONS, type MailOccasion } from '../workflows/definitions';
 import {
@@ -621,9 +622,7 @@ describe('sendRequestMail', () => {
     WITHDRAWN: { status: 'WITHDRAWN' },
   };
   const TO_CONTACTS: MailOccasion[] = ['ANSWERED_YES', 'ANSWERED_NO', 'COMPLETED'];
-  const cases = MAIL_OCCASIONS.flatMap((occasion) =>
-    (['sv', 'en'] as const).map((locale) => [occasion, locale] as const),
-  );
+  const cases = MAIL_OCCASIONS.flatMap((occasion) => LOCALES.map((locale) => [occasion, locale] as const));
 
   test.each(cases)('%s to a partner with locale %s: right recipients, language and facts', async (occasion, locale) => {
     const f = await createRequest({ locale });

@@ -21,7 +21,7 @@ import type { ReminderSkipReason } from '../domain/reminders';
 import { isPermanentMailFailure, type Mailer } from './mailer';
 import { renderMail } from './templates';
 import { singleLine } from '../domain/text';
-import type { Locale } from '../domain/locale';
+import { DEFAULT_LOCALE, type Locale } from '../domain/locale';
 import { stockholmDate, stockholmToday, swedishCalendar } from '../domain/working-days';
 import { businessMetrics } from '../observability/metrics';
 
@@ -160,7 +160,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     if (input.alsoToSupport) recipients.push(config.supportEmail);
     // Partners read their own language (and so does support on the partner's overdue mail);
     // organisations' contacts read Swedish.
-    const locale: Locale = toPartner ? partner.locale : (config.contactLocale ?? 'sv');
+    const locale: Locale = toPartner ? partner.locale : (config.contactLocale ?? DEFAULT_LOCALE);
     const key = `${occasion.toLowerCase()}-${sequence}`;
     const thisMail: MailKey = { request_id: requestId, occasion, sequence };
     const domain = config.from.match(/@([^>\s]+)/)?.[1] ?? 'license-requests.local';

@@ -5,7 +5,7 @@
  * is one the document states (patterns, lengths in code points, formats), so that a client built
  * from the document never sends what the API then refuses.
  */
-import { LOCALES } from '../domain/locale';
+import { DEFAULT_LOCALE, LOCALES } from '../domain/locale';
 import { z } from 'zod';
 import { parseIsoDate, stockholmToday } from '../domain/working-days';
 import { STATUSES } from '../workflows/definitions';
@@ -61,7 +61,7 @@ export const createPartnerBody = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" and "-", at most 63 characters'),
   name: text(200),
   notificationEmail: email,
-  locale: locale.default('sv'),
+  locale: locale.default(DEFAULT_LOCALE),
 });
 
 export const partnerSettingsBody = z.strictObject({

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { LOCALES, type Locale } from '../domain/locale';
+import { DEFAULT_LOCALE, LOCALES, type Locale } from '../domain/locale';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminders';
 import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
 
@@ -180,7 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: e.MAIL_FROM,
       supportEmail: e.SUPPORT_EMAIL,
       mailboxDir: path.join(e.DATA_DIR, 'mailbox'),
-      contactLocale: e.CONTACT_LOCALE ?? 'sv',
+      contactLocale: e.CONTACT_LOCALE ?? DEFAULT_LOCALE,
     },
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     publicUrlSet: e.PUBLIC_URL !== undefined,

@@ -1,6 +1,5 @@
 import type { LicenseRequestView } from '../db/repositories/license-requests';
-import { STRINGS } from './i18n';
-import { assignmentProgress, deadlineState, describeEvent, yesPreview } from './model';
+import { assignmentProgress, deadlineState, yesPreview } from './model';
 
 const at = (iso: string) => new Date(iso);
 // End of Friday 11 June 2027 in Stockholm (summer time).
@@ -71,29 +70,4 @@ const request: Pick<LicenseRequestView, 'schools'> = {
 
 test('progress counts the licensed schools only', () => {
   expect(assignmentProgress(request)).toEqual({ licensed: 2, assigned: 1 });
-});
-
-test('history lines say what happened in the partner language, with school names instead of ids', () => {
-  const line = (event: string, detail: unknown, locale: 'sv' | 'en' = 'en') =>
-    describeEvent({ at: '2026-12-01T09:05:00Z', event, detail }, request, STRINGS[locale], locale);
-  expect(line('CREATED', { numberOfSchools: 3 })).toEqual({
-    when: '2026-12-01 10:05',
-    what: 'Request received (3 schools)',
-  });
-  expect(line('ANSWERED', { response: 'YES', licensedSchools: ['sch-1', 'sch-2'] }).what).toBe(
-    'You answered YES for 2 of 3 schools',
-  );
-  expect(line('ANSWERED', { response: 'NO' }, 'sv').what).toBe('Ni svarade NEJ');
-  expect(line('DEADLINE_SET', { deadlineDate: '2026-12-08' }).what).toBe(
-    'Assignment deadline: Tuesday 8 December 2026',
-  );
-  expect(line('SCHOOLS_ASSIGNED', { schools: ['sch-1', 'sch-9'] }).what).toBe(
-    'Marked as assigned: Norra skolan, sch-9',
-  );
-  expect(line('CONTACTS_NOTIFIED', { to: ['anna@kommun.test'] }, 'sv').what).toBe(
-    'E-post till organisationens kontaktpersoner: anna@kommun.test',
-  );
-  // Odd or missing details never break the page.
-  expect(line('SCHOOLS_ASSIGNED', null).what).toBe('Marked as assigned: ');
-  expect(line('SOMETHING_NEW', 'x').what).toBe('SOMETHING_NEW');
 });

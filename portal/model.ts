@@ -10,8 +10,7 @@ import {
   swedishCalendar,
   type IsoDate,
 } from '../domain/working-days';
-import type { HistoryEventView, LicenseRequestView } from '../db/repositories/license-requests';
-import { dateTime, longDate, type Locale, type Strings } from './i18n';
+import type { LicenseRequestView } from '../db/repositories/license-requests';
 
 export interface DeadlineState {
   deadline: string;
@@ -62,65 +61,4 @@ export function assignmentProgress(request: Pick<LicenseRequestView, 'schools'>)
 } {
   const licensed = request.schools.filter((s) => s.assignment !== 'NOT_LICENSED');
   return { licensed: licensed.length, assigned: licensed.filter((s) => s.assignment === 'ASSIGNED').length };
-}
-
-const record = (value: unknown): Record<string, unknown> =>
-  value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-const strings = (value: unknown): string[] =>
-  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-
-/** One line of the request's history, for a person: when, and what happened in their language. */
-export function describeEvent(
-  event: HistoryEventView,
-  request: Pick<LicenseRequestView, 'schools'>,
-  t: Strings,
-  locale: Locale,
-): { when: string; what: string } {
-  const detail = record(event.detail);
-  const names = new Map(request.schools.map((s) => [s.skolonId, s.name]));
-  const nameOf = (id: string) => names.get(id) ?? id;
-  const e = t.events;
-  let what: string;
-  switch (event.event) {
-    case 'CREATED':
-      what = e.CREATED(typeof detail.numberOfSchools === 'number' ? detail.numberOfSchools : request.schools.length);
-      break;
-    case 'ANSWERED':
-      what =
-        detail.response === 'NO'
-          ? e.ANSWERED_NO
-          : e.ANSWERED_YES(
-              Array.isArray(detail.licensedSchools) ? strings(detail.licensedSchools).length : request.schools.length,
-              request.schools.length,
-            );
-      break;
-    case 'DEADLINE_SET':
-      what =
-        typeof detail.deadlineDate === 'string' ? e.DEADLINE_SET(longDate(detail.deadlineDate, locale)) : event.event;
-      break;
-    case 'SCHOOLS_ASSIGNED':
-      what = e.SCHOOLS_ASSIGNED(strings(detail.schools).map(nameOf));
-      break;
-    case 'COMPLETED':
-    case 'OVERDUE':
-    case 'WITHDRAWN':
-      what = e[event.event];
-      break;
-    case 'REMINDER_SKIPPED':
-      what = e.REMINDER_SKIPPED(typeof detail.reason === 'string' ? detail.reason : '');
-      break;
-    case 'PARTNER_NOTIFIED':
-    case 'PARTNER_REMINDED':
-    case 'ESCALATED_TO_SUPPORT':
-    case 'CONTACTS_NOTIFIED':
-    case 'MAIL_FAILED': {
-      // Mail: to whom it went (or did not).
-      const to = strings(detail.to);
-      what = to.length > 0 ? `${e[event.event]}: ${to.join(', ')}` : e[event.event];
-      break;
-    }
-    default:
-      what = event.event;
-  }
-  return { when: dateTime(event.at), what };
 }

@@ -7,8 +7,9 @@ import type { Partner } from '../db/repositories/partners';
 import type { LicenseRequestSummaryView, LicenseRequestView } from '../db/repositories/license-requests';
 import { STATUSES, type Status } from '../workflows/definitions';
 import { html, type HtmlValue, type SafeHtml } from './html';
-import { LOCALES, longDate, strings, type Locale, type Strings } from './i18n';
-import { assignmentProgress, deadlineState, describeEvent, yesPreview } from './model';
+import { LOCALES, type Locale } from '../domain/locale';
+import { catalogue, describeEvent, longDate, type Catalogue } from '../i18n';
+import { assignmentProgress, deadlineState, yesPreview } from './model';
 
 export interface Flash {
   kind: 'success' | 'error' | 'info';
@@ -16,7 +17,7 @@ export interface Flash {
 }
 
 export interface PageContext {
-  t: Strings;
+  t: Catalogue;
   locale: Locale;
   /** The path of this page (for the language switch to come back to). */
   path: string;
@@ -47,13 +48,13 @@ function languageSwitch(ctx: PageContext): SafeHtml {
       ${others.map(
         (l) =>
           html`<button type="submit" name="locale" value="${l}" lang="${l}" class="link">
-            ${strings(l).languageName}
+            ${catalogue(l).languageName}
           </button>`,
       )}
     </form>`;
   }
   return html`${others.map(
-    (l) => html`<a href="/portal/sign-in?lang=${l}" lang="${l}" hreflang="${l}">${strings(l).languageName}</a>`,
+    (l) => html`<a href="/portal/sign-in?lang=${l}" lang="${l}" hreflang="${l}">${catalogue(l).languageName}</a>`,
   )}`;
 }
 
@@ -156,16 +157,17 @@ function listUrl(status: Status | undefined, cursor?: string): string {
 export function listPage(ctx: PageContext, data: ListPageData): string {
   const { t } = ctx;
   const l = t.list;
+  const f = t.facts;
   const rows = data.items.map(
     (r) =>
       html`<tr>
-        <th scope="row" data-label="${l.organisation}"><a href="${requestPath(r.id)}">${r.organisation.name}</a></th>
-        <td data-label="${l.numberOfSchools}" class="num">${r.numberOfSchools}</td>
-        <td data-label="${l.desiredAvailability}">${r.desiredAvailability ?? l.notGiven}</td>
-        <td data-label="${l.response}">
+        <th scope="row" data-label="${f.organisation}"><a href="${requestPath(r.id)}">${r.organisation.name}</a></th>
+        <td data-label="${f.numberOfSchools}" class="num">${r.numberOfSchools}</td>
+        <td data-label="${f.desiredAvailability}">${r.desiredAvailability ?? l.notGiven}</td>
+        <td data-label="${f.response}">
           <span class="badge response-${r.response.toLowerCase()}">${t.responses[r.response]}</span>
         </td>
-        <td data-label="${l.status}">
+        <td data-label="${f.status}">
           <span class="badge status-${r.status.toLowerCase()}">${t.statuses[r.status]}</span>
         </td>
       </tr>`,
@@ -199,7 +201,7 @@ export function listPage(ctx: PageContext, data: ListPageData): string {
         </section>
       </div>
       <form method="get" action="/portal/" class="filter">
-        <label for="status-filter">${l.filterLabel}</label>
+        <label for="status-filter">${f.status}</label>
         <select id="status-filter" name="status">
           <option value="">${l.allStatuses}</option>
           ${STATUSES.map(
@@ -217,11 +219,11 @@ export function listPage(ctx: PageContext, data: ListPageData): string {
               </caption>
               <thead>
                 <tr>
-                  <th scope="col">${l.organisation}</th>
-                  <th scope="col" class="num">${l.numberOfSchools}</th>
-                  <th scope="col">${l.desiredAvailability}</th>
-                  <th scope="col">${l.response}</th>
-                  <th scope="col">${l.status}</th>
+                  <th scope="col">${f.organisation}</th>
+                  <th scope="col" class="num">${f.numberOfSchools}</th>
+                  <th scope="col">${f.desiredAvailability}</th>
+                  <th scope="col">${f.response}</th>
+                  <th scope="col">${f.status}</th>
                 </tr>
               </thead>
               <tbody>
@@ -253,6 +255,7 @@ export interface RequestPageData {
 function facts(ctx: PageContext, request: LicenseRequestView, now: Date): SafeHtml {
   const { t, locale } = ctx;
   const r = t.request;
+  const f = t.facts;
   const deadline = deadlineState(request, now);
   const row = (label: string, value: HtmlValue) =>
     html`<div>
@@ -267,22 +270,22 @@ function facts(ctx: PageContext, request: LicenseRequestView, now: Date): SafeHt
     } else if (deadline.workingDaysLeft !== undefined) {
       deadlineValue = html`${date}
         <span class="days-left"
-          >(${deadline.workingDaysLeft === 0 ? r.deadlineToday : r.daysLeft(deadline.workingDaysLeft)})</span
+          >(${deadline.workingDaysLeft === 0 ? f.deadlineToday : r.daysLeft(deadline.workingDaysLeft)})</span
         >`;
     } else {
       deadlineValue = date;
     }
   }
   return html`<dl class="facts">
-    ${row(r.organisation, request.organisation.name)}
-    ${row(r.skolonId, html`<code>${request.organisation.skolonId}</code>`)}
-    ${row(r.numberOfSchools, request.numberOfSchools)}
-    ${row(r.desiredAvailability, request.desiredAvailability ? longDate(request.desiredAvailability, locale) : r.notGiven)}
-    ${row(r.status, html`<span class="badge status-${request.status.toLowerCase()}" data-status="${request.status}">${t.statuses[request.status]}</span>`)}
-    ${row(r.response, html`<span data-response="${request.response}">${t.responses[request.response]}</span>`)}
+    ${row(f.organisation, request.organisation.name)}
+    ${row(f.skolonId, html`<code>${request.organisation.skolonId}</code>`)}
+    ${row(f.numberOfSchools, request.numberOfSchools)}
+    ${row(f.desiredAvailability, request.desiredAvailability ? longDate(request.desiredAvailability, locale) : f.notGiven)}
+    ${row(f.status, html`<span class="badge status-${request.status.toLowerCase()}" data-status="${request.status}">${t.statuses[request.status]}</span>`)}
+    ${row(f.response, html`<span data-response="${request.response}">${t.responses[request.response]}</span>`)}
     ${row(r.created, longDate(request.createdAt, locale))}
     ${request.answeredAt ? row(r.answeredAt, longDate(request.answeredAt, locale)) : ''}
-    ${deadline ? row(r.deadline, html`<span data-deadline>${deadlineValue}</span>`) : ''}
+    ${deadline ? row(f.deadline, html`<span data-deadline>${deadlineValue}</span>`) : ''}
     ${request.finishedAt ? row(r.finishedAt, longDate(request.finishedAt, locale)) : ''}
   </dl>`;
 }
@@ -293,6 +296,7 @@ function schoolLabel(school: { name: string; skolonId: string }): SafeHtml {
 
 function answerSection(ctx: PageContext, request: LicenseRequestView): SafeHtml {
   const r = ctx.t.request;
+  const answers = ctx.t.responses;
   return html`<section class="card answer" aria-labelledby="answer-h">
     <h2 id="answer-h">${r.answerTitle}</h2>
     <p>${r.answerIntro}</p>
@@ -308,8 +312,8 @@ function answerSection(ctx: PageContext, request: LicenseRequestView): SafeHtml 
         )}
       </fieldset>
       <div class="answer-buttons">
-        <button type="submit" name="response" value="YES" class="yes">${r.yes}</button>
-        <button type="submit" name="response" value="NO" class="no">${r.no}</button>
+        <button type="submit" name="response" value="YES" class="yes">${answers.YES}</button>
+        <button type="submit" name="response" value="NO" class="no">${answers.NO}</button>
       </div>
     </form>
     <dialog id="confirm-dialog" aria-labelledby="confirm-h"></dialog>
@@ -361,6 +365,7 @@ function assignSection(ctx: PageContext, request: LicenseRequestView, formKey: s
 export function requestPage(ctx: PageContext, { request, now, formKey }: RequestPageData): string {
   const { t, locale } = ctx;
   const r = t.request;
+  const f = t.facts;
   const deadline = deadlineState(request, now);
   const outcome = request.status === 'DECLINED' ? r.declined : request.status === 'WITHDRAWN' ? r.withdrawn : undefined;
   return layout(
@@ -377,12 +382,12 @@ export function requestPage(ctx: PageContext, { request, now, formKey }: Request
       ${request.status === 'AWAITING_ANSWER' ? answerSection(ctx, request) : ''}
       ${request.response === 'YES' && request.status !== 'WITHDRAWN' ? assignSection(ctx, request, formKey) : ''}
       <section aria-labelledby="schools-h">
-        <h2 id="schools-h">${r.schools}</h2>
+        <h2 id="schools-h">${f.schools}</h2>
         <table class="stack schools">
           <thead>
             <tr>
               <th scope="col">${r.schoolName}</th>
-              <th scope="col">${r.skolonId}</th>
+              <th scope="col">${f.skolonId}</th>
               <th scope="col">${r.assignment}</th>
             </tr>
           </thead>
@@ -391,7 +396,7 @@ export function requestPage(ctx: PageContext, { request, now, formKey }: Request
               (s) =>
                 html`<tr data-school="${s.skolonId}">
                   <th scope="row" data-label="${r.schoolName}">${s.name}</th>
-                  <td data-label="${r.skolonId}"><code>${s.skolonId}</code></td>
+                  <td data-label="${f.skolonId}"><code>${s.skolonId}</code></td>
                   <td data-label="${r.assignment}">
                     <span class="badge assignment-${s.assignment.toLowerCase()}" data-assignment="${s.assignment}"
                       >${t.assignments[s.assignment]}</span
@@ -541,7 +546,7 @@ export function settingsPage(
           ${LOCALES.map(
             (l) =>
               html`<option value="${l}" lang="${l}" ${values.locale === l ? html`selected` : ''}>
-                ${strings(l).languageName}
+                ${catalogue(l).languageName}
               </option>`,
           )}
         </select>

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderMail, type MailFacts } from '../activities/templates';
-import type { Locale } from '../domain/locale';
+import { LOCALES } from '../domain/locale';
 import { escapeHtml } from '../domain/text';
 import { TO_PARTNER } from '../activities/mail';
 import { loadConfig } from '../config/env';
@@ -30,7 +30,7 @@ const facts: MailFacts = {
 
 const rows: string[] = [];
 for (const occasion of MAIL_OCCASIONS) {
-  for (const locale of ['sv', 'en'] as Locale[]) {
+  for (const locale of LOCALES) {
     const before = occasion === 'CREATED' || occasion.startsWith('UNANSWERED');
     const mail = renderMail(occasion, locale, {
       ...facts,

@@ -2,8 +2,6 @@ import type { Db } from '../database';
 import type { PartnerRow } from '../schema';
 import type { Locale } from '../../domain/locale';
 
-export type { Locale };
-
 export interface Partner {
   id: string;
   name: string;

@@ -1,6 +1,7 @@
 /** Partner-portal sessions: looked up by the hash of the cookie's token, tied to one partner. */
 import type { Db } from '../database';
-import type { Locale, Partner } from './partners';
+import type { Locale } from '../../domain/locale';
+import type { Partner } from './partners';
 
 export interface PortalSession {
   tokenHash: string;

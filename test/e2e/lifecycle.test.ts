@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import { startMissingWorkflows } from '../../api/start-workflow';
 import { insertLicenseRequest } from '../../db/repositories/license-requests';
+import type { Locale } from '../../domain/locale';
 import { licenseRequestWorkflowId } from '../../workflows/definitions';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
 import {
@@ -29,7 +30,7 @@ afterAll(async () => {
   await stack?.stop();
 }, 60_000);
 
-async function newPartner(locale: 'sv' | 'en' = 'en') {
+async function newPartner(locale: Locale = 'en') {
   const id = `partner-${crypto.randomBytes(4).toString('hex')}`;
   const notificationEmail = `${id}@partner.test`;
   const created = await call('POST', '/v1/partners', {

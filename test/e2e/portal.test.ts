@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Locale } from '../../domain/locale';
 import { createLogger } from '../../observability/logger';
 import {
   assignmentDeadlineDateOracle,
@@ -81,7 +82,7 @@ interface TestPartner {
   name: string;
 }
 
-async function newPartner(options: { locale?: 'sv' | 'en'; name?: string } = {}): Promise<TestPartner> {
+async function newPartner(options: { locale?: Locale; name?: string } = {}): Promise<TestPartner> {
   const id = `partner-${crypto.randomBytes(4).toString('hex')}`;
   const name = options.name ?? 'Acme Learning';
   const created = await call('POST', '/v1/partners', {

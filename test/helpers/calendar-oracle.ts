@@ -12,6 +12,7 @@
  */
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
+import type { Locale } from '../../domain/locale';
 
 export const STOCKHOLM_ZONE = 'Europe/Stockholm';
 
@@ -242,7 +243,7 @@ const LONG_DATE_NAMES = {
  * A date written out as mail and the portal write it ('måndag 14 december 2026', 'Monday 14
  * December 2026'), spelled out here so that an expectation does not come from the templates.
  */
-export function longDateOracle(date: OracleDate, locale: 'sv' | 'en'): string {
+export function longDateOracle(date: OracleDate, locale: Locale): string {
   const { year, month, day: dayOfMonth, weekday } = day(date);
   const names = LONG_DATE_NAMES[locale];
   return `${names.weekdays[weekday - 1]} ${dayOfMonth} ${names.months[month - 1]} ${year}`;

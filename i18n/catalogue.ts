@@ -1,0 +1,218 @@
+/**
+ * The shape of a language's catalogue: every text a person reads in mail and in the partner portal.
+ * i18n/sv.ts and i18n/en.ts each implement it, so a text missing in one language does not compile;
+ * i18n/catalogue.test.ts checks that none is empty and that both languages use the same values.
+ *
+ * Texts that take values are functions; the values come in already formatted (dates as long dates,
+ * names as they are). Escaping is the renderer's job, never the catalogue's.
+ */
+// The request's states and the mail occasions: domain types (on their way into domain/).
+import type { Assignment, MailOccasion, PartnerResponse, Status } from '../workflows/definitions';
+
+/** What a mail's sentences are about: names as they are, the deadline as a long date ('' before one). */
+export interface MailWords {
+  organisation: string;
+  partner: string;
+  deadline: string;
+}
+
+/** One sentence of a mail, made from its words. */
+export type MailSentence = (words: MailWords) => string;
+
+export interface Catalogue {
+  /** The page's `lang` attribute. */
+  htmlLang: string;
+  /** The language's own name, on the switch to it. */
+  languageName: string;
+
+  /** The request's states, answers and each school's assignment, as mail and pages name them. */
+  statuses: Record<Status, string>;
+  responses: Record<PartnerResponse, string>;
+  assignments: Record<Assignment, string>;
+
+  /** The facts of a request, as labelled in mail and on the portal's pages. */
+  facts: {
+    organisation: string;
+    skolonId: string;
+    numberOfSchools: string;
+    desiredAvailability: string;
+    status: string;
+    response: string;
+    deadline: string;
+    /** No desired availability date. */
+    notGiven: string;
+    /** In place of the working days left on the deadline date itself. */
+    deadlineToday: string;
+    schools: string;
+  };
+
+  /** One line of a request's history each (i18n/history.ts picks the line and its values). */
+  events: {
+    CREATED: (schools: number) => string;
+    ANSWERED_YES: (licensed: number, total: number) => string;
+    ANSWERED_NO: string;
+    /** `date`: the deadline as a long date. */
+    DEADLINE_SET: (date: string) => string;
+    SCHOOLS_ASSIGNED: (names: string[]) => string;
+    COMPLETED: string;
+    OVERDUE: string;
+    WITHDRAWN: string;
+    /** The mail events are followed by ": " and the addresses, when the history has them. */
+    PARTNER_NOTIFIED: string;
+    PARTNER_REMINDED: string;
+    ESCALATED_TO_SUPPORT: string;
+    CONTACTS_NOTIFIED: string;
+    MAIL_FAILED: string;
+    /** `reason`: DEADLINE_PASSED, LATER_REMINDER_DUE, or anything else for "moved on". */
+    REMINDER_SKIPPED: (reason: string) => string;
+  };
+
+  /** Mail: the sentences of each occasion, the labels of the facts table (with `facts`) and the close. */
+  mail: {
+    /** What happened, what the reader must do now (shown in bold), and the subject. */
+    occasions: Record<MailOccasion, { subject: MailSentence; happened: MailSentence; next: MailSentence }>;
+    /** Added to the OVERDUE mail whose copy goes to support. */
+    supportCopied: string;
+    /** The mail's own wording of `facts.desiredAvailability`. */
+    desiredAvailability: string;
+    workingDaysLeft: string;
+    /** The list title once the partner has answered YES. */
+    pendingSchools: string;
+    /** The last line of a list that is cut short. */
+    more: (unlisted: number) => string;
+    openRequest: string;
+    /** Two lines: the greeting and the signature. */
+    regards: string;
+  };
+
+  /** The portal's frame: title, menu, language switch. */
+  appName: string;
+  skipToContent: string;
+  nav: {
+    label: string;
+    requests: string;
+    settings: string;
+    signOut: string;
+    signedInAs: (name: string) => string;
+  };
+  breadcrumb: string;
+
+  signIn: {
+    title: string;
+    intro: string;
+    apiKey: string;
+    apiKeyHint: string;
+    submit: string;
+    wrongKey: string;
+    emptyKey: string;
+    signedOut: string;
+    sessionEnded: string;
+    help: string;
+  };
+
+  /** The list of requests. */
+  list: {
+    title: string;
+    summaryTitle: string;
+    answered: string;
+    notAnswered: string;
+    yesCardTitle: string;
+    yesCardText: string;
+    noCardTitle: string;
+    noCardText: string;
+    tableCaption: string;
+    allStatuses: string;
+    filterButton: string;
+    /** An empty cell (no desired availability date). */
+    notGiven: string;
+    empty: string;
+    nextPage: string;
+    firstPage: string;
+    paging: string;
+  };
+
+  /** One request's page. */
+  request: {
+    allRequests: string;
+    facts: string;
+    created: string;
+    answeredAt: string;
+    finishedAt: string;
+    daysLeft: (days: number) => string;
+    overdue: (workingDaysSince: number) => string;
+    /** `deadline`: a long date. */
+    overdueBanner: (deadline: string) => string;
+    schoolName: string;
+    assignment: string;
+    contacts: string;
+    history: string;
+    when: string;
+    what: string;
+    answerTitle: string;
+    answerIntro: string;
+    licensedLegend: string;
+    assignTitle: string;
+    assignIntro: string;
+    progress: (assigned: number, licensed: number) => string;
+    pendingLegend: string;
+    selectAll: string;
+    assignSelected: string;
+    assignAll: string;
+    completed: string;
+    declined: string;
+    withdrawn: string;
+  };
+
+  /** What an answer will do, before it is sent. */
+  confirm: {
+    titleYes: string;
+    titleNo: string;
+    yesSchools: (licensed: number, total: number) => string;
+    notLicensed: (names: string[]) => string;
+    /** `deadline`: a long date; `desiredIsEarlier`: the desired date makes it earlier than five working days. */
+    yesNext: (deadline: string, desiredIsEarlier: boolean) => string;
+    noNext: (organisation: string) => string;
+    confirmYes: string;
+    confirmNo: string;
+    cancel: string;
+    chooseSchool: string;
+  };
+
+  /** Told once, after a change. */
+  flash: {
+    answeredYes: (deadline: string) => string;
+    answeredNo: (organisation: string) => string;
+    assigned: (names: string[]) => string;
+    completed: string;
+    settingsSaved: string;
+  };
+
+  /** Why something did not work (the names of statuses and answers come in as labels). */
+  errors: {
+    title: string;
+    notFound: string;
+    pageNotFound: string;
+    alreadyAnswered: (response: string) => string;
+    withdrawn: string;
+    finished: (status: string) => string;
+    notYetAnswered: string;
+    notLicensed: string;
+    chooseSchools: string;
+    unknownSchool: string;
+    badEmail: string;
+    invalidForm: string;
+    unavailable: string;
+    internal: string;
+    csrf: string;
+    tooManyAttempts: (minutes: number) => string;
+    back: string;
+  };
+
+  settings: {
+    title: string;
+    intro: string;
+    email: string;
+    language: string;
+    save: string;
+  };
+}

@@ -1,0 +1,257 @@
+/** English: every text of mail and the partner portal (the shape and what each text is for: catalogue.ts). */
+import type { Catalogue } from './catalogue';
+import { joinNames } from './format';
+
+export const en: Catalogue = {
+  htmlLang: 'en',
+  languageName: 'English',
+
+  statuses: {
+    AWAITING_ANSWER: 'Awaiting your answer',
+    AWAITING_ASSIGNMENT: 'Awaiting assignment',
+    OVERDUE: 'Overdue',
+    DECLINED: 'Answered NO',
+    COMPLETED: 'Completed',
+    WITHDRAWN: 'Withdrawn',
+  },
+  responses: { UNANSWERED: 'Unanswered', YES: 'YES', NO: 'NO' },
+  assignments: { PENDING: 'Waiting for licenses', ASSIGNED: 'Assigned', NOT_LICENSED: 'Holds no licenses' },
+
+  facts: {
+    organisation: 'Organisation',
+    skolonId: 'Skolon ID',
+    numberOfSchools: 'Number of schools',
+    desiredAvailability: 'Desired availability',
+    status: 'Status',
+    response: 'Response',
+    deadline: 'Assignment deadline',
+    notGiven: 'not given',
+    deadlineToday: 'the deadline is today',
+    schools: 'Schools',
+  },
+
+  events: {
+    CREATED: (n) => `Request received (${n === 1 ? '1 school' : `${n} schools`})`,
+    ANSWERED_YES: (n, total) => `You answered YES for ${n} of ${total} schools`,
+    ANSWERED_NO: 'You answered NO',
+    DEADLINE_SET: (date) => `Assignment deadline: ${date}`,
+    SCHOOLS_ASSIGNED: (names) => `Marked as assigned: ${names.join(', ')}`,
+    COMPLETED: 'Completed: every licensed school is assigned',
+    OVERDUE: 'The deadline passed before every school was assigned',
+    WITHDRAWN: 'The organisation withdrew the request',
+    PARTNER_NOTIFIED: 'E-mail to you',
+    PARTNER_REMINDED: 'Reminder to you',
+    ESCALATED_TO_SUPPORT: 'Skolon support was told',
+    CONTACTS_NOTIFIED: "E-mail to the organisation's contacts",
+    MAIL_FAILED: 'E-mail could not be delivered',
+    REMINDER_SKIPPED: (reason) =>
+      `A reminder was not sent: ${
+        reason === 'DEADLINE_PASSED'
+          ? 'the deadline had already passed'
+          : reason === 'LATER_REMINDER_DUE'
+            ? 'a later reminder went out instead'
+            : 'the request had already moved on'
+      }`,
+  },
+
+  mail: {
+    occasions: {
+      CREATED: {
+        subject: (w) => `New license request from ${w.organisation}`,
+        happened: (w) =>
+          `${w.organisation} wants to move its existing licenses for ${w.partner} to Skolon and has sent you a license request.`,
+        next: () =>
+          'Answer YES if the organisation holds active licenses from you, otherwise NO. After a YES you have five working days to assign the licenses to the schools, or until the desired date if that is earlier.',
+      },
+      UNANSWERED_REMINDER: {
+        subject: (w) => `Reminder: the license request from ${w.organisation} is waiting for your answer`,
+        happened: (w) => `The license request from ${w.organisation} is still unanswered.`,
+        next: () => 'Please answer YES or NO as soon as possible.',
+      },
+      UNANSWERED_ESCALATION: {
+        subject: (w) => `Unanswered license request: ${w.organisation} is waiting for ${w.partner}`,
+        happened: (w) =>
+          `The license request from ${w.organisation} to ${w.partner} has not been answered despite reminders.`,
+        next: (w) => `Please contact ${w.partner} and help them answer YES or NO.`,
+      },
+      ANSWERED_YES: {
+        subject: (w) => `${w.partner} holds licenses for ${w.organisation}`,
+        happened: (w) => `${w.partner} answered YES to your license request: you hold licenses from them.`,
+        next: (w) =>
+          `${w.partner} is to assign the licenses in Skolon by ${w.deadline}. Nothing is needed from you; we will tell you when every school has its licenses.`,
+      },
+      ANSWERED_NO: {
+        subject: (w) => `${w.partner} holds no licenses for ${w.organisation}`,
+        happened: (w) =>
+          `${w.partner} answered NO to your license request: ${w.organisation} holds no licenses from them.`,
+        next: (w) => `If you believe you hold licenses from ${w.partner}, please contact them directly.`,
+      },
+      DEADLINE_NEAR: {
+        subject: (w) => `Reminder: licenses for ${w.organisation} are due by ${w.deadline}`,
+        happened: (w) => `The deadline for assigning the licenses for ${w.organisation} is ${w.deadline}.`,
+        next: () => 'Please assign the licenses to the schools below in Skolon and mark them as assigned.',
+      },
+      OVERDUE: {
+        subject: (w) => `Overdue: licenses for ${w.organisation} have not been assigned`,
+        happened: (w) =>
+          `The deadline for assigning the licenses for ${w.organisation} was ${w.deadline}. Not every school has its licenses yet.`,
+        next: () => 'Please assign the remaining licenses in Skolon now.',
+      },
+      COMPLETED: {
+        subject: (w) => `The licenses from ${w.partner} are now in Skolon for ${w.organisation}`,
+        happened: (w) => `${w.partner} has assigned licenses to every school in your license request.`,
+        next: () => 'The licenses are now in Skolon and can be managed there.',
+      },
+      WITHDRAWN: {
+        subject: (w) => `The license request from ${w.organisation} has been withdrawn`,
+        happened: (w) => `${w.organisation} has withdrawn its license request.`,
+        next: () => 'Nothing more is needed from you.',
+      },
+    },
+    supportCopied: 'Skolon support has received a copy of this message.',
+    desiredAvailability: 'Desired availability',
+    workingDaysLeft: 'Working days left',
+    pendingSchools: 'Schools still waiting for licenses',
+    more: (n) => `… and ${n} more`,
+    openRequest: 'Open the request',
+    regards: 'Kind regards\nSkolon',
+  },
+
+  appName: 'Partner portal',
+  skipToContent: 'Skip to content',
+  nav: {
+    label: 'Main menu',
+    requests: 'License requests',
+    settings: 'Settings',
+    signOut: 'Sign out',
+    signedInAs: (name) => `Signed in as ${name}`,
+  },
+  breadcrumb: 'Licence management / Requests',
+
+  signIn: {
+    title: 'Sign in',
+    intro: 'Sign in with your API key to see and answer license requests.',
+    apiKey: 'API key',
+    apiKeyHint: 'The key you received from Skolon (it starts with lrk_). You stay signed in for 8 hours.',
+    submit: 'Sign in',
+    wrongKey: 'That API key is not right. Check that you pasted the whole key, or ask Skolon for a new one.',
+    emptyKey: 'Enter your API key.',
+    signedOut: 'You are signed out.',
+    sessionEnded: 'Your session has ended. Sign in again; nothing was changed.',
+    help: 'No API key? Contact support@skolon.eu.',
+  },
+
+  list: {
+    title: 'License requests',
+    summaryTitle: 'Requests summary',
+    answered: 'Answered',
+    notAnswered: 'Not answered',
+    yesCardTitle: 'What you need to do with YES answers',
+    yesCardText:
+      "You have five (5) working days to assign the licenses to the right schools in Skolon, or until the organisation's desired date if that is earlier. Then mark the schools as assigned here.",
+    noCardTitle: 'What happens with NO answers',
+    noCardText: 'The organisation is told that it holds no licenses from you. There is nothing more for you to do.',
+    tableCaption: 'Requests, newest first',
+    allStatuses: 'All',
+    filterButton: 'Show',
+    notGiven: '–',
+    empty: 'There are no requests here.',
+    nextPage: 'Next page',
+    firstPage: 'First page',
+    paging: 'Pages',
+  },
+
+  request: {
+    allRequests: 'All requests',
+    facts: 'Details',
+    created: 'Received',
+    answeredAt: 'Answered',
+    finishedAt: 'Finished',
+    daysLeft: (n) => (n === 1 ? '1 working day left' : `${n} working days left`),
+    overdue: (n) =>
+      n === 0
+        ? 'OVERDUE: the deadline has passed'
+        : `OVERDUE: the deadline passed ${n} working ${n === 1 ? 'day' : 'days'} ago`,
+    overdueBanner: (deadline) =>
+      `This request is overdue: the licenses were due by ${deadline}. Assign them as soon as you can; Skolon support has been told.`,
+    schoolName: 'School',
+    assignment: 'Licenses',
+    contacts: 'Contacts',
+    history: 'History',
+    when: 'When',
+    what: 'What',
+    answerTitle: 'Your answer',
+    answerIntro:
+      'Does the organisation hold active licenses from you? Answer YES or NO. If only some of the schools hold licenses, untick the others before you answer YES.',
+    licensedLegend: 'Schools that hold licenses from you',
+    assignTitle: 'Assign licenses',
+    assignIntro: 'Assign the licenses in Skolon as usual, then mark the schools here, one or several at a time.',
+    progress: (done, total) => `${done} of ${total} licensed schools assigned`,
+    pendingLegend: 'Schools waiting for licenses',
+    selectAll: 'Select all',
+    assignSelected: 'Mark selected schools as assigned',
+    assignAll: 'Mark all remaining schools as assigned',
+    completed: 'Every licensed school is assigned. The request is completed and the organisation has been told.',
+    declined: 'You answered NO. The organisation has been told that it holds no licenses from you.',
+    withdrawn: 'The organisation has withdrawn this request. There is nothing more for you to do.',
+  },
+
+  confirm: {
+    titleYes: 'Confirm YES',
+    titleNo: 'Confirm NO',
+    yesSchools: (n, total) =>
+      n === total
+        ? `You answer YES for all ${total} schools: they hold licenses from you.`
+        : `You answer YES for ${n} of ${total} schools: they hold licenses from you.`,
+    notLicensed: (names) =>
+      `${joinNames(names, 'and')} ${names.length === 1 ? 'is' : 'are'} marked as holding no licenses.`,
+    yesNext: (deadline, desiredIsEarlier) =>
+      desiredIsEarlier
+        ? `The organisation's contacts are told. You must then assign the licenses in Skolon and mark the schools as assigned by ${deadline}: earlier than five working days, because of the organisation's desired date.`
+        : `The organisation's contacts are told. You then have five working days to assign the licenses in Skolon and mark the schools as assigned: by ${deadline}.`,
+    noNext: (organisation) =>
+      `${organisation} is told that it holds no licenses from you. The request is closed and there is nothing more for you to do.`,
+    confirmYes: 'Answer YES',
+    confirmNo: 'Answer NO',
+    cancel: 'Cancel',
+    chooseSchool: 'Choose at least one school that holds licenses, or answer NO.',
+  },
+
+  flash: {
+    answeredYes: (deadline) => `You answered YES. Assign the licenses and mark the schools as assigned by ${deadline}.`,
+    answeredNo: (organisation) => `You answered NO. ${organisation} is told that it holds no licenses from you.`,
+    assigned: (names) => `Marked as assigned: ${names.join(', ')}.`,
+    completed: 'Every licensed school is assigned: the request is completed and the organisation has been told.',
+    settingsSaved: 'Your settings are saved.',
+  },
+
+  errors: {
+    title: 'That did not work',
+    notFound: 'There is no such request, or it is not yours.',
+    pageNotFound: 'There is no such page.',
+    alreadyAnswered: (response) =>
+      `This request has already been answered (${response}), perhaps in another tab or by a colleague. Your answer was not recorded.`,
+    withdrawn: 'The organisation has withdrawn this request. Nothing was changed.',
+    finished: (status) => `This request is closed (${status}). Nothing was changed.`,
+    notYetAnswered: 'Answer YES to the request before you mark schools as assigned.',
+    notLicensed: 'One of the schools was answered as holding no licenses and cannot be marked as assigned.',
+    chooseSchools: 'Choose at least one school. Nothing was changed.',
+    unknownSchool: 'One of the schools is not part of this request. Reload the page and try again.',
+    badEmail: 'That is not a valid e-mail address. Nothing was changed.',
+    invalidForm: 'The form could not be used. Nothing was changed; reload the page and try again.',
+    unavailable: 'The service is not answering right now. Try again in a moment.',
+    internal: 'Something went wrong on our side. Try again in a moment.',
+    csrf: 'This form came from another site or has expired. Nothing was changed. Go back, reload the page and try again.',
+    tooManyAttempts: (minutes) =>
+      `Too many failed sign-ins. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} and try again.`,
+    back: 'Back to the requests',
+  },
+
+  settings: {
+    title: 'Settings',
+    intro: 'Mail about new requests and reminders goes to this address, in the language you choose.',
+    email: 'Notification e-mail address',
+    language: 'Language',
+    save: 'Save',
+  },
+};

@@ -1,0 +1,49 @@
+import type { Locale } from '../domain/locale';
+import { CATALOGUES, describeEvent } from './index';
+
+const request = {
+  schools: [
+    { skolonId: 'sch-1', name: 'Norra skolan' },
+    { skolonId: 'sch-2', name: 'Södra skolan' },
+    { skolonId: 'sch-3', name: 'Östra skolan' },
+  ],
+};
+
+const line = (event: string, detail: unknown, locale: Locale = 'en') =>
+  describeEvent({ at: '2026-12-01T09:05:00Z', event, detail }, request, CATALOGUES[locale], locale);
+
+test('history lines say what happened in the partner language, with school names instead of ids', () => {
+  expect(line('CREATED', { numberOfSchools: 3 })).toEqual({
+    when: '2026-12-01 10:05',
+    what: 'Request received (3 schools)',
+  });
+  expect(line('ANSWERED', { response: 'YES', licensedSchools: ['sch-1', 'sch-2'] }).what).toBe(
+    'You answered YES for 2 of 3 schools',
+  );
+  expect(line('ANSWERED', { response: 'NO' }, 'sv').what).toBe('Ni svarade NEJ');
+  expect(line('DEADLINE_SET', { deadlineDate: '2026-12-08' }).what).toBe(
+    'Assignment deadline: Tuesday 8 December 2026',
+  );
+  expect(line('SCHOOLS_ASSIGNED', { schools: ['sch-1', 'sch-9'] }).what).toBe(
+    'Marked as assigned: Norra skolan, sch-9',
+  );
+  expect(line('CONTACTS_NOTIFIED', { to: ['anna@kommun.test'] }, 'sv').what).toBe(
+    'E-post till organisationens kontaktpersoner: anna@kommun.test',
+  );
+  // Odd or missing details never break the page.
+  expect(line('SCHOOLS_ASSIGNED', null).what).toBe('Marked as assigned: ');
+  expect(line('SOMETHING_NEW', 'x').what).toBe('SOMETHING_NEW');
+});
+
+test('a skipped reminder says why, and the time is Stockholm wall-clock time in winter and summer', () => {
+  expect(line('REMINDER_SKIPPED', { reason: 'DEADLINE_PASSED' }, 'sv').what).toBe(
+    'En påminnelse skickades inte: sista dagen hade redan passerat',
+  );
+  expect(line('REMINDER_SKIPPED', { reason: 'LATER_REMINDER_DUE' }).what).toBe(
+    'A reminder was not sent: a later reminder went out instead',
+  );
+  expect(line('REMINDER_SKIPPED', {}).what).toBe('A reminder was not sent: the request had already moved on');
+  expect(
+    describeEvent({ at: '2027-06-01T21:30:00Z', event: 'OVERDUE', detail: null }, request, CATALOGUES.en, 'en'),
+  ).toEqual({ when: '2027-06-01 23:30', what: 'The deadline passed before every school was assigned' });
+});

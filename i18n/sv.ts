@@ -1,0 +1,262 @@
+/** Swedish: every text of mail and the partner portal (the shape and what each text is for: catalogue.ts). */
+import type { Catalogue } from './catalogue';
+import { joinNames } from './format';
+
+export const sv: Catalogue = {
+  htmlLang: 'sv',
+  languageName: 'Svenska',
+
+  statuses: {
+    AWAITING_ANSWER: 'Väntar på ert svar',
+    AWAITING_ASSIGNMENT: 'Väntar på tilldelning',
+    OVERDUE: 'Försenad',
+    DECLINED: 'Besvarad med NEJ',
+    COMPLETED: 'Klar',
+    WITHDRAWN: 'Tillbakadragen',
+  },
+  responses: { UNANSWERED: 'Obesvarad', YES: 'JA', NO: 'NEJ' },
+  assignments: {
+    PENDING: 'Väntar på licenser',
+    ASSIGNED: 'Tilldelad',
+    NOT_LICENSED: 'Har inga licenser',
+  },
+
+  facts: {
+    organisation: 'Organisation',
+    skolonId: 'Skolon-ID',
+    numberOfSchools: 'Antal skolor',
+    desiredAvailability: 'Önskad tillgänglighet',
+    status: 'Status',
+    response: 'Svar',
+    deadline: 'Sista dag för tilldelning',
+    notGiven: 'inget angivet',
+    deadlineToday: 'sista dagen är i dag',
+    schools: 'Skolor',
+  },
+
+  events: {
+    CREATED: (n) => `Förfrågan inkom (${n === 1 ? '1 skola' : `${n} skolor`})`,
+    ANSWERED_YES: (n, total) => `Ni svarade JA för ${n} av ${total} skolor`,
+    ANSWERED_NO: 'Ni svarade NEJ',
+    DEADLINE_SET: (date) => `Sista dag för tilldelning: ${date}`,
+    SCHOOLS_ASSIGNED: (names) => `Markerade som tilldelade: ${names.join(', ')}`,
+    COMPLETED: 'Klar: alla skolor med licenser är tilldelade',
+    OVERDUE: 'Sista dagen passerade utan att alla skolor var tilldelade',
+    WITHDRAWN: 'Organisationen drog tillbaka förfrågan',
+    PARTNER_NOTIFIED: 'E-post till er',
+    PARTNER_REMINDED: 'Påminnelse till er',
+    ESCALATED_TO_SUPPORT: 'Skolons support fick besked',
+    CONTACTS_NOTIFIED: 'E-post till organisationens kontaktpersoner',
+    MAIL_FAILED: 'E-post kunde inte levereras',
+    REMINDER_SKIPPED: (reason) =>
+      `En påminnelse skickades inte: ${
+        reason === 'DEADLINE_PASSED'
+          ? 'sista dagen hade redan passerat'
+          : reason === 'LATER_REMINDER_DUE'
+            ? 'en senare påminnelse gick ut i stället'
+            : 'förfrågan hade redan gått vidare'
+      }`,
+  },
+
+  mail: {
+    occasions: {
+      CREATED: {
+        subject: (w) => `Ny licensförfrågan från ${w.organisation}`,
+        happened: (w) =>
+          `${w.organisation} vill flytta sina befintliga licenser för ${w.partner} till Skolon och har skickat en licensförfrågan till er.`,
+        next: () =>
+          'Svara JA om organisationen har aktiva licenser hos er, annars NEJ. Efter ett JA har ni fem arbetsdagar på er att tilldela licenserna till skolorna, eller till det önskade datumet om det är tidigare.',
+      },
+      UNANSWERED_REMINDER: {
+        subject: (w) => `Påminnelse: licensförfrågan från ${w.organisation} väntar på ert svar`,
+        happened: (w) => `Licensförfrågan från ${w.organisation} är fortfarande obesvarad.`,
+        next: () => 'Svara JA eller NEJ så snart som möjligt.',
+      },
+      UNANSWERED_ESCALATION: {
+        subject: (w) => `Obesvarad licensförfrågan: ${w.organisation} väntar på ${w.partner}`,
+        happened: (w) =>
+          `Licensförfrågan från ${w.organisation} till ${w.partner} har inte besvarats trots påminnelser.`,
+        next: (w) => `Kontakta ${w.partner} och hjälp dem att svara JA eller NEJ.`,
+      },
+      ANSWERED_YES: {
+        subject: (w) => `${w.partner} har licenser för ${w.organisation}`,
+        happened: (w) => `${w.partner} har svarat JA på er licensförfrågan: ni har licenser hos dem.`,
+        next: (w) =>
+          `${w.partner} ska tilldela licenserna i Skolon senast ${w.deadline}. Ni behöver inte göra något; vi meddelar er när alla skolor har fått sina licenser.`,
+      },
+      ANSWERED_NO: {
+        subject: (w) => `${w.partner} har inga licenser för ${w.organisation}`,
+        happened: (w) =>
+          `${w.partner} har svarat NEJ på er licensförfrågan: ${w.organisation} har inga licenser hos dem.`,
+        next: (w) => `Om ni anser att ni har licenser hos ${w.partner}, kontakta dem direkt.`,
+      },
+      DEADLINE_NEAR: {
+        subject: (w) => `Påminnelse: licenser för ${w.organisation} ska tilldelas senast ${w.deadline}`,
+        happened: (w) => `Sista dag för att tilldela licenserna för ${w.organisation} är ${w.deadline}.`,
+        next: () => 'Tilldela licenserna till skolorna nedan i Skolon och markera dem som tilldelade.',
+      },
+      OVERDUE: {
+        subject: (w) => `Försenad: licenser för ${w.organisation} är inte tilldelade`,
+        happened: (w) =>
+          `Sista dag för tilldelning av licenser för ${w.organisation} var ${w.deadline}. Alla skolor har ännu inte fått sina licenser.`,
+        next: () => 'Tilldela de återstående licenserna i Skolon omgående.',
+      },
+      COMPLETED: {
+        subject: (w) => `Licenserna från ${w.partner} finns nu i Skolon för ${w.organisation}`,
+        happened: (w) => `${w.partner} har tilldelat licenser till alla skolor i er licensförfrågan.`,
+        next: () => 'Licenserna finns nu i Skolon och kan hanteras där.',
+      },
+      WITHDRAWN: {
+        subject: (w) => `Licensförfrågan från ${w.organisation} har dragits tillbaka`,
+        happened: (w) => `${w.organisation} har dragit tillbaka sin licensförfrågan.`,
+        next: () => 'Ni behöver inte göra något mer.',
+      },
+    },
+    supportCopied: 'Skolons support har fått en kopia av det här meddelandet.',
+    desiredAvailability: 'Önskat tillgänglighetsdatum',
+    workingDaysLeft: 'Arbetsdagar kvar',
+    pendingSchools: 'Skolor som ännu inte har fått licenser',
+    more: (n) => `… och ${n} till`,
+    openRequest: 'Öppna förfrågan',
+    regards: 'Vänliga hälsningar\nSkolon',
+  },
+
+  appName: 'Partnerportal',
+  skipToContent: 'Hoppa till innehållet',
+  nav: {
+    label: 'Huvudmeny',
+    requests: 'Licensförfrågningar',
+    settings: 'Inställningar',
+    signOut: 'Logga ut',
+    signedInAs: (name) => `Inloggad som ${name}`,
+  },
+  breadcrumb: 'Licenshantering / Förfrågningar',
+
+  signIn: {
+    title: 'Logga in',
+    intro: 'Logga in med er API-nyckel för att se och besvara licensförfrågningar.',
+    apiKey: 'API-nyckel',
+    apiKeyHint: 'Nyckeln ni fick från Skolon (börjar med lrk_). Ni förblir inloggad i 8 timmar.',
+    submit: 'Logga in',
+    wrongKey: 'API-nyckeln stämmer inte. Kontrollera att ni har klistrat in hela nyckeln, eller be Skolon om en ny.',
+    emptyKey: 'Fyll i er API-nyckel.',
+    signedOut: 'Ni är utloggad.',
+    sessionEnded: 'Er inloggning har upphört. Logga in igen; ingenting har ändrats.',
+    help: 'Har ni ingen API-nyckel? Kontakta support@skolon.eu.',
+  },
+
+  list: {
+    title: 'Licensförfrågningar',
+    summaryTitle: 'Sammanställning',
+    answered: 'Besvarade',
+    notAnswered: 'Ej besvarade',
+    yesCardTitle: 'Det här gör ni efter ett JA',
+    yesCardText:
+      'Ni har fem (5) arbetsdagar på er att tilldela licenserna till rätt skolor i Skolon, eller till organisationens önskade datum om det är tidigare. Markera sedan skolorna som tilldelade här.',
+    noCardTitle: 'Det här händer efter ett NEJ',
+    noCardText: 'Organisationen får besked om att de inte har några licenser hos er. Ni behöver inte göra något mer.',
+    tableCaption: 'Förfrågningar, nyaste först',
+    allStatuses: 'Alla',
+    filterButton: 'Visa',
+    notGiven: '–',
+    empty: 'Det finns inga förfrågningar här.',
+    nextPage: 'Nästa sida',
+    firstPage: 'Första sidan',
+    paging: 'Sidor',
+  },
+
+  request: {
+    allRequests: 'Alla förfrågningar',
+    facts: 'Uppgifter',
+    created: 'Inkom',
+    answeredAt: 'Besvarad',
+    finishedAt: 'Avslutad',
+    daysLeft: (n) => (n === 1 ? '1 arbetsdag kvar' : `${n} arbetsdagar kvar`),
+    overdue: (n) =>
+      n === 0
+        ? 'FÖRSENAD: sista dagen har passerat'
+        : `FÖRSENAD: sista dagen passerade för ${n} ${n === 1 ? 'arbetsdag' : 'arbetsdagar'} sedan`,
+    overdueBanner: (deadline) =>
+      `Förfrågan är försenad: licenserna skulle ha tilldelats senast ${deadline}. Tilldela dem så snart som möjligt; Skolons support har fått besked.`,
+    schoolName: 'Skola',
+    assignment: 'Licenser',
+    contacts: 'Kontaktpersoner',
+    history: 'Händelser',
+    when: 'När',
+    what: 'Vad',
+    answerTitle: 'Ert svar',
+    answerIntro:
+      'Har organisationen aktiva licenser hos er? Svara JA eller NEJ. Om bara några av skolorna har licenser, bocka ur de andra innan ni svarar JA.',
+    licensedLegend: 'Skolor som har licenser hos er',
+    assignTitle: 'Tilldela licenser',
+    assignIntro: 'Tilldela licenserna i Skolon som vanligt och markera sedan skolorna här, en eller flera åt gången.',
+    progress: (done, total) => `${done} av ${total} skolor med licenser är tilldelade`,
+    pendingLegend: 'Skolor som väntar på licenser',
+    selectAll: 'Välj alla',
+    assignSelected: 'Markera valda skolor som tilldelade',
+    assignAll: 'Markera alla återstående skolor som tilldelade',
+    completed: 'Alla skolor med licenser är tilldelade. Förfrågan är klar och organisationen har fått besked.',
+    declined: 'Ni svarade NEJ. Organisationen har fått besked om att de inte har några licenser hos er.',
+    withdrawn: 'Organisationen har dragit tillbaka förfrågan. Ni behöver inte göra något mer.',
+  },
+
+  confirm: {
+    titleYes: 'Bekräfta JA',
+    titleNo: 'Bekräfta NEJ',
+    yesSchools: (n, total) =>
+      n === total
+        ? `Ni svarar JA för alla ${total} skolor: de har licenser hos er.`
+        : `Ni svarar JA för ${n} av ${total} skolor: de har licenser hos er.`,
+    notLicensed: (names) => `${joinNames(names, 'och')} markeras som att de inte har några licenser.`,
+    yesNext: (deadline, desiredIsEarlier) =>
+      desiredIsEarlier
+        ? `Organisationens kontaktpersoner får besked. Ni ska sedan tilldela licenserna i Skolon och markera skolorna som tilldelade senast ${deadline}: tidigare än fem arbetsdagar, på grund av organisationens önskade datum.`
+        : `Organisationens kontaktpersoner får besked. Ni har sedan fem arbetsdagar på er att tilldela licenserna i Skolon och markera skolorna som tilldelade, alltså senast ${deadline}.`,
+    noNext: (organisation) =>
+      `${organisation} får besked om att de inte har några licenser hos er. Förfrågan avslutas och ni behöver inte göra något mer.`,
+    confirmYes: 'Svara JA',
+    confirmNo: 'Svara NEJ',
+    cancel: 'Avbryt',
+    chooseSchool: 'Välj minst en skola som har licenser, eller svara NEJ.',
+  },
+
+  flash: {
+    answeredYes: (deadline) =>
+      `Ni svarade JA. Tilldela licenserna och markera skolorna som tilldelade senast ${deadline}.`,
+    answeredNo: (organisation) =>
+      `Ni svarade NEJ. ${organisation} får besked om att de inte har några licenser hos er.`,
+    assigned: (names) => `Markerade som tilldelade: ${names.join(', ')}.`,
+    completed: 'Alla skolor med licenser är tilldelade: förfrågan är klar och organisationen har fått besked.',
+    settingsSaved: 'Inställningarna är sparade.',
+  },
+
+  errors: {
+    title: 'Det gick inte',
+    notFound: 'Förfrågan finns inte, eller hör inte till er.',
+    pageNotFound: 'Sidan finns inte.',
+    alreadyAnswered: (response) =>
+      `Förfrågan är redan besvarad (${response}), kanske i en annan flik eller av en kollega. Ert svar sparades inte.`,
+    withdrawn: 'Organisationen har dragit tillbaka förfrågan. Ingenting ändrades.',
+    finished: (status) => `Förfrågan är avslutad (${status}). Ingenting ändrades.`,
+    notYetAnswered: 'Svara JA på förfrågan innan ni markerar skolor som tilldelade.',
+    notLicensed: 'En av skolorna är besvarad som att den inte har licenser och kan inte markeras som tilldelad.',
+    chooseSchools: 'Välj minst en skola. Ingenting ändrades.',
+    unknownSchool: 'En av skolorna hör inte till förfrågan. Ladda om sidan och försök igen.',
+    badEmail: 'Det är ingen giltig e-postadress. Ingenting ändrades.',
+    invalidForm: 'Formuläret gick inte att använda. Ingenting ändrades; ladda om sidan och försök igen.',
+    unavailable: 'Tjänsten svarar inte just nu. Försök igen om en liten stund.',
+    internal: 'Något gick fel hos oss. Försök igen om en liten stund.',
+    csrf: 'Formuläret kom från en annan webbplats eller har gått ut. Ingenting ändrades. Gå tillbaka, ladda om sidan och försök igen.',
+    tooManyAttempts: (minutes) =>
+      `För många misslyckade inloggningar. Vänta ${minutes === 1 ? 'en minut' : `${minutes} minuter`} och försök igen.`,
+    back: 'Till förfrågningarna',
+  },
+
+  settings: {
+    title: 'Inställningar',
+    intro: 'E-post om nya förfrågningar och påminnelser går till den här adressen, på det språk ni väljer.',
+    email: 'E-postadress för aviseringar',
+    language: 'Språk',
+    save: 'Spara',
+  },
+};
