@@ -1,11 +1,4 @@
-import { escapeHtml, html, SafeHtml } from './html';
-
-test('escapeHtml turns every character that could open markup or end an attribute into an entity', () => {
-  expect(escapeHtml(`<script>alert("x")</script> & 'y' \`z\``)).toBe(
-    '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39; &#96;z&#96;',
-  );
-  expect(escapeHtml('Södra skolan – Åre')).toBe('Södra skolan – Åre');
-});
+import { html, SafeHtml } from './html';
 
 test('html escapes every interpolated value, so a name typed by an organisation stays text', () => {
   const name = '"><img src=x onerror=alert(1)>';

@@ -4,6 +4,7 @@
  * can become markup. Attribute values must be written in double quotes.
  */
 import { escapeHtml } from '../domain/text';
+
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string {
@@ -12,8 +13,6 @@ export class SafeHtml {
 }
 
 export type HtmlValue = SafeHtml | string | number | false | null | undefined | readonly HtmlValue[];
-
-export { escapeHtml };
 
 function render(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return '';
