@@ -3,11 +3,14 @@ import express from 'express';
 import { sql } from 'kysely';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/database';
+import { rateLimitStores } from '../http/rate-limit-store';
+import { securityHeaders } from '../http/security-headers';
 import { authenticate, bearerMatches } from './auth';
-import { errorHandler, HttpError } from './errors';
+import { errorHandler } from './errors';
+import { HttpError } from './services/errors';
 import { silentLogger, type Logger } from '../observability/logger';
 import { METRICS_CONTENT_TYPE, metricsText } from '../observability/metrics';
-import { accessLog, requestId, securityHeaders } from './middleware';
+import { accessLog, requestId } from './middleware';
 import { methodNotAllowed } from './method-not-allowed';
 import { apiRateLimits } from './rate-limit';
 import { documentedPaths, openApiDocument } from './openapi';
@@ -125,10 +128,12 @@ export function createApp(deps: AppDeps): express.Express {
   // One implementation of the rules, for the JSON API and the partner portal alike.
   const requests = createLicenseRequestService(deps);
   const partners = createPartnerService(deps.db);
+  // Rate limits and the portal's sign-in throttle count in PostgreSQL, shared by every API process.
+  const stores = rateLimitStores(deps.db);
 
   const v1 = express.Router();
   const limits = apiRateLimits({
-    db: deps.db,
+    stores,
     adminToken: deps.adminToken,
     perMinute: deps.rateLimitPerMinute ?? 600,
     failedAuthPerMinute: deps.failedAuthPerMinute ?? 30,
@@ -143,7 +148,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1', v1);
 
   // The partner portal: HTML pages for partners without an integration (portal/router.ts).
-  app.use('/portal', portalRouter({ db: deps.db, requests, partners, publicUrl: deps.publicUrl }));
+  app.use(
+    '/portal',
+    portalRouter({ db: deps.db, requests, partners, rateLimitStores: stores, publicUrl: deps.publicUrl }),
+  );
 
   app.use(() => {
     throw new HttpError(404, 'not_found', 'There is nothing at this path.');

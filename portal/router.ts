@@ -11,7 +11,6 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import helmet from 'helmet';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Db } from '../db/database';
 import { findPartnerByApiKeyHash, type Partner } from '../db/repositories/partners';
@@ -25,9 +24,13 @@ import {
   type PortalSession,
 } from '../db/repositories/portal-sessions';
 import type { LicenseRequestView } from '../db/repositories/license-requests';
-import { hashApiKey, type Caller } from '../api/auth';
-import { clientAddress, PostgresRateLimitStore } from '../api/rate-limit';
-import { toHttpError, type HttpError } from '../api/errors';
+import type { Caller } from '../api/services/caller';
+import { hashApiKey } from '../api/services/credentials';
+import { toHttpError, type HttpError } from '../api/services/errors';
+import { clientAddress } from '../http/client-address';
+import type { RateLimitStores } from '../http/rate-limit-store';
+import { pageSecurityHeaders } from '../http/security-headers';
+import '../http/request-context';
 import type { LicenseRequestService } from '../api/services/license-requests';
 import type { PartnerService } from '../api/services/partners';
 import { STATUSES } from '../workflows/definitions';
@@ -59,9 +62,11 @@ export interface PortalDeps {
   db: Db;
   requests: LicenseRequestService;
   partners: PartnerService;
+  /** Where the sign-in throttle counts wrong keys (PostgreSQL, shared by every API process). */
+  rateLimitStores: RateLimitStores;
   /** PUBLIC_URL: https makes the cookies Secure; its origin is accepted as the site's own. */
   publicUrl?: string;
-  /** Wrong keys allowed per client address in ten minutes (default 10, counted in PostgreSQL). */
+  /** Wrong keys allowed per client address in ten minutes (default 10, counted in rateLimitStores). */
   signInThrottle?: SignInThrottle;
   now?: () => Date;
 }
@@ -75,23 +80,6 @@ const SESSION_HOURS = 8;
 const SIGN_IN_WINDOW_MS = 10 * 60_000;
 const PAGE_SIZE = 20;
 const STATIC_DIR = path.join(__dirname, 'static');
-
-/** The portal's pages load their own CSS and JS and nothing else; no inline script, no framing. */
-const contentSecurityPolicy = helmet.contentSecurityPolicy({
-  useDefaults: false,
-  directives: {
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'"],
-    connectSrc: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-  },
-});
-// Same-origin referrers let the browser name this site as the Origin of its own forms.
-const referrerPolicy = helmet.referrerPolicy({ policy: 'same-origin' });
 
 interface PortalState {
   locale: Locale;
@@ -148,8 +136,7 @@ function formIdempotencyKey(kind: string, formKey: string | undefined, content: 
 export function portalRouter(deps: PortalDeps): Router {
   const { db, requests, partners } = deps;
   const now = deps.now ?? (() => new Date());
-  const throttle =
-    deps.signInThrottle ?? new SignInThrottle(new PostgresRateLimitStore(db, 'portal-sign-in', SIGN_IN_WINDOW_MS));
+  const throttle = deps.signInThrottle ?? new SignInThrottle(deps.rateLimitStores('portal-sign-in', SIGN_IN_WINDOW_MS));
   const secure = deps.publicUrl?.startsWith('https:') ?? false;
   const router = Router();
 
@@ -243,7 +230,7 @@ export function portalRouter(deps: PortalDeps): Router {
   }
 
   // --- Every portal response ----------------------------------------------------------------------
-  router.use(contentSecurityPolicy, referrerPolicy);
+  router.use(pageSecurityHeaders());
   router.use(
     '/static',
     express.static(STATIC_DIR, { index: false, redirect: false, dotfiles: 'ignore', fallthrough: true }),

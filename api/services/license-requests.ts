@@ -32,8 +32,8 @@ import {
   type LicenseRequestOutcome,
 } from '../../workflows/definitions';
 import { startLicenseRequestWorkflow, TEMPORAL_CALL_TIMEOUT_MS, workflowInputOf } from '../start-workflow';
-import { actorOf, type Caller } from '../auth';
-import { badRequest, conflict, HttpError, notFound, toHttpError } from '../errors';
+import { actorOf, type Caller } from './caller';
+import { badRequest, conflict, HttpError, notFound, toHttpError } from './errors';
 import {
   answerBody,
   CURSOR,

@@ -5,8 +5,8 @@
  */
 import type { Db } from '../../db/database';
 import { insertPartner, rotateApiKey, updatePartnerSettings, type Partner } from '../../db/repositories/partners';
-import { hashApiKey, newApiKey } from '../auth';
-import { conflict, HttpError } from '../errors';
+import { hashApiKey, newApiKey } from './credentials';
+import { conflict, HttpError } from './errors';
 import { createPartnerBody, partnerSettingsBody } from '../schemas';
 import { parse } from '../validate';
 
