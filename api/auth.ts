@@ -2,11 +2,10 @@
  * Bearer tokens: the admin token from ADMIN_TOKEN, or a partner's API key (stored only as a hash).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Db } from '../db/database';
-import { findPartnerByApiKeyHash, type Partner } from '../db/repositories/partners';
 import type { Caller } from './services/caller';
-import { hashApiKey, sameSecret } from './services/credentials';
+import { sameSecret } from './services/credentials';
 import { HttpError } from './services/errors';
+import type { Partner, PartnerService } from './services/partners';
 import '../http/request-context';
 
 const unauthorized = () =>
@@ -24,7 +23,7 @@ export function bearerMatches(authorization: string | undefined, secret: string)
   return token !== undefined && sameSecret(token, secret);
 }
 
-export function authenticate(db: Db, adminToken: string): RequestHandler {
+export function authenticate(partners: Pick<PartnerService, 'findByApiKey'>, adminToken: string): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const token = bearerToken(req.get('authorization'));
     if (!token) throw unauthorized();
@@ -32,7 +31,7 @@ export function authenticate(db: Db, adminToken: string): RequestHandler {
       req.caller = { role: 'admin' };
       return next();
     }
-    const partner = await findPartnerByApiKeyHash(db, hashApiKey(token));
+    const partner = await partners.findByApiKey(token);
     if (!partner) throw unauthorized();
     req.caller = { role: 'partner', partner };
     next();

@@ -116,4 +116,9 @@ export interface Database {
 export type PartnerRow = Selectable<PartnerTable>;
 export type LicenseRequestRow = Selectable<LicenseRequestTable>;
 export type NewLicenseRequest = Insertable<LicenseRequestTable>;
+export type SchoolRow = Selectable<SchoolTable>;
+export type ContactRow = Selectable<ContactTable>;
+export type HistoryEventRow = Selectable<HistoryEventTable>;
+export type SentMailRow = Selectable<SentMailTable>;
+export type PortalSessionRow = Selectable<PortalSessionTable>;
 export type RateLimitRow = Selectable<RateLimitTable>;

@@ -1,4 +1,4 @@
-import type { LicenseRequestView } from '../db/repositories/license-requests';
+import type { LicenseRequestView } from '../api/services/license-request-view';
 import { STRINGS } from './i18n';
 import { assignmentProgress, deadlineState, describeEvent, yesPreview } from './model';
 

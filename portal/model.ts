@@ -10,7 +10,7 @@ import {
   swedishCalendar,
   type IsoDate,
 } from '../domain/working-days';
-import type { HistoryEventView, LicenseRequestView } from '../db/repositories/license-requests';
+import type { HistoryEventView, LicenseRequestView } from '../api/services/license-request-view';
 import { dateTime, longDate, type Locale, type Strings } from './i18n';
 
 export interface DeadlineState {

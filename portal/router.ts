@@ -12,27 +12,16 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
-import type { Db } from '../db/database';
-import { findPartnerByApiKeyHash, type Partner } from '../db/repositories/partners';
-import {
-  createPortalSession,
-  deleteExpiredPortalSessions,
-  deletePortalSession,
-  findPortalSession,
-  setPortalSessionFlash,
-  setPortalSessionLocale,
-  type PortalSession,
-} from '../db/repositories/portal-sessions';
-import type { LicenseRequestView } from '../db/repositories/license-requests';
 import type { Caller } from '../api/services/caller';
-import { hashApiKey } from '../api/services/credentials';
 import { toHttpError, type HttpError } from '../api/services/errors';
 import { clientAddress } from '../http/client-address';
 import type { RateLimitStores } from '../http/rate-limit-store';
 import { pageSecurityHeaders } from '../http/security-headers';
 import '../http/request-context';
 import type { LicenseRequestService } from '../api/services/license-requests';
-import type { PartnerService } from '../api/services/partners';
+import type { LicenseRequestView } from '../api/services/license-request-view';
+import type { Partner, PartnerService } from '../api/services/partners';
+import type { PortalSession, PortalSessionService } from '../api/services/portal-sessions';
 import { STATUSES } from '../workflows/definitions';
 import { DEFAULT_LOCALE, isLocale, longDate, strings, type Locale, type Strings } from './i18n';
 import {
@@ -59,9 +48,9 @@ import {
 } from './views';
 
 export interface PortalDeps {
-  db: Db;
   requests: LicenseRequestService;
   partners: PartnerService;
+  sessions: PortalSessionService;
   /** Where the sign-in throttle counts wrong keys (PostgreSQL, shared by every API process). */
   rateLimitStores: RateLimitStores;
   /** PUBLIC_URL: https makes the cookies Secure; its origin is accepted as the site's own. */
@@ -134,7 +123,7 @@ function formIdempotencyKey(kind: string, formKey: string | undefined, content: 
 }
 
 export function portalRouter(deps: PortalDeps): Router {
-  const { db, requests, partners } = deps;
+  const { requests, partners, sessions } = deps;
   const now = deps.now ?? (() => new Date());
   const throttle = deps.signInThrottle ?? new SignInThrottle(deps.rateLimitStores('portal-sign-in', SIGN_IN_WINDOW_MS));
   const secure = deps.publicUrl?.startsWith('https:') ?? false;
@@ -158,13 +147,13 @@ export function portalRouter(deps: PortalDeps): Router {
   async function takeFlash(req: Request): Promise<Flash | undefined> {
     const session = state(req).session;
     if (!session || session.flash === null || session.flash === undefined) return undefined;
-    await setPortalSessionFlash(db, session.tokenHash, null);
+    await sessions.setFlash(session.tokenHash, null);
     return isFlash(session.flash) ? session.flash : undefined;
   }
 
   async function flash(req: Request, kind: Flash['kind'], text: string): Promise<void> {
     const session = state(req).session;
-    if (session) await setPortalSessionFlash(db, session.tokenHash, { kind, text } satisfies Flash);
+    if (session) await sessions.setFlash(session.tokenHash, { kind, text } satisfies Flash);
   }
 
   const send = (res: Response, status: number, page: string) => {
@@ -241,7 +230,7 @@ export function portalRouter(deps: PortalDeps): Router {
   // Who is asking, and in which language.
   router.use(async (req, res, next) => {
     const token = parseCookies(req.get('cookie')).get(SESSION_COOKIE);
-    const session = token ? await findPortalSession(db, hashToken(token), now()) : undefined;
+    const session = token ? await sessions.find(hashToken(token), now()) : undefined;
     if (token && !session) setCookie(res, SESSION_COOKIE, '', 0); // expired or ended: forget it
     const requested = single(req.query.lang) ?? single((req.body as Record<string, unknown> | undefined)?.lang);
     const locale: Locale = session
@@ -315,9 +304,9 @@ export function portalRouter(deps: PortalDeps): Router {
     const address = clientAddress(req);
     const apiKey = (single(body.apiKey) ?? '').trim();
     if (!apiKey) return showSignIn(req, res, 400, { error: t.signIn.emptyKey, next });
-    // The same lookup as the API's bearer authentication (api/auth.ts). A valid key always signs in,
-    // also from an address that is throttled for wrong ones: only wrong keys are refused.
-    const partner = apiKey.length <= 200 ? await findPartnerByApiKeyHash(db, hashApiKey(apiKey)) : undefined;
+    // The same lookup as the API's bearer authentication. A valid key always signs in, also from an
+    // address that is throttled for wrong ones: only wrong keys are refused.
+    const partner = await partners.findByApiKey(apiKey);
     if (!partner) {
       const waitMs = await throttle.recordFailure(address);
       if (waitMs > 0) {
@@ -327,15 +316,17 @@ export function portalRouter(deps: PortalDeps): Router {
       return showSignIn(req, res, 401, { error: t.signIn.wrongKey, next });
     }
     // A new token at every sign-in (no fixation); the session it replaces ends.
-    if (previous) await deletePortalSession(db, previous.tokenHash);
-    await deleteExpiredPortalSessions(db, now());
+    if (previous) await sessions.end(previous.tokenHash);
     const token = newToken();
-    await createPortalSession(db, {
-      tokenHash: hashToken(token),
-      partnerId: partner.id,
-      csrfToken: newToken(),
-      expiresAt: new Date(now().getTime() + SESSION_HOURS * 3600_000),
-    });
+    await sessions.start(
+      {
+        tokenHash: hashToken(token),
+        partnerId: partner.id,
+        csrfToken: newToken(),
+        expiresAt: new Date(now().getTime() + SESSION_HOURS * 3600_000),
+      },
+      now(),
+    );
     // The sign-in form's cookie stays: another tab's sign-in form (same cookie) still works.
     setCookie(res, SESSION_COOKIE, token, SESSION_HOURS * 3600);
     res.redirect(303, next ?? '/portal/');
@@ -343,7 +334,7 @@ export function portalRouter(deps: PortalDeps): Router {
 
   router.post('/sign-out', async (req, res) => {
     const { session, locale } = state(req);
-    if (session) await deletePortalSession(db, session.tokenHash);
+    if (session) await sessions.end(session.tokenHash);
     setCookie(res, SESSION_COOKIE, '', 0);
     res.redirect(303, `/portal/sign-in?notice=signed-out&lang=${locale}`);
   });
@@ -362,7 +353,7 @@ export function portalRouter(deps: PortalDeps): Router {
   router.post('/language', async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const locale = single(body.locale);
-    if (isLocale(locale)) await setPortalSessionLocale(db, state(req).session!.tokenHash, locale);
+    if (isLocale(locale)) await sessions.setLocale(state(req).session!.tokenHash, locale);
     res.redirect(303, safeNextPath(single(body.return)) ?? '/portal/');
   });
 
@@ -514,9 +505,9 @@ export function portalRouter(deps: PortalDeps): Router {
     }
     const session = state(req).session!;
     // The portal follows the partner's language from now on (a switch made earlier is replaced).
-    await setPortalSessionLocale(db, session.tokenHash, null);
+    await sessions.setLocale(session.tokenHash, null);
     const saved = isLocale(locale) ? locale : state(req).locale;
-    await setPortalSessionFlash(db, session.tokenHash, { kind: 'success', text: strings(saved).flash.settingsSaved });
+    await sessions.setFlash(session.tokenHash, { kind: 'success', text: strings(saved).flash.settingsSaved });
     res.redirect(303, '/portal/settings');
   });
 

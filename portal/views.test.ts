@@ -1,4 +1,4 @@
-import type { LicenseRequestView } from '../db/repositories/license-requests';
+import type { LicenseRequestView } from '../api/services/license-request-view';
 import { strings, type Locale } from './i18n';
 import { confirmPage, listPage, requestPage, settingsPage, signInPage, type PageContext } from './views';
 

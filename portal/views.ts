@@ -3,8 +3,8 @@
  * plain HTML that work without JavaScript (portal/static/portal.js only adds a confirmation dialog
  * and "select all"). Each control has a label, each page one h1, and tables have headers.
  */
-import type { Partner } from '../db/repositories/partners';
-import type { LicenseRequestSummaryView, LicenseRequestView } from '../db/repositories/license-requests';
+import type { Partner } from '../api/services/partners';
+import type { LicenseRequestSummaryView, LicenseRequestView } from '../api/services/license-request-view';
 import { STATUSES, type Status } from '../workflows/definitions';
 import { html, type HtmlValue, type SafeHtml } from './html';
 import { LOCALES, longDate, strings, type Locale, type Strings } from './i18n';

@@ -1,6 +1,6 @@
 /** Who calls the application services: the platform (admin) or one partner. */
-import type { Partner } from '../../db/repositories/partners';
 import type { Actor } from '../../workflows/definitions';
+import type { Partner } from './partners';
 
 export type Caller = { role: 'admin' } | { role: 'partner'; partner: Partner };
 
