@@ -246,7 +246,7 @@ export function listPage(ctx: PageContext, data: ListPageData): string {
 export interface RequestPageData {
   request: LicenseRequestView;
   now: Date;
-  /** A fresh key per rendered form: a double submit is one change (see portal/router.ts). */
+  /** A fresh key per rendered form: a double submit is one change (see portal/forms.ts). */
   formKey: string;
 }
 
