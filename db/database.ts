@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -47,4 +47,9 @@ export function createDatabase(connectionString: string, options: DatabaseOption
   // client still fails, through its next query; the pool then drops the broken client.
   pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** One trivial round trip: resolves when the database answers (for /health and /readyz). */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }
