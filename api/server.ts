@@ -5,8 +5,7 @@ import { createApp, type AppDeps } from './app';
 
 export interface RunningApi {
   url: string;
-  /** Stops accepting; requests in progress get `graceMs` (default 3 s) before their connections are dropped. */
-  close(graceMs?: number): Promise<void>;
+  close(): Promise<void>;
 }
 
 export async function startApi(deps: AppDeps, port: number, host = '0.0.0.0'): Promise<RunningApi> {
@@ -20,12 +19,12 @@ export async function startApi(deps: AppDeps, port: number, host = '0.0.0.0'): P
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
     url: `http://localhost:${actualPort}`,
-    close: (graceMs = 3000) =>
+    close: () =>
       new Promise<void>((resolve) => {
         // Stop accepting, let requests in progress finish, then drop idle keep-alive connections.
         server.close(() => resolve());
         server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), graceMs).unref();
+        setTimeout(() => server.closeAllConnections(), 3000).unref();
       }),
   };
 }

@@ -26,12 +26,6 @@ export interface ServicesOptions {
   worker?: boolean;
   api?: boolean;
   logger?: Logger;
-  /**
-   * How long work in progress may take to finish once stop() is called: API requests, then the
-   * worker's activities (then cancelled, and abandoned a second later). Default: 3 s for requests
-   * and the worker's own 10 s; npm start, which promises to stop within 5 s, gives 1 s.
-   */
-  stopGraceMs?: number;
 }
 
 export interface RunningServices {
@@ -77,13 +71,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       },
       reminders: config.reminders,
       workflowBundle: options.workflowBundle,
-      tuning: {
-        ...workerTuning(config.worker),
-        ...(options.stopGraceMs !== undefined && {
-          shutdownGraceTime: options.stopGraceMs,
-          shutdownForceTime: options.stopGraceMs + 1000,
-        }),
-      },
+      tuning: workerTuning(config.worker),
     });
     workerRun = worker.run();
     workerState = () => worker.getState();
@@ -98,7 +86,6 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun?.catch(() => undefined);
       await workerConnection.close();
-      logger.info('worker stopped');
     });
   }
 
@@ -124,10 +111,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     );
     apiUrl = api.url;
     // The API stops first, so no new work arrives while the worker drains.
-    stops.unshift(async () => {
-      await api.close(options.stopGraceMs);
-      logger.info('API stopped');
-    });
+    stops.unshift(() => api.close());
     // Requests stored by a create that died before starting their workflow get it now and then.
     const reconcile = () =>
       startMissingWorkflows(db, client, config.temporal.taskQueue)

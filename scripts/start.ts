@@ -28,30 +28,20 @@ function devAdminToken(dataDir: string): string {
 }
 
 async function main() {
-  const config = loadConfig();
-  // A dev token lying in a file is for a developer's machine, never for production.
-  if (process.env.NODE_ENV === 'production' && !config.adminToken) {
-    throw new ConfigError(
-      'ADMIN_TOKEN must be set when NODE_ENV=production (at least 32 characters); npm start makes a dev token only outside production.',
-    );
-  }
-  // The services log JSON lines (pino) as in production; the lines prefixed [start] are this script's.
-  const logger = createLogger({ service: 'license-request-service', level: config.observability.logLevel });
-  // The SDK's info lines (bundling, worker state) drown the banner; warnings and errors still show.
-  await installTemporalRuntime({ logger, sdkMetricsPort: config.observability.sdkMetricsPort, sdkLogLevel: 'warn' });
-  fs.mkdirSync(config.dataDir, { recursive: true });
   // Stopped in order: the API, then the worker (services.stop()), then the servers they use, both at
-  // once. The servers run in process groups of their own (see dev/), so a terminal's Ctrl-C reaches
-  // only this process and nothing goes down under the services; we stop the servers ourselves.
+  // once. The servers run in process groups of their own (dev/server-process.ts), so a terminal's
+  // Ctrl-C reaches only us and nothing goes down under the services; we stop the servers ourselves,
+  // and they never outlive this process, however it ends.
   let stopServices: (() => Promise<void>) | undefined;
   const stopServers: Array<() => Promise<void>> = [];
   let stopping = false;
   async function stopAll(code: number) {
+    // One Ctrl-C can arrive twice (from the terminal and forwarded by npm): the first one counts.
     if (stopping) return;
     stopping = true;
     const began = Date.now();
     log('Stopping ...');
-    // The README promises 5 s. Exiting kills what is left (the servers' exit hooks, see dev/).
+    // The README promises 5 s. Exiting stops what is left (the servers' exit hooks).
     const force = setTimeout(() => {
       log('Did not stop within 5 s; exiting anyway.');
       process.exit(1);
@@ -64,10 +54,34 @@ async function main() {
     log(`Stopped in ${((Date.now() - began) / 1000).toFixed(1)} s.`);
     process.exit(code);
   }
+  // Before anything is started, so that no signal finds us without them.
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  // A closed terminal: without a handler we would die at once and leave the detached servers running.
+  // A closed terminal.
   process.on('SIGHUP', () => void stopAll(0));
+  // npm runs us under `sh -c`, and a SIGTERM to npm alone reaches only that shell, which dies at once
+  // and leaves us without a signal: our parent changes, and we stop as if we had had one.
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphaned);
+    if (stopping) return;
+    log('The process that started us is gone.');
+    void stopAll(0);
+  }, 500).unref();
+
+  const config = loadConfig();
+  // A dev token lying in a file is for a developer's machine, never for production.
+  if (process.env.NODE_ENV === 'production' && !config.adminToken) {
+    throw new ConfigError(
+      'ADMIN_TOKEN must be set when NODE_ENV=production (at least 32 characters); npm start makes a dev token only outside production.',
+    );
+  }
+  // The services log JSON lines (pino) as in production; the lines prefixed [start] are this script's.
+  const logger = createLogger({ service: 'license-request-service', level: config.observability.logLevel });
+  // The SDK's info lines (bundling, worker state) drown the banner; warnings and errors still show.
+  await installTemporalRuntime({ logger, sdkMetricsPort: config.observability.sdkMetricsPort, sdkLogLevel: 'warn' });
+  fs.mkdirSync(config.dataDir, { recursive: true });
 
   try {
     let databaseUrl = config.databaseUrl;
