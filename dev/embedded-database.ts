@@ -3,11 +3,12 @@
  * unset. Data survives restarts; the port is picked free at each start unless one is given (the
  * chaos script stops the server and starts it again where its clients expect it).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort, stopLeftover } from './processes';
+import { startServerProcess } from './server-process';
 import { spawnService } from './service-process';
 
 export interface EmbeddedDatabase {
@@ -51,9 +52,10 @@ async function postgresBinary(): Promise<string> {
 }
 
 /**
- * Runs the postmaster ourselves rather than through the package's start(): in a process group of
- * its own (detached), so that a terminal's Ctrl-C, which signals the whole foreground group, does
- * not take the database down while the worker and the API still use it. We stop it last.
+ * Runs the postmaster ourselves rather than through the package's start(), which cannot put it in a
+ * process group of its own: a terminal's Ctrl-C, which signals the whole foreground group, must not
+ * take the database down while the worker and the API still use it. We stop it last, and it never
+ * outlives us (see server-process.ts).
  */
 async function startPostmaster(
   databaseDir: string,
@@ -68,33 +70,19 @@ async function startPostmaster(
         gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
       }
     : {};
-  const log = fs.openSync(logPath, 'a');
-  const child = spawn(await postgresBinary(), ['-D', databaseDir, '-p', String(port)], {
+  const server = await startServerProcess(await postgresBinary(), ['-D', databaseDir, '-p', String(port)], {
     ...ids,
-    detached: true,
-    stdio: ['ignore', log, log],
+    logPath,
     env: { ...process.env, LC_MESSAGES: 'C' },
+    // Fast shutdown (what the package sent), then immediate shutdown if that takes too long.
+    stopSignal: 'SIGINT',
+    forceSignal: 'SIGQUIT',
+    forceAfterMs: 3000,
   });
-  fs.closeSync(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let alive = true;
-  void exited.then(() => (alive = false));
-  // Outside our group nothing else stops it: if this process ends without stop(), so does the server
-  // (immediate shutdown; SIGKILL of this process is left to the next start's stopLeftover).
-  const onExit = () => alive && child.kill('SIGQUIT');
-  process.on('exit', onExit);
-  const stop = async () => {
-    process.removeListener('exit', onExit);
-    if (!alive) return;
-    // Fast shutdown (what the package sent); immediate shutdown if that takes too long.
-    child.kill('SIGINT');
-    const quit = setTimeout(() => child.kill('SIGQUIT'), 3000);
-    await exited;
-    clearTimeout(quit);
-  };
+  const stop = () => server.stop();
   const until = Date.now() + 60_000;
   for (;;) {
-    if (!alive) throw new Error(`PostgreSQL exited at start; see ${logPath}`);
+    if (!server.alive()) throw new Error(`PostgreSQL exited at start; see ${logPath}`);
     const probe = new pg.Client({
       host: '127.0.0.1',
       port,
