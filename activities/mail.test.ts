@@ -10,7 +10,8 @@ import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { getLicenseRequest, insertLicenseRequest } from '../db/repositories/license-requests';
 import { insertPartner, type Locale } from '../db/repositories/partners';
 import { DATABASE_TIMEOUTS } from '../db/database';
-import { ACTIVITY_TIMEOUTS, MAIL_OCCASIONS, type MailOccasion } from '../workflows/definitions';
+import { ACTIVITY_TIMEOUTS } from '../workflows/definitions';
+import { MAIL_OCCASIONS, type MailOccasion } from '../domain/license-request';
 import {
   calendarDaysAfter,
   endOfDayOracle,

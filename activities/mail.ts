@@ -16,13 +16,13 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { findPartner } from '../db/repositories/partners';
 import { addHistoryEvent, getLicenseRequest } from '../db/repositories/license-requests';
-import { REMINDER_APPLIES_WHILE, REQUEST_NOT_FOUND, type MailOccasion } from '../workflows/definitions';
+import { REMINDER_APPLIES_WHILE, workingDaysLeft, type MailOccasion } from '../domain/license-request';
 import type { ReminderSkipReason } from '../domain/reminders';
 import { isPermanentMailFailure, type Mailer } from './mailer';
 import { renderMail } from './templates';
 import { singleLine } from '../domain/text';
 import type { Locale } from '../domain/locale';
-import { stockholmDate, stockholmToday, swedishCalendar } from '../domain/working-days';
+import { swedishCalendar } from '../domain/working-days';
 import { businessMetrics } from '../observability/metrics';
 
 /**
@@ -136,6 +136,9 @@ interface Attempt {
 
 /** A mail's sent_mail record: one per (request, occasion, sequence). */
 type MailKey = { request_id: string; occasion: MailOccasion; sequence: number };
+
+/** The failure type when the request (or its partner) is not in the database: nothing to send, not retried. */
+export const REQUEST_NOT_FOUND = 'RequestNotFound';
 
 export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig) {
   async function send(input: SendRequestMailInput, attempt: Attempt): Promise<SendRequestMailResult> {
@@ -262,7 +265,6 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       : { first: true, to: recipients };
 
     const answered = request.status !== 'AWAITING_ANSWER';
-    const today = stockholmToday();
     const rendered = renderMail(occasion, locale, {
       organisationName: request.organisation.name,
       organisationSkolonId: request.organisation.skolonId,
@@ -272,9 +274,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       schools: request.schools.filter((s) => !answered || s.assignment === 'PENDING').map((s) => s.name),
       desiredAvailability: request.desiredAvailability,
       deadline: request.deadline,
-      workingDaysLeft: request.deadline
-        ? swedishCalendar.workingDaysBetween(today, stockholmDate(new Date(request.deadline)))
-        : null,
+      workingDaysLeft: request.deadline ? workingDaysLeft(swedishCalendar, request.deadline, new Date()) : null,
       // The partner answers and assigns in the portal; contacts and support have no page there.
       link: toPartner ? `${config.publicUrl}/portal/requests/${encodeURIComponent(requestId)}` : null,
       supportInformed: occasion === 'OVERDUE' && input.alsoToSupport === true,

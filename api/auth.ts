@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Db } from '../db/database';
 import { findPartnerByApiKeyHash, type Partner } from '../db/repositories/partners';
-import type { Actor } from '../workflows/definitions';
+import type { Actor } from '../domain/license-request';
 import { HttpError } from './errors';
 
 export type Caller = { role: 'admin' } | { role: 'partner'; partner: Partner };

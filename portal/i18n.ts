@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { formatDate } from '../activities/templates';
 import { LOCALES, type Locale } from '../domain/locale';
 import { STOCKHOLM } from '../domain/working-days';
-import type { Assignment, PartnerResponse, Status } from '../workflows/definitions';
+import type { Assignment, PartnerResponse, Status } from '../domain/license-request';
 
 export { LOCALES, type Locale };
 export const DEFAULT_LOCALE: Locale = 'sv';

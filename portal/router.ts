@@ -30,8 +30,9 @@ import { clientAddress, PostgresRateLimitStore } from '../api/rate-limit';
 import { toHttpError, type HttpError } from '../api/errors';
 import type { LicenseRequestService } from '../api/services/license-requests';
 import type { PartnerService } from '../api/services/partners';
-import { STATUSES } from '../workflows/definitions';
+import { factsOf, refusalFor, STATUSES, statusRefusal, type Action } from '../domain/license-request';
 import { DEFAULT_LOCALE, isLocale, longDate, strings, type Locale, type Strings } from './i18n';
+import { refusalSentence } from './refusals';
 import {
   hashToken,
   isCrossSite,
@@ -192,15 +193,6 @@ export function portalRouter(deps: PortalDeps): Router {
     return session.partner;
   }
 
-  /** Why an answer or an assignment is refused, from the request's state now. */
-  function refusal(t: Strings, current: LicenseRequestView, action: 'answer' | 'assign'): string {
-    if (current.status === 'WITHDRAWN') return t.errors.withdrawn;
-    if (action === 'answer' && current.response !== 'UNANSWERED')
-      return t.errors.alreadyAnswered(t.responses[current.response]);
-    if (action === 'assign' && current.status === 'AWAITING_ANSWER') return t.errors.notYetAnswered;
-    return t.errors.finished(t.statuses[current.status]);
-  }
-
   /**
    * A refusal from the service as a sentence for the partner: 404 and 409 (answered already, in
    * another tab or by a colleague; withdrawn; not licensed) say what the request's state is now.
@@ -208,20 +200,22 @@ export function portalRouter(deps: PortalDeps): Router {
   async function sentenceFor(
     req: Request,
     error: unknown,
-    action: 'answer' | 'assign',
+    action: Extract<Action, 'answer' | 'assign'>,
     id: string,
   ): Promise<{ status: number; text: string }> {
     const { t } = state(req);
     const e: HttpError = toHttpError(error);
     if (e.status === 500) req.log?.error({ err: error }, `portal: ${e.code}: ${e.message}`);
     else if (e.status > 500) req.log?.warn({ err: error }, `portal: ${e.code}: ${e.message}`);
+    if (e.refusal) return { status: e.status, text: refusalSentence(t, e.refusal) };
     switch (e.status) {
       case 404:
         return { status: 404, text: t.errors.notFound };
       case 409: {
-        if (e.code === 'school_not_licensed') return { status: 409, text: t.errors.notLicensed };
+        // No refusal to go by (the workflow had finished): the rulebook on the request as it is now.
         const current = await requests.get(viewer(req), id).catch(() => undefined);
-        return { status: 409, text: current ? refusal(t, current, action) : t.errors.invalidForm };
+        const refused = current && refusalFor(factsOf(current), action, 'partner');
+        return { status: 409, text: refused ? refusalSentence(t, refused) : t.errors.invalidForm };
       }
       case 400: {
         const field = e.details?.[0]?.field;
@@ -414,8 +408,9 @@ export function portalRouter(deps: PortalDeps): Router {
     const schools = many(req.query.schools);
     let data: ConfirmData;
     let status = 200;
-    if (request.status !== 'AWAITING_ANSWER') {
-      data = { ok: false, request, message: refusal(t, request, 'answer') };
+    const refused = statusRefusal(factsOf(request), 'answer', 'partner');
+    if (refused) {
+      data = { ok: false, request, message: refusalSentence(t, refused) };
       status = 409;
     } else if (response !== 'YES' && response !== 'NO') {
       data = { ok: false, request, message: t.errors.invalidForm };

@@ -5,7 +5,7 @@
  */
 import type { Partner } from '../db/repositories/partners';
 import type { LicenseRequestSummaryView, LicenseRequestView } from '../db/repositories/license-requests';
-import { STATUSES, type Status } from '../workflows/definitions';
+import { STATUSES, type Status } from '../domain/license-request';
 import { html, type HtmlValue, type SafeHtml } from './html';
 import { LOCALES, longDate, strings, type Locale, type Strings } from './i18n';
 import { assignmentProgress, deadlineState, describeEvent, yesPreview } from './model';

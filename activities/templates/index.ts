@@ -5,7 +5,7 @@
  * one line whatever a name contains.
  */
 import { DateTime } from 'luxon';
-import type { MailOccasion } from '../../workflows/definitions';
+import type { MailOccasion } from '../../domain/license-request';
 import { STOCKHOLM } from '../../domain/working-days';
 import type { Locale } from '../../domain/locale';
 import { escapeHtml, singleLine } from '../../domain/text';
