@@ -18,15 +18,16 @@ export function refusalSentence(t: Strings, refusal: Refusal): string {
       return t.errors.finished(t.statuses[refusal.status]);
     case 'SCHOOL_NOT_LICENSED':
       return t.errors.notLicensed;
+    // Only a stale or forged form names a school twice: as for one the request does not have.
     case 'UNKNOWN_SCHOOLS':
+    case 'SCHOOL_NAMED_TWICE':
       return t.errors.unknownSchool;
     case 'NO_SCHOOLS_NAMED':
       return refusal.action === 'assign' ? t.errors.chooseSchools : t.confirm.chooseSchool;
     case 'WRONG_ROLE':
       return t.signIn.sessionEnded;
-    // Only a forged form names schools with NO, or one school twice.
+    // Only a forged form names schools with NO.
     case 'NO_WITH_SCHOOLS':
-    case 'SCHOOL_NAMED_TWICE':
       return t.errors.invalidForm;
   }
 }

@@ -27,6 +27,7 @@ import {
   factsOf,
   inputRefusal,
   isFinal,
+  isFinished,
   statusRefusal,
   type Action,
   type LicenseRequestOutcome,
@@ -131,12 +132,20 @@ export function createLicenseRequestService({
   /**
    * The rulebook's answer from the read model, before asking the workflow: a refusal that no later
    * status lifts (an answered, finished or withdrawn request) is final, so the call is refused here.
-   * With an Idempotency-Key it goes to the workflow all the same: the call that finished the request
+   * With an Idempotency-Key it goes to the workflow all the same: the call that made the refusal
    * may be this one, retried (say, after the API died before answering), and then the workflow hands
    * back that call's outcome; any other update it refuses, which is the 409 (see `update`). Other
-   * refusals (assigning before the YES is in the read model) are the workflow's to decide.
+   * refusals (assigning before the YES is in the read model) are the workflow's to decide. A
+   * finished request is refused before the body is read, an open one after (`whileFinished`).
    */
-  function refuseFinal(request: RequestFacts, action: Action, caller: Caller, idempotencyKey: string | undefined) {
+  function refuseFinal(
+    request: RequestFacts,
+    action: Action,
+    caller: Caller,
+    idempotencyKey: string | undefined,
+    whileFinished = false,
+  ) {
+    if (whileFinished && !isFinished(request.status)) return;
     const refusal = statusRefusal(request, action, caller.role);
     if (refusal && (refusal.code === 'WRONG_ROLE' || (isFinal(refusal) && !idempotencyKey?.trim()))) {
       throw refused(refusal);
@@ -310,11 +319,12 @@ export function createLicenseRequestService({
     async answer(partner, rawId, rawInput, idempotencyKey) {
       const caller: Caller = { role: 'partner', partner };
       const request = await header(rawId, caller);
-      refuseFinal(request, 'answer', caller, idempotencyKey);
+      refuseFinal(request, 'answer', caller, idempotencyKey, true);
       const { response, schools } = parse(answerBody, rawInput ?? {}, 'body');
       // What the call names, as far as the read model's header tells (the schools are the workflow's to check).
       const wrongInput = inputRefusal(request, 'answer', { response, schools });
       if (wrongInput) throw refused(wrongInput);
+      refuseFinal(request, 'answer', caller, idempotencyKey);
       const by = actorOf(caller);
       const body = { response, schools: schools && [...new Set(schools)].sort() };
       await withIdempotencyKey(request.id, 'answer', idempotencyKey, body, () =>
@@ -345,7 +355,7 @@ export function createLicenseRequestService({
     async withdraw(rawId, rawInput, idempotencyKey) {
       const caller: Caller = { role: 'admin' };
       const request = await header(rawId, caller);
-      refuseFinal(request, 'withdraw', caller, idempotencyKey);
+      refuseFinal(request, 'withdraw', caller, idempotencyKey, true);
       parse(withdrawBody, rawInput ?? {}, 'body');
       await update(request.id, withdrawUpdate, { by: actorOf(caller) }, idempotencyKey, 'withdraw', caller);
       return stored(request.id);
