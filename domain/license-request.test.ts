@@ -2,6 +2,8 @@
  * The rulebook (docs/process.md, "The process"): every status × action × role, with the expected
  * answer written out here by hand from the process description, not read from the module's table.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   factsOf,
   isFinal,
@@ -233,4 +235,11 @@ describe('LicenseRequest: the transitions', () => {
     expect(request.setDeadline({ deadlineDate: '2027-06-11', deadline: DEADLINE })).toBe(false);
     expect(request.snapshot()).toMatchObject({ status: 'WITHDRAWN', response: 'YES', deadline: null });
   });
+});
+
+test('the rulebook imports only types: the workflow bundles it, and luxon and the holiday rules stay out of the sandbox', () => {
+  const source = fs.readFileSync(path.join(__dirname, 'license-request.ts'), 'utf8');
+  const imports = source.match(/^import[^;]*;/gm) ?? [];
+  expect(imports.length).toBeGreaterThan(0);
+  expect(imports.filter((statement) => !statement.startsWith('import type '))).toEqual([]);
 });
