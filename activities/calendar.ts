@@ -10,7 +10,8 @@ import {
   type PlannedReminder,
   type ReminderPolicy,
 } from '../domain/reminders';
-import { swedishCalendar, type AssignmentDeadline, type WorkingDayCalendar } from '../domain/working-days';
+import { assignmentDeadline, type AssignmentDeadline } from '../domain/license-request';
+import { swedishCalendar, type WorkingDayCalendar } from '../domain/working-days';
 
 export interface DeadlinePlan extends AssignmentDeadline {
   /** The reminder before the deadline, or null when it is too close for that. */
@@ -22,7 +23,7 @@ export function createCalendarActivities(policy: ReminderPolicy, calendar: Worki
     /** The assignment deadline for a YES given at `answeredAt`, and the reminder before it. */
     async computeDeadline(input: { answeredAt: string; desiredAvailability: string | null }): Promise<DeadlinePlan> {
       const answeredAt = new Date(input.answeredAt);
-      const deadline = calendar.assignmentDeadline(answeredAt, input.desiredAvailability);
+      const deadline = assignmentDeadline(calendar, answeredAt, input.desiredAvailability);
       return { ...deadline, deadlineNear: deadlineNearReminder(calendar, policy, answeredAt, deadline) };
     },
 

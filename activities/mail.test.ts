@@ -11,7 +11,8 @@ import { getLicenseRequest, insertLicenseRequest } from '../db/repositories/lice
 import { insertPartner } from '../db/repositories/partners';
 import { LOCALES, type Locale } from '../domain/locale';
 import { DATABASE_TIMEOUTS } from '../db/database';
-import { ACTIVITY_TIMEOUTS, MAIL_OCCASIONS, type MailOccasion } from '../workflows/definitions';
+import { ACTIVITY_TIMEOUTS } from '../workflows/definitions';
+import { MAIL_OCCASIONS, type MailOccasion } from '../domain/license-request';
 import {
   calendarDaysAfter,
   endOfDayOracle,

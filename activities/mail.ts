@@ -25,13 +25,13 @@ import {
   renewSentMailClaim,
   type SentMailKey,
 } from '../db/repositories/sent-mail';
-import { REMINDER_APPLIES_WHILE, REQUEST_NOT_FOUND, type MailOccasion, type Status } from '../workflows/definitions';
+import { REMINDER_APPLIES_WHILE, workingDaysLeft, type MailOccasion, type Status } from '../domain/license-request';
 import type { ReminderSkipReason } from '../domain/reminders';
 import { isPermanentMailFailure, type Mailer } from './mailer';
 import { renderMail } from './templates';
 import { singleLine } from '../domain/text';
 import { DEFAULT_LOCALE, type Locale } from '../domain/locale';
-import { stockholmDate, stockholmToday, swedishCalendar } from '../domain/working-days';
+import { swedishCalendar } from '../domain/working-days';
 import { businessMetrics } from '../observability/metrics';
 
 /**
@@ -146,6 +146,9 @@ interface Attempt {
 /** A mail's sent_mail record: one per (request, occasion, sequence). */
 type MailKey = SentMailKey & { occasion: MailOccasion };
 
+/** The failure type when the request (or its partner) is not in the database: nothing to send, not retried. */
+export const REQUEST_NOT_FOUND = 'RequestNotFound';
+
 export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig) {
   async function send(input: SendRequestMailInput, attempt: Attempt): Promise<SendRequestMailResult> {
     const { requestId, occasion, sequence } = input;
@@ -235,7 +238,6 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       : { first: true, to: recipients };
 
     const answered = request.status !== 'AWAITING_ANSWER';
-    const today = stockholmToday();
     const rendered = renderMail(occasion, locale, {
       organisationName: request.organisation_name,
       organisationSkolonId: request.organisation_skolon_id,
@@ -246,7 +248,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       desiredAvailability: request.desired_availability,
       deadline: request.deadline ? request.deadline.toISOString() : null,
       workingDaysLeft: request.deadline
-        ? swedishCalendar.workingDaysBetween(today, stockholmDate(request.deadline))
+        ? workingDaysLeft(swedishCalendar, request.deadline.toISOString(), new Date())
         : null,
       // The partner answers and assigns in the portal; contacts and support have no page there.
       link: toPartner ? `${config.publicUrl}/portal/requests/${encodeURIComponent(requestId)}` : null,

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
-import { applyTransition, type TransitionRecord } from '../db/repositories/license-requests';
+import { applyTransition, insertLicenseRequest, type TransitionRecord } from '../db/repositories/license-requests';
+import type { LicenseRequestInput } from '../domain/license-request';
 import { businessMetrics } from '../observability/metrics';
 
 export type { TransitionRecord };
@@ -7,6 +8,28 @@ export type HistoryEventRecord = TransitionRecord['events'][number];
 
 export function createPersistenceActivities(db: Db) {
   return {
+    /**
+     * Stores a new request in the read model: the workflow's first step, so that every workflow has
+     * its request and no request is without a workflow. Safe to retry (a stored request is kept).
+     */
+    async recordRequest(input: LicenseRequestInput): Promise<void> {
+      const outcome = await insertLicenseRequest(
+        db,
+        {
+          id: input.requestId,
+          partnerId: input.partnerId,
+          organisation: input.organisation,
+          schools: input.schools,
+          desiredAvailability: input.desiredAvailability,
+          contacts: input.contacts,
+          createdAt: new Date(input.createdAt),
+        },
+        input.idempotency,
+      );
+      // Counted once: a retry after a lost reply finds the request stored.
+      if (outcome.kind === 'created') businessMetrics.requestCreated();
+    },
+
     /** Writes one workflow transition to the read model; safe to retry (see applyTransition). */
     async recordTransition(record: TransitionRecord): Promise<void> {
       // Counted once: a retry after a lost reply finds its events stored and returns none.

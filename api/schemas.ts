@@ -8,7 +8,7 @@
 import { DEFAULT_LOCALE, LOCALES } from '../domain/locale';
 import { z } from 'zod';
 import { parseIsoDate, stockholmToday } from '../domain/working-days';
-import { STATUSES } from '../workflows/definitions';
+import { STATUSES } from '../domain/license-request';
 
 /** PostgreSQL text cannot hold NUL, and no name or id needs control characters (C0, DEL or C1). */
 const CONTROL = '\\u0000-\\u001f\\u007f-\\u009f';

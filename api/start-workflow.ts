@@ -1,108 +1,72 @@
-/** Starting a request's workflow: from a create call, and again wherever one may be missing. */
-import type { Client } from '@temporalio/client';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowIdConflictPolicy,
-  WorkflowIdReusePolicy,
-  WorkflowNotFoundError,
-} from '@temporalio/common';
-import type { Db } from '../db/database';
+/**
+ * Creating a request: one call to Temporal that starts the request's workflow and sends it the
+ * `create` update (update-with-start). The workflow stores the request in the read model itself, as
+ * its first step, and the update answers once that is done: so a request is never stored without
+ * its workflow (nothing to undo when the call fails), and a GET right after the 201 shows it.
+ */
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { LicenseRequestInput, LicenseRequestOutcome } from '../domain/license-request';
 import { stockholmTimeOn } from '../domain/working-days';
-import { findRequestsWithoutProgress, getLicenseRequest } from '../db/repositories/license-requests';
-import { toLicenseRequestView, type LicenseRequestView } from './services/license-request-view';
-import {
-  licenseRequestWorkflowId,
-  SearchAttributes,
-  workflowSummary,
-  type LicenseRequestInput,
-} from '../workflows/definitions';
+import { createUpdate, licenseRequestWorkflowId, SearchAttributes, workflowSummary } from '../workflows/definitions';
 import type { licenseRequestWorkflow } from '../workflows/license-request';
 
-export function workflowInputOf(request: LicenseRequestView): LicenseRequestInput & { contacts: string[] } {
-  return {
-    requestId: request.id,
-    partnerId: request.partnerId,
-    organisation: request.organisation,
-    schoolIds: request.schools.map((s) => s.skolonId),
-    desiredAvailability: request.desiredAvailability,
-    createdAt: request.createdAt,
-    contacts: request.contacts.map((c) => `${c.name} <${c.email}>`),
-  };
-}
-
-/** How long a single call to Temporal (start, describe) may take before the API gives up with 503. */
-export const TEMPORAL_CALL_TIMEOUT_MS = 5_000;
-
-/** Starts the workflow of a stored request; a workflow already there (running or not) is kept. */
-export async function startLicenseRequestWorkflow(
-  temporal: Client,
-  taskQueue: string,
-  { contacts, ...input }: LicenseRequestInput & { contacts: string[] },
-): Promise<void> {
-  try {
-    // Bounded: when Temporal does not answer, the caller gets a 503 in seconds, not a hang.
-    await temporal.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () =>
-      temporal.workflow.start<typeof licenseRequestWorkflow>('licenseRequestWorkflow', {
-        workflowId: licenseRequestWorkflowId(input.requestId),
-        taskQueue,
-        args: [input],
-        // One workflow per request, ever: a retried start finds the one already there.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        typedSearchAttributes: [
-          { key: SearchAttributes.status, value: 'AWAITING_ANSWER' },
-          { key: SearchAttributes.partnerId, value: input.partnerId },
-          { key: SearchAttributes.organisationSkolonId, value: input.organisation.skolonId },
-          ...(input.desiredAvailability
-            ? // The start of that day where the organisation is: midnight in Stockholm, not in UTC.
-              [
-                {
-                  key: SearchAttributes.desiredAvailability,
-                  value: new Date(stockholmTimeOn(input.desiredAvailability, 0)),
-                },
-              ]
-            : []),
-        ],
-        staticSummary: workflowSummary(input),
-        staticDetails: [
-          `**Organisation:** ${input.organisation.name} (${input.organisation.skolonId})`,
-          `**Partner:** ${input.partnerId}`,
-          `**Schools:** ${input.schoolIds.length}`,
-          `**Desired availability:** ${input.desiredAvailability ?? '—'}`,
-          `**Contacts:** ${contacts.join(', ')}`,
-        ].join('\n'),
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
-}
+/**
+ * How long a create waits for Temporal and a worker: storing a request takes a worker milliseconds,
+ * so a create that takes longer finds Temporal (or every worker) away, and its caller gets a 503 in
+ * seconds rather than a hang (about 10 s with the client's retries against a stopped server;
+ * test/e2e/outages.test.ts holds it under 15). It may retry with the same Idempotency-Key.
+ */
+export const CREATE_TIMEOUT_MS = 8_000;
 
 /**
- * Starts the workflows of requests that were stored but never started (the API died between the
- * two steps of a create). Such a request has nothing in its history but CREATED; starting one that
- * does have a workflow is harmless (see startLicenseRequestWorkflow). Returns how many it started.
+ * Starts the request's workflow, which records the request, and waits until it has. The same
+ * request again (a retry with the same Idempotency-Key, so the same id) finds the workflow there and
+ * gets the first call's answer: one workflow per request, ever.
  */
-export async function startMissingWorkflows(
-  db: Db,
+export async function createLicenseRequestWorkflow(
   temporal: Client,
   taskQueue: string,
-  olderThanMs = 60_000,
-): Promise<number> {
-  const candidates = await findRequestsWithoutProgress(db, new Date(Date.now() - olderThanMs));
-  let started = 0;
-  for (const { id } of candidates) {
-    try {
-      await temporal.workflow.getHandle(licenseRequestWorkflowId(id)).describe();
-      continue; // it has a workflow, which simply has not written anything yet
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) continue; // cannot tell now: the next run will
-    }
-    const request = await getLicenseRequest(db, id);
-    if (request) {
-      await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(toLicenseRequestView(request)));
-      started++;
-    }
-  }
-  return started;
+  input: LicenseRequestInput,
+): Promise<LicenseRequestOutcome> {
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof licenseRequestWorkflow>(
+    'licenseRequestWorkflow',
+    {
+      workflowId: licenseRequestWorkflowId(input.requestId),
+      taskQueue,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      typedSearchAttributes: [
+        { key: SearchAttributes.status, value: 'AWAITING_ANSWER' },
+        { key: SearchAttributes.partnerId, value: input.partnerId },
+        { key: SearchAttributes.organisationSkolonId, value: input.organisation.skolonId },
+        ...(input.desiredAvailability
+          ? // The start of that day where the organisation is: midnight in Stockholm, not in UTC.
+            [
+              {
+                key: SearchAttributes.desiredAvailability,
+                value: new Date(stockholmTimeOn(input.desiredAvailability, 0)),
+              },
+            ]
+          : []),
+      ],
+      staticSummary: workflowSummary(input),
+      staticDetails: [
+        `**Organisation:** ${input.organisation.name} (${input.organisation.skolonId})`,
+        `**Partner:** ${input.partnerId}`,
+        `**Schools:** ${input.schools.length}`,
+        `**Desired availability:** ${input.desiredAvailability ?? '—'}`,
+        `**Contacts:** ${input.contacts.map((c) => `${c.name} <${c.email}>`).join(', ')}`,
+      ].join('\n'),
+    },
+  );
+  return temporal.withDeadline(Date.now() + CREATE_TIMEOUT_MS, () =>
+    temporal.workflow.executeUpdateWithStart(createUpdate, {
+      args: [],
+      // One create per workflow: a retry is the same update, which Temporal answers with the first outcome.
+      updateId: 'create',
+      startWorkflowOperation,
+    }),
+  );
 }

@@ -14,16 +14,15 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { BareActivities } from './bare-activities';
-import {
-  ACTIVITY_TIMEOUTS,
-  FailureTypes,
-  type AnswerInput,
-  type AssignSchoolsInput,
-  type Assignment,
-  type LicenseRequestInput,
-  type LicenseRequestState,
-  type MailOccasion,
-} from '../workflows/definitions';
+import type {
+  AnswerInput,
+  AssignSchoolsInput,
+  Assignment,
+  LicenseRequestInput,
+  LicenseRequestState,
+  MailOccasion,
+} from '../domain/license-request';
+import { ACTIVITY_TIMEOUTS } from '../workflows/definitions';
 
 // The same wire names as the real workflow's updates, answering the whole state as they did when
 // the baseline was fixed (the real workflow now answers less; the baseline does not follow it).
@@ -50,13 +49,13 @@ export async function bareLicenseRequestWorkflow(input: LicenseRequestInput): Pr
     deadline: null,
     deadlineDate: null,
     finishedAt: null,
-    schools: Object.fromEntries(input.schoolIds.map((id): [string, Assignment] => [id, 'PENDING'])),
+    schools: Object.fromEntries(input.schools.map(({ skolonId }): [string, Assignment] => [skolonId, 'PENDING'])),
   };
   const snapshot = (): LicenseRequestState => ({ ...state, schools: { ...state.schools } });
   let answerRecorded = false;
   let deadlineNearAt: string | null = null;
   const refuse = () => {
-    throw ApplicationFailure.nonRetryable(`The request is ${state.status}.`, FailureTypes.INVALID_TRANSITION);
+    throw ApplicationFailure.nonRetryable(`The request is ${state.status}.`, 'InvalidTransition');
   };
 
   setHandler(

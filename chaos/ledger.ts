@@ -4,7 +4,8 @@
  * owed arrived at the SMTP listener exactly once (counted by the mail's deterministic Message-ID).
  */
 import type { ProcessStack } from '../dev/process-stack';
-import { licenseRequestWorkflowId, type MailOccasion, type Status } from '../workflows/definitions';
+import type { MailOccasion, Status } from '../domain/license-request';
+import { licenseRequestWorkflowId } from '../workflows/definitions';
 
 export interface TrackedRequest {
   /** Our own name for it, also the prefix of its idempotency keys. */

@@ -3,13 +3,8 @@
  * Europe/Stockholm on a working day: never at night, on a weekend or on a holiday. Offsets count
  * working days strictly after a date, like the deadline rule.
  */
-import {
-  stockholmDate,
-  stockholmTimeOn,
-  type AssignmentDeadline,
-  type IsoDate,
-  type WorkingDayCalendar,
-} from './working-days';
+import type { AssignmentDeadline } from './license-request';
+import { stockholmDate, stockholmTimeOn, type IsoDate, type WorkingDayCalendar } from './working-days';
 
 export interface ReminderPolicy {
   /** Reminders to a partner who has not answered, N working days after the request (default 2 and 5). */

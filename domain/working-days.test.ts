@@ -7,14 +7,19 @@
  */
 import { DateTime } from 'luxon';
 import {
-  assignmentDeadline,
   easterSunday,
   endOfStockholmDay,
   isWorkingDay,
   nthWorkingDayAfter,
+  swedishCalendar,
   swedishHolidays,
 } from './working-days';
+import { assignmentDeadline as deadlineRule } from './license-request';
 import { holidaysOracle } from '../test/helpers/calendar-oracle';
+
+/** The deadline rule (domain/license-request.ts) on Sweden's working days. */
+const assignmentDeadline = (answeredAt: Date, desired?: string | null) =>
+  deadlineRule(swedishCalendar, answeredAt, desired);
 
 const MONDAY_TO_FRIDAY = new Set([1, 2, 3, 4, 5]);
 

@@ -1,7 +1,8 @@
 /**
- * Swedish working days and the assignment deadline (contract: "Working days and the assignment
- * deadline"). Pure functions: the workflow never calls these directly, it asks the calendar
- * activity, so that a later change to the holiday rules cannot change a running workflow's replay.
+ * Swedish working days: which days count, and counting them in Europe/Stockholm. Pure functions;
+ * the deadline rule built on them is in domain/license-request.ts. The workflow never calls these:
+ * it asks the calendar activity, so that a later change to the holiday rules cannot change a
+ * running workflow's replay.
  */
 import { DateTime } from 'luxon';
 
@@ -118,17 +119,12 @@ export function stockholmTimeOn(date: IsoDate, hour: number, minute = 0): string
   return at;
 }
 
-export const ASSIGNMENT_WORKING_DAYS = 5;
-
-export interface AssignmentDeadline {
-  /** The deadline date in Europe/Stockholm. */
-  deadlineDate: IsoDate;
-  /** The end of that date, ISO-8601 with the Stockholm offset. */
-  deadline: string;
-}
-
 /** Which days are working days, and what follows from that. */
 export interface WorkingDayCalendar {
+  /** The calendar's local date of an instant. */
+  dateOf(instant: Date): IsoDate;
+  /** The last millisecond of a date, as ISO-8601 with the offset of that moment. */
+  endOfDay(date: IsoDate): string;
   isWorkingDay(date: IsoDate): boolean;
   /** The `n`th working day strictly after `date` (the day itself never counts). */
   nthWorkingDayAfter(date: IsoDate, n: number): IsoDate;
@@ -136,11 +132,6 @@ export interface WorkingDayCalendar {
   workingDayBefore(date: IsoDate): IsoDate;
   /** How many working days d there are with `from` < d ≤ `to` (0 when `to` is not after `from`). */
   workingDaysBetween(from: IsoDate, to: IsoDate): number;
-  /**
-   * The contract's rule: the 5th working day strictly after the answer's local date, or the
-   * desired availability date if that is earlier, but never before the answer's own date.
-   */
-  assignmentDeadline(answeredAt: Date, desiredAvailability?: IsoDate | null): AssignmentDeadline;
 }
 
 /** A calendar over a table of holidays (weekends are never working days). */
@@ -168,6 +159,8 @@ export function createWorkingDayCalendar(holidaysIn: (year: number) => Map<IsoDa
     return isoDate(day);
   };
   return {
+    dateOf: stockholmDate,
+    endOfDay: endOfStockholmDay,
     isWorkingDay,
     nthWorkingDayAfter: (date, n) => step(date, n, 1),
     workingDayBefore: (date) => step(date, 1, -1),
@@ -178,13 +171,6 @@ export function createWorkingDayCalendar(holidaysIn: (year: number) => Map<IsoDa
       }
       return count;
     },
-    assignmentDeadline(answeredAt, desiredAvailability) {
-      const answerDate = stockholmDate(answeredAt);
-      let deadlineDate = step(answerDate, ASSIGNMENT_WORKING_DAYS, 1);
-      if (desiredAvailability && desiredAvailability < deadlineDate) deadlineDate = desiredAvailability;
-      if (deadlineDate < answerDate) deadlineDate = answerDate;
-      return { deadlineDate, deadline: endOfStockholmDay(deadlineDate) };
-    },
   };
 }
 
@@ -193,5 +179,3 @@ export const swedishCalendar = createWorkingDayCalendar(swedishHolidays);
 
 export const isWorkingDay = (date: IsoDate) => swedishCalendar.isWorkingDay(date);
 export const nthWorkingDayAfter = (date: IsoDate, n: number) => swedishCalendar.nthWorkingDayAfter(date, n);
-export const assignmentDeadline = (answeredAt: Date, desiredAvailability?: IsoDate | null) =>
-  swedishCalendar.assignmentDeadline(answeredAt, desiredAvailability);

@@ -7,7 +7,7 @@
  * names as they are). Escaping is the renderer's job, never the catalogue's.
  */
 // The request's states and the mail occasions: domain types (on their way into domain/).
-import type { Assignment, MailOccasion, PartnerResponse, Status } from '../workflows/definitions';
+import type { Assignment, MailOccasion, PartnerResponse, Status } from '../domain/license-request';
 
 /** What a mail's sentences are about: names as they are, the deadline as a long date ('' before one). */
 export interface MailWords {

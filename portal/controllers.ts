@@ -8,9 +8,10 @@ import type { LicenseRequestService } from '../api/services/license-requests';
 import type { LicenseRequestView } from '../api/services/license-request-view';
 import type { PartnerService } from '../api/services/partners';
 import type { PortalSessionService } from '../api/services/portal-sessions';
-import { STATUSES } from '../workflows/definitions';
+import { factsOf, STATUSES, statusRefusal } from '../domain/license-request';
 import { pageContext, sendPage, signedInPartner, state, viewer } from './context';
-import { refusal, sentenceFor, settingsFieldRefused } from './errors';
+import { sentenceFor, settingsFieldRefused } from './errors';
+import { refusalSentence } from './refusals';
 import { formIdempotencyKey, many, single } from './forms';
 import { isLocale } from '../domain/locale';
 import { catalogue, longDate } from '../i18n';
@@ -68,8 +69,9 @@ export function requestPages({ requests, flashes, now }: RequestPagesDeps): Rout
     const schools = many(req.query.schools);
     let data: ConfirmData;
     let status = 200;
-    if (request.status !== 'AWAITING_ANSWER') {
-      data = { ok: false, request, message: refusal(t, request, 'answer') };
+    const refused = statusRefusal(factsOf(request), 'answer', 'partner');
+    if (refused) {
+      data = { ok: false, request, message: refusalSentence(t, refused) };
       status = 409;
     } else if (response !== 'YES' && response !== 'NO') {
       data = { ok: false, request, message: t.errors.invalidForm };

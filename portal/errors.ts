@@ -6,20 +6,12 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { toHttpError, type HttpError } from '../api/services/errors';
 import type { LicenseRequestService } from '../api/services/license-requests';
-import type { LicenseRequestView } from '../api/services/license-request-view';
 import { pageContext, sendPage, state, viewer } from './context';
 import { DEFAULT_LOCALE } from '../domain/locale';
-import { catalogue, type Catalogue } from '../i18n';
+import { catalogue } from '../i18n';
 import { errorPage, type PageContext } from './views';
-
-/** Why an answer or an assignment is refused, from the request's state now. */
-export function refusal(t: Catalogue, current: LicenseRequestView, action: 'answer' | 'assign'): string {
-  if (current.status === 'WITHDRAWN') return t.errors.withdrawn;
-  if (action === 'answer' && current.response !== 'UNANSWERED')
-    return t.errors.alreadyAnswered(t.responses[current.response]);
-  if (action === 'assign' && current.status === 'AWAITING_ANSWER') return t.errors.notYetAnswered;
-  return t.errors.finished(t.statuses[current.status]);
-}
+import { factsOf, refusalFor, type Action } from '../domain/license-request';
+import { refusalSentence } from './refusals';
 
 function logFailure(req: Request, error: unknown, e: HttpError): void {
   if (e.status === 500) req.log?.error({ err: error }, `portal: ${e.code}: ${e.message}`);
@@ -34,19 +26,21 @@ export async function sentenceFor(
   requests: Pick<LicenseRequestService, 'get'>,
   req: Request,
   error: unknown,
-  action: 'answer' | 'assign',
+  action: Extract<Action, 'answer' | 'assign'>,
   id: string,
 ): Promise<{ status: number; text: string }> {
   const { t } = state(req);
   const e = toHttpError(error);
   logFailure(req, error, e);
+  if (e.refusal) return { status: e.status, text: refusalSentence(t, e.refusal) };
   switch (e.status) {
     case 404:
       return { status: 404, text: t.errors.notFound };
     case 409: {
-      if (e.code === 'school_not_licensed') return { status: 409, text: t.errors.notLicensed };
+      // No refusal to go by (the workflow had finished): the rulebook on the request as it is now.
       const current = await requests.get(viewer(req), id).catch(() => undefined);
-      return { status: 409, text: current ? refusal(t, current, action) : t.errors.invalidForm };
+      const refused = current && refusalFor(factsOf(current), action, 'partner');
+      return { status: 409, text: refused ? refusalSentence(t, refused) : t.errors.invalidForm };
     }
     case 400: {
       const field = e.details?.[0]?.field;

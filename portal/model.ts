@@ -1,47 +1,19 @@
 /**
- * What the portal's pages say about a request's dates, from the stored deadline and the domain's
- * working-day calendar: days left, overdue, and (before an answer) the deadline a YES now would get.
- * The real deadline is set by the workflow when the YES arrives; the preview uses the same rule.
+ * What the portal's pages say about a request's dates: days left, overdue, and (before an answer)
+ * the deadline a YES now would get. The rules are the domain's (domain/license-request.ts), on
+ * Sweden's working days; the real deadline is set by the workflow when the YES arrives.
  */
-import {
-  ASSIGNMENT_WORKING_DAYS,
-  stockholmDate,
-  stockholmToday,
-  swedishCalendar,
-  type IsoDate,
-} from '../domain/working-days';
+import { deadlineIfAnsweredNow, deadlineStanding, type DeadlineStanding } from '../domain/license-request';
+import { swedishCalendar, type IsoDate } from '../domain/working-days';
 import type { LicenseRequestView } from '../api/services/license-request-view';
 
-export interface DeadlineState {
-  deadline: string;
-  deadlineDate: IsoDate;
-  /** Still to be met (AWAITING_ASSIGNMENT or OVERDUE). */
-  open: boolean;
-  overdue: boolean;
-  /** Working days after today up to the deadline date (0: the deadline is today); when open and not overdue. */
-  workingDaysLeft?: number;
-  /** Working days since the deadline date, when overdue. */
-  workingDaysOverdue?: number;
-}
+export type DeadlineState = DeadlineStanding;
 
 export function deadlineState(
   request: Pick<LicenseRequestView, 'deadline' | 'status'>,
   now: Date,
 ): DeadlineState | undefined {
-  if (!request.deadline) return undefined;
-  const deadlineDate = stockholmDate(new Date(request.deadline));
-  const today = stockholmToday(now);
-  const open = request.status === 'AWAITING_ASSIGNMENT' || request.status === 'OVERDUE';
-  const passed = now.getTime() > Date.parse(request.deadline);
-  const overdue = open && (request.status === 'OVERDUE' || passed);
-  return {
-    deadline: request.deadline,
-    deadlineDate,
-    open,
-    overdue,
-    ...(open && !overdue && { workingDaysLeft: swedishCalendar.workingDaysBetween(today, deadlineDate) }),
-    ...(overdue && { workingDaysOverdue: swedishCalendar.workingDaysBetween(deadlineDate, today) }),
-  };
+  return deadlineStanding(swedishCalendar, request, now);
 }
 
 /** The deadline a YES given now would get, and whether the desired date makes it earlier than five working days. */
@@ -49,9 +21,7 @@ export function yesPreview(
   request: Pick<LicenseRequestView, 'desiredAvailability'>,
   now: Date,
 ): { deadlineDate: IsoDate; desiredIsEarlier: boolean } {
-  const { deadlineDate } = swedishCalendar.assignmentDeadline(now, request.desiredAvailability);
-  const fiveDays = swedishCalendar.nthWorkingDayAfter(stockholmToday(now), ASSIGNMENT_WORKING_DAYS);
-  return { deadlineDate, desiredIsEarlier: deadlineDate < fiveDays };
+  return deadlineIfAnsweredNow(swedishCalendar, request.desiredAvailability, now);
 }
 
 /** Progress of the assignments: licensed schools (not NOT_LICENSED) and how many of them are assigned. */

@@ -5,7 +5,7 @@
  */
 import type { Partner } from '../api/services/partners';
 import type { LicenseRequestSummaryView, LicenseRequestView } from '../api/services/license-request-view';
-import { STATUSES, type Status } from '../workflows/definitions';
+import { STATUSES, type Status } from '../domain/license-request';
 import { html, type HtmlValue, type SafeHtml } from './html';
 import { LOCALES, type Locale } from '../domain/locale';
 import { catalogue, describeEvent, longDate, type Catalogue } from '../i18n';

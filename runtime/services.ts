@@ -10,7 +10,6 @@ import { createDatabase, type Db } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
 import { createMailboxMailer, createSmtpMailer, type Mailer } from '../activities/mailer';
 import { startApi } from '../api/server';
-import { startMissingWorkflows } from '../api/start-workflow';
 import { workerTuning } from '../worker/options';
 import { createLicenseRequestWorker } from '../worker/worker';
 import { silentLogger, type Logger } from '../observability/logger';
@@ -127,15 +126,6 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     apiUrl = api.url;
     // The API stops first, so no new work arrives while the worker drains.
     stops.unshift(() => api.close());
-    // Requests stored by a create that died before starting their workflow get it now and then.
-    const reconcile = () =>
-      startMissingWorkflows(db, client, config.temporal.taskQueue)
-        .then((n) => n > 0 && logger.warn({ started: n }, 'started missing workflows of stored requests'))
-        .catch((error: unknown) => logger.warn({ err: error }, 'reconciling workflows failed'));
-    void reconcile();
-    const timer = setInterval(() => void reconcile(), 5 * 60_000);
-    timer.unref();
-    stops.unshift(async () => clearInterval(timer));
   }
 
   return {

@@ -27,12 +27,8 @@ import { loadConfig } from '../config/env';
 import { answerSummaryQuery, listLicenseRequestsQuery } from '../db/repositories/license-requests';
 import { startProcessStack, type ProcessStack } from '../dev/process-stack';
 import { spawnService } from '../dev/service-process';
-import {
-  answerUpdate,
-  assignSchoolsUpdate,
-  licenseRequestWorkflowId,
-  type LicenseRequestInput,
-} from '../workflows/definitions';
+import type { LicenseRequestInput } from '../domain/license-request';
+import { answerUpdate, assignSchoolsUpdate, licenseRequestWorkflowId } from '../workflows/definitions';
 import type { bareLicenseRequestWorkflow } from '../bench/bare-workflow';
 import { cpuSeconds, Latencies, machine, percentile, pool, progress, round, rssMb, sampleRss } from '../bench/measure';
 
@@ -193,7 +189,8 @@ async function bareLifecycles(
   const run = crypto.randomBytes(3).toString('hex');
   const phase = measurePhase(pids, bare.pid, label, n);
   const by = { role: 'partner' as const, partnerId: 'bare' };
-  const schoolIds = schoolsOf(args.schools).map((s) => s.skolonId);
+  const schools = schoolsOf(args.schools);
+  const schoolIds = schools.map((s) => s.skolonId);
   await pool(
     n,
     args.concurrency,
@@ -203,8 +200,9 @@ async function bareLifecycles(
         requestId,
         partnerId: 'bare',
         organisation: { skolonId: `org-${i}`, name: `Kommun ${i}` },
-        schoolIds,
+        schools,
         desiredAvailability: null,
+        contacts: [],
         createdAt: new Date().toISOString(),
       };
       const started = performance.now();

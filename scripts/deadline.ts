@@ -5,7 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import { assignmentDeadline, parseIsoDate } from '../domain/working-days';
+import { assignmentDeadline } from '../domain/license-request';
+import { parseIsoDate, swedishCalendar } from '../domain/working-days';
 
 const USAGE = 'usage: npm run --silent deadline -- --answered-at <ISO-8601 instant> [--desired <YYYY-MM-DD>]';
 
@@ -34,7 +35,9 @@ function main() {
   }
   const desired = values.desired;
   if (desired !== undefined && !parseIsoDate(desired)) fail(`--desired "${desired}" is not a real date as YYYY-MM-DD`);
-  process.stdout.write(`${JSON.stringify(assignmentDeadline(answeredAt.toJSDate(), desired ?? null))}\n`);
+  process.stdout.write(
+    `${JSON.stringify(assignmentDeadline(swedishCalendar, answeredAt.toJSDate(), desired ?? null))}\n`,
+  );
 }
 
 main();

@@ -10,7 +10,7 @@ import { LOCALES } from '../domain/locale';
 import { escapeHtml } from '../domain/text';
 import { TO_PARTNER } from '../activities/mail';
 import { loadConfig } from '../config/env';
-import { MAIL_OCCASIONS } from '../workflows/definitions';
+import { MAIL_OCCASIONS } from '../domain/license-request';
 
 const { values } = parseArgs({ options: { out: { type: 'string' } } });
 const outDir = path.resolve(values.out ?? path.join(loadConfig().dataDir, 'mail-preview'));

@@ -8,14 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { ApplicationFailure } from '@temporalio/common';
-import {
-  createWorkflowTestEnv,
-  newInput,
-  recordingActivities,
-  withWorkflow,
-  type WorkflowTestEnv,
-} from '../test/helpers/workflow-env';
+import { createWorkflowTestEnv, newInput, withWorkflow, type WorkflowTestEnv } from '../test/helpers/workflow-env';
 import { atStockholm, nextMondayWorkingWeek, nthWorkingDayAfterOracle } from '../test/helpers/calendar-oracle';
 import { resolveTemporalBinary } from '../dev/temporal-binaries';
 import { answerUpdate, assignSchoolsUpdate, withdrawUpdate } from '../workflows/definitions';
@@ -149,26 +142,6 @@ const paths: Record<string, Path> = {
         history = await h.fetchHistory();
       },
       newInput({ createdAt }),
-    );
-    return history;
-  },
-  // A workflow whose request is not in the database (its create was undone after a 503 although
-  // Temporal had started it): the mail activity says RequestNotFound.
-  'request-missing': async (t) => {
-    const createdAt = await skipTo(t, 0, '09:00');
-    const rec = recordingActivities();
-    rec.activities.sendRequestMail = () => {
-      throw ApplicationFailure.nonRetryable('license request is not in the database', 'RequestNotFound');
-    };
-    let history: unknown;
-    await withWorkflow(
-      t,
-      async (h) => {
-        await h.result().catch(() => undefined); // it fails at once with RequestNotFound
-        history = await h.fetchHistory();
-      },
-      newInput({ createdAt }),
-      rec,
     );
     return history;
   },

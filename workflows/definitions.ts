@@ -1,10 +1,19 @@
 /**
- * The license-request workflow's public surface: input, messages, statuses and search attributes.
- * Shared by the workflow, the worker, the activities and the API, so it imports nothing that the
- * workflow sandbox cannot load.
+ * The license-request workflow's Temporal surface: messages, search attributes, task queue and
+ * activity timeouts. The request's rules and types (statuses, inputs, refusals) are the domain's
+ * (domain/license-request.ts). Shared by the workflow, the worker and the API, so it imports
+ * nothing that the workflow sandbox cannot load.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type {
+  AnswerInput,
+  AssignSchoolsInput,
+  LicenseRequestInput,
+  LicenseRequestOutcome,
+  LicenseRequestState,
+  WithdrawInput,
+} from '../domain/license-request';
 
 export const DEFAULT_TASK_QUEUE = 'license-requests';
 
@@ -30,113 +39,6 @@ export function licenseRequestWorkflowId(requestId: string): string {
   return `license-request-${requestId}`;
 }
 
-export const STATUSES = [
-  'AWAITING_ANSWER',
-  'AWAITING_ASSIGNMENT',
-  'OVERDUE',
-  'DECLINED',
-  'COMPLETED',
-  'WITHDRAWN',
-] as const;
-export type Status = (typeof STATUSES)[number];
-
-/** Statuses in which nothing can happen any more. */
-export const FINISHED_STATUSES: readonly Status[] = ['DECLINED', 'COMPLETED', 'WITHDRAWN'];
-
-export const RESPONSES = ['UNANSWERED', 'YES', 'NO'] as const;
-export type PartnerResponse = (typeof RESPONSES)[number];
-
-export const ASSIGNMENTS = ['PENDING', 'ASSIGNED', 'NOT_LICENSED'] as const;
-export type Assignment = (typeof ASSIGNMENTS)[number];
-
-/** Occasions on which mail goes out (contract: "E-mail"). */
-export const MAIL_OCCASIONS = [
-  'CREATED',
-  'UNANSWERED_REMINDER',
-  'UNANSWERED_ESCALATION',
-  'ANSWERED_YES',
-  'ANSWERED_NO',
-  'DEADLINE_NEAR',
-  'OVERDUE',
-  'COMPLETED',
-  'WITHDRAWN',
-] as const;
-export type MailOccasion = (typeof MAIL_OCCASIONS)[number];
-
-/** What the API hands the workflow when it starts it. The database holds names and contacts. */
-export interface LicenseRequestInput {
-  requestId: string;
-  partnerId: string;
-  organisation: { skolonId: string; name: string };
-  schoolIds: string[];
-  /** `YYYY-MM-DD` or null. */
-  desiredAvailability: string | null;
-  /** ISO-8601 instant at which the request was created. */
-  createdAt: string;
-}
-
-/** Who did something, recorded in the history. */
-export type Actor = { role: 'admin' } | { role: 'partner'; partnerId: string };
-
-export interface AnswerInput {
-  response: 'YES' | 'NO';
-  /** With YES: the schools that hold licenses; the others become NOT_LICENSED. Omitted: all. */
-  schools?: string[];
-  by: Actor;
-}
-
-export interface AssignSchoolsInput {
-  schools: string[];
-  by: Actor;
-}
-
-export interface WithdrawInput {
-  by: Actor;
-}
-
-/** The workflow's view of a request, as the `status` query returns it. */
-export interface LicenseRequestState {
-  requestId: string;
-  status: Status;
-  response: PartnerResponse;
-  answeredAt: string | null;
-  deadline: string | null;
-  deadlineDate: string | null;
-  finishedAt: string | null;
-  schools: Record<string, Assignment>;
-}
-
-/**
- * What an update answers: the request's status after it, without the per-school map (Temporal keeps
- * every update's result in the history, so a request with 1,000 schools assigned one call at a time
- * would otherwise store 1,000 copies of the map). The API reads schools from the read model.
- */
-export type LicenseRequestOutcome = Omit<LicenseRequestState, 'schools'> & {
-  /** Licensed schools that still wait for their licenses. */
-  pendingSchools: number;
-};
-
-/**
- * The statuses in which a reminder still applies: the workflow and the mail activity both drop a
- * reminder whose request has moved on, and the history says so.
- */
-export const REMINDER_APPLIES_WHILE: Partial<Record<MailOccasion, readonly Status[]>> = {
-  UNANSWERED_REMINDER: ['AWAITING_ANSWER'],
-  UNANSWERED_ESCALATION: ['AWAITING_ANSWER'],
-  DEADLINE_NEAR: ['AWAITING_ASSIGNMENT'],
-  OVERDUE: ['OVERDUE'],
-};
-
-/** Failure types that the workflow's update validators use and the API maps to HTTP statuses. */
-export const FailureTypes = {
-  /** The current status does not allow it (409). */
-  INVALID_TRANSITION: 'InvalidTransition',
-  /** The input does not fit this request, e.g. an unknown school (400). */
-  INVALID_INPUT: 'InvalidInput',
-  /** A NOT_LICENSED school cannot be assigned (409). */
-  SCHOOL_NOT_LICENSED: 'SchoolNotLicensed',
-} as const;
-
 /**
  * Changes guarded by `patched()` (see workflows/patches.ts and CONTRIBUTING.md). None now: until the
  * first release no workflow is in flight, so a change to the command order re-records the saved
@@ -145,9 +47,11 @@ export const FailureTypes = {
 export const PATCHES = {} as const;
 export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];
 
-/** The mail activity's failure type when the request is not in the database (see activities/mail.ts). */
-export const REQUEST_NOT_FOUND = 'RequestNotFound';
-
+/**
+ * The create call's update, sent with the workflow's start (update-with-start): it answers once the
+ * workflow has recorded the request in the read model, so a GET right after the 201 shows it.
+ */
+export const createUpdate = defineUpdate<LicenseRequestOutcome, []>('create');
 export const answerUpdate = defineUpdate<LicenseRequestOutcome, [AnswerInput]>('answer');
 export const assignSchoolsUpdate = defineUpdate<LicenseRequestOutcome, [AssignSchoolsInput]>('assignSchools');
 export const withdrawUpdate = defineUpdate<LicenseRequestOutcome, [WithdrawInput]>('withdraw');
@@ -175,7 +79,7 @@ export const SEARCH_ATTRIBUTE_DEFINITIONS: ReadonlyArray<{ name: string; type: '
 ];
 
 /** The one-line summary the Web UI shows in its list. */
-export function workflowSummary(input: Pick<LicenseRequestInput, 'organisation' | 'partnerId' | 'schoolIds'>): string {
-  const n = input.schoolIds.length;
+export function workflowSummary(input: Pick<LicenseRequestInput, 'organisation' | 'partnerId' | 'schools'>): string {
+  const n = input.schools.length;
   return `${input.organisation.name} → ${input.partnerId}, ${n} school${n === 1 ? '' : 's'}`;
 }

@@ -2,7 +2,7 @@
  * The process on the real Temporal time-skipping test server: every path of contract.md's "The
  * process" and every transition the validators must refuse. Reminder timing: reminders.test.ts.
  */
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   assignmentDeadlineDateOracle,
@@ -20,8 +20,7 @@ import {
 import {
   answerUpdate,
   assignSchoolsUpdate,
-  FailureTypes,
-  REQUEST_NOT_FOUND,
+  createUpdate,
   SearchAttributes,
   statusQuery,
   withdrawUpdate,
@@ -95,7 +94,16 @@ test('partner answers YES for a subset: the other schools are NOT_LICENSED and o
     const notLicensed = await rejection(
       handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] }),
     );
-    expect(notLicensed.type).toBe(FailureTypes.SCHOOL_NOT_LICENSED);
+    expect(notLicensed.type).toBe('SCHOOL_NOT_LICENSED');
+    expect(notLicensed.details).toEqual([
+      {
+        code: 'SCHOOL_NOT_LICENSED',
+        action: 'assign',
+        status: 'AWAITING_ASSIGNMENT',
+        response: 'YES',
+        schools: ['sch-1'],
+      },
+    ]);
 
     const done = await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-2'], by: partner }] });
     expect(done.status).toBe('COMPLETED');
@@ -169,7 +177,7 @@ test('validators refuse what the status does not allow, and nothing changes', as
     expect(
       (await rejection(handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] })))
         .type,
-    ).toBe(FailureTypes.INVALID_TRANSITION);
+    ).toBe('NOT_YET_ANSWERED');
     // YES naming a school that is not in the request, or naming none.
     expect(
       (
@@ -177,11 +185,18 @@ test('validators refuse what the status does not allow, and nothing changes', as
           handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['nope'], by: partner }] }),
         )
       ).type,
-    ).toBe(FailureTypes.INVALID_INPUT);
+    ).toBe('UNKNOWN_SCHOOLS');
     expect(
       (await rejection(handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: [], by: partner }] })))
         .type,
-    ).toBe(FailureTypes.INVALID_INPUT);
+    ).toBe('NO_SCHOOLS_NAMED');
+    // The platform's administrator does not answer, nor the partner withdraw.
+    expect((await rejection(handle.executeUpdate(answerUpdate, { args: [{ response: 'NO', by: admin }] }))).type).toBe(
+      'WRONG_ROLE',
+    );
+    expect((await rejection(handle.executeUpdate(withdrawUpdate, { args: [{ by: partner }] }))).type).toBe(
+      'WRONG_ROLE',
+    );
     expect((await handle.query(statusQuery)).status).toBe('AWAITING_ANSWER');
     expect(rec.transitions).toHaveLength(0);
 
@@ -189,7 +204,7 @@ test('validators refuse what the status does not allow, and nothing changes', as
     // A second answer.
     expect(
       (await rejection(handle.executeUpdate(answerUpdate, { args: [{ response: 'NO', by: partner }] }))).type,
-    ).toBe(FailureTypes.INVALID_TRANSITION);
+    ).toBe('ALREADY_ANSWERED');
     // Assigning a school twice is not an error and changes nothing.
     await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1'], by: partner }] });
     const writes = rec.transitions.length;
@@ -220,7 +235,7 @@ test('school ids that look like object internals ("constructor", "__proto__") ar
       const unknown = await rejection(
         handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', schools: ['constructor'], by: partner }] }),
       );
-      expect(unknown.type).toBe(FailureTypes.INVALID_INPUT);
+      expect(unknown.type).toBe('UNKNOWN_SCHOOLS');
       await handle.executeUpdate(answerUpdate, {
         args: [{ response: 'YES', schools: ['__proto__'], by: partner }],
       });
@@ -251,37 +266,24 @@ test('operators can filter on the pending schools: LicenseRequestPendingSchools 
   });
 });
 
-test('a workflow whose request is not in the database ends at once with RequestNotFound instead of waiting', async () => {
+test('the workflow stores its request first, and the create update answers once it has', async () => {
   const rec = recordingActivities();
-  let attempts = 0;
-  rec.activities.sendRequestMail = async () => {
-    attempts++;
-    throw ApplicationFailure.nonRetryable('license request is not in the database', REQUEST_NOT_FOUND);
+  rec.activities.recordRequest = async (input) => {
+    // A slow database: the create must still answer only after the request is stored.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    rec.requests.push(input);
   };
+  const input = newInput();
   await withWorkflow(
     async (handle) => {
-      const error = await handle.result().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(WorkflowFailedError);
-      const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
-      expect(cause).toBeInstanceOf(ApplicationFailure);
-      expect({ type: cause.type, nonRetryable: cause.nonRetryable }).toEqual({
-        type: REQUEST_NOT_FOUND,
-        nonRetryable: true,
-      });
-      expect(cause.message).toMatch(/is not in the database/);
-      // At once: no reminder was waited for (the first is two working days away), one mail tried,
-      // and no workflow task failed on the way (the mail's failure is handled, not thrown around).
-      expect(attempts).toBe(1);
-      const events = (await handle.fetchHistory()).events ?? [];
-      const seconds = (e: (typeof events)[number] | undefined) => Number(e?.eventTime?.seconds ?? NaN);
-      expect(seconds(events.at(-1)) - seconds(events[0])).toBeLessThan(60);
-      expect(events.at(-1)?.workflowExecutionFailedEventAttributes).toBeTruthy();
-      expect(events.some((e) => e.workflowTaskFailedEventAttributes)).toBe(false);
+      // withWorkflow's create (update-with-start) has answered: the request is stored.
+      expect(rec.requests).toEqual([input]);
+      // The create again (a retried create call) is the same update, answered with the first outcome.
+      const again = await handle.executeUpdate(createUpdate, { updateId: 'create' });
+      expect(again).toMatchObject({ requestId: input.requestId, status: 'AWAITING_ANSWER', pendingSchools: 3 });
+      expect(rec.requests).toHaveLength(1);
     },
-    newInput(),
+    input,
     rec,
   );
 });

@@ -1,10 +1,12 @@
 /**
  * licenseRequestWorkflow: one license request from creation to a finished status, as in
- * docs/process.md. Deterministic code only: time comes from the workflow clock,
- * the deadline from the calendar activity, everything else that touches the world from activities.
+ * docs/process.md. A thin shell over the request's state (`LicenseRequest` in
+ * domain/license-request.ts): the validators ask its rulebook, the handlers apply its transitions,
+ * and this file adds what only the workflow does: the read-model writes, search attributes, mail
+ * and timers. Deterministic code only: time comes from the workflow clock, the deadline from the
+ * calendar activity, everything else that touches the world from activities.
  */
 import {
-  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -19,25 +21,24 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, HistoryEventRecord } from '../activities';
 import type { PlannedReminder, ReminderSkipReason } from '../domain/reminders';
 import {
+  LicenseRequest,
+  REMINDER_APPLIES_WHILE,
+  type AnswerInput,
+  type AssignSchoolsInput,
+  type LicenseRequestInput,
+  type LicenseRequestOutcome,
+  type MailOccasion,
+  type Refusal,
+  type WithdrawInput,
+} from '../domain/license-request';
+import {
   ACTIVITY_TIMEOUTS,
   answerUpdate,
   assignSchoolsUpdate,
-  FailureTypes,
-  FINISHED_STATUSES,
+  createUpdate,
   statusQuery,
   SearchAttributes,
   withdrawUpdate,
-  type AnswerInput,
-  type AssignSchoolsInput,
-  type Assignment,
-  type LicenseRequestInput,
-  type LicenseRequestOutcome,
-  type LicenseRequestState,
-  type MailOccasion,
-  type Status,
-  type WithdrawInput,
-  REMINDER_APPLIES_WHILE,
-  REQUEST_NOT_FOUND,
 } from './definitions';
 
 /**
@@ -52,6 +53,18 @@ const { recordTransition, computeDeadline, planUnansweredReminders, planOverdueR
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
 
+/**
+ * Storing the new request: the workflow's first step, a normal activity. As a local activity its
+ * result would come back in the same workflow task as the local activities of an update that
+ * arrived with the start (an answer sent straight to Temporal), in the order they happened to
+ * finish; a replay gets them in the order they were scheduled, so the commands that follow could
+ * change order. A normal activity's result is an event of its own, in one place in the history.
+ */
+const { recordRequest } = proxyActivities<Activities>({
+  startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
 /** Mail: SMTP can be slow or down for a while; retried until it is delivered or refused for good. */
 const { sendRequestMail } = proxyActivities<Activities>({
   startToCloseTimeout: ACTIVITY_TIMEOUTS.mail.startToCloseMs,
@@ -64,63 +77,47 @@ const { sendRequestMail } = proxyActivities<Activities>({
   },
 });
 
-function invalidTransition(status: Status, what: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(
-    `The request is ${status}: it cannot be ${what} now.`,
-    FailureTypes.INVALID_TRANSITION,
-  );
-}
-
-function invalidInput(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, FailureTypes.INVALID_INPUT);
+/** A validator's rejection: the refusal's code is the failure's type, the refusal its detail (api/errors.ts reads both). */
+function refuse(refusal: Refusal | undefined): void {
+  if (!refusal) return;
+  throw ApplicationFailure.create({
+    message: `${refusal.code}: the request is ${refusal.status}`,
+    type: refusal.code,
+    details: [refusal],
+    nonRetryable: true,
+  });
 }
 
 export async function licenseRequestWorkflow(input: LicenseRequestInput): Promise<LicenseRequestOutcome> {
-  const state: LicenseRequestState = {
-    requestId: input.requestId,
-    status: 'AWAITING_ANSWER',
-    response: 'UNANSWERED',
-    answeredAt: null,
-    deadline: null,
-    deadlineDate: null,
-    finishedAt: null,
-    // No prototype: a school id like "constructor" or "__proto__" is just another key.
-    schools: Object.assign(
-      Object.create(null) as Record<string, Assignment>,
-      Object.fromEntries(input.schoolIds.map((id): [string, Assignment] => [id, 'PENDING'])),
-    ),
-  };
-  const snapshot = (): LicenseRequestState => ({ ...state, schools: { ...state.schools } });
+  const request = new LicenseRequest(
+    input.requestId,
+    input.schools.map((s) => s.skolonId),
+  );
   const now = () => new Date().toISOString();
-  const isFinished = () => FINISHED_STATUSES.includes(state.status);
-  const pendingSchools = () => Object.keys(state.schools).filter((id) => state.schools[id] === 'PENDING');
-  /** What updates answer: small, whatever the number of schools (see LicenseRequestOutcome). */
-  const outcome = (): LicenseRequestOutcome => {
-    const { schools: _schools, ...rest } = state;
-    return { ...rest, pendingSchools: pendingSchools().length };
-  };
 
   // --- Persistence: one ordered stream of versioned writes to the read model -------------------
-  // Writes run one after another, each carrying the state as it is when it runs and the schools
-  // changed since the previous write, so that concurrent updates can never overwrite a newer
-  // state with an older one, and every retry of a write is harmless (see activities/persistence).
+  // The first write stores the request itself; the others follow it one after another, each
+  // carrying the state as it is when it runs and the schools changed since the previous write, so
+  // that concurrent updates can never overwrite a newer state with an older one, and every retry of
+  // a write is harmless (see activities/persistence).
+  const recorded = recordRequest(input);
+  let writes: Promise<void> = recorded.catch(() => undefined);
   let version = 0;
   let changedSchools = new Set<string>();
-  let writes: Promise<void> = Promise.resolve();
   function persist(events: Array<Omit<HistoryEventRecord, 'key'>>): Promise<void> {
     const write = writes.then(async () => {
       version++;
-      const schools = [...changedSchools].map((skolonId) => ({ skolonId, assignment: state.schools[skolonId]! }));
+      const schools = [...changedSchools].map((skolonId) => ({ skolonId, assignment: request.schools[skolonId]! }));
       changedSchools = new Set();
       await recordTransition({
-        requestId: state.requestId,
+        requestId: request.requestId,
         version,
-        status: state.status,
-        response: state.response,
-        answeredAt: state.answeredAt,
-        deadline: state.deadline,
-        deadlineDate: state.deadlineDate,
-        finishedAt: state.finishedAt,
+        status: request.status,
+        response: request.response,
+        answeredAt: request.answeredAt,
+        deadline: request.deadline,
+        deadlineDate: request.deadlineDate,
+        finishedAt: request.finishedAt,
         schools,
         events: events.map((event, i) => ({ ...event, key: `v${version}.${i}` })),
       });
@@ -128,16 +125,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     writes = write.catch(() => undefined);
     return write;
   }
-
-  function setAssignment(skolonId: string, assignment: Assignment) {
-    state.schools[skolonId] = assignment;
-    changedSchools.add(skolonId);
-  }
-
-  function moveTo(status: Status) {
-    state.status = status;
-    if (FINISHED_STATUSES.includes(status)) state.finishedAt = now();
-  }
+  const changed = (schools: readonly string[]) => schools.forEach((id) => changedSchools.add(id));
 
   /**
    * The search attributes operators filter on (and the Web UI details), once per transition: each
@@ -146,20 +134,23 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
    * LicenseRequestPendingSchools > 10`).
    */
   function publish() {
-    const pairs: SearchAttributeUpdatePair[] = [{ key: SearchAttributes.status, value: state.status }];
-    if (state.deadline) pairs.push({ key: SearchAttributes.assignmentDeadline, value: new Date(state.deadline) });
-    if (state.response === 'YES') pairs.push({ key: SearchAttributes.pendingSchools, value: pendingSchools().length });
+    const pairs: SearchAttributeUpdatePair[] = [{ key: SearchAttributes.status, value: request.status }];
+    if (request.deadline) pairs.push({ key: SearchAttributes.assignmentDeadline, value: new Date(request.deadline) });
+    if (request.response === 'YES') {
+      pairs.push({ key: SearchAttributes.pendingSchools, value: request.pendingSchools().length });
+    }
     upsertSearchAttributes(pairs);
     showDetails();
   }
 
   function showDetails() {
-    const lines = [`**Status:** ${state.status}`, `**Response:** ${state.response}`];
+    const lines = [`**Status:** ${request.status}`, `**Response:** ${request.response}`];
     if (input.desiredAvailability) lines.push(`**Desired availability:** ${input.desiredAvailability}`);
-    if (state.deadlineDate) lines.push(`**Assignment deadline:** ${state.deadlineDate}`);
-    const assigned = Object.values(state.schools).filter((a) => a === 'ASSIGNED').length;
-    const licensed = Object.values(state.schools).filter((a) => a !== 'NOT_LICENSED').length;
-    if (state.response === 'YES') lines.push(`**Schools assigned:** ${assigned} of ${licensed}`);
+    if (request.deadlineDate) lines.push(`**Assignment deadline:** ${request.deadlineDate}`);
+    const assignments = Object.values(request.schools);
+    const assigned = assignments.filter((a) => a === 'ASSIGNED').length;
+    const licensed = assignments.filter((a) => a !== 'NOT_LICENSED').length;
+    if (request.response === 'YES') lines.push(`**Schools assigned:** ${assigned} of ${licensed}`);
     setCurrentDetails(lines.join('\n'));
   }
 
@@ -168,145 +159,94 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   /** With YES: the reminder that the deadline is near (null: too close for that). */
   let deadlineNear: PlannedReminder | null = null;
 
-  // --- Messages --------------------------------------------------------------------------------
-  setHandler(statusQuery, snapshot);
+  // --- Messages: each validator asks the rulebook, each handler applies a transition -------------
+  setHandler(statusQuery, () => request.snapshot());
+
+  // The create call's answer: the request is in the read model.
+  setHandler(createUpdate, async () => {
+    await recorded;
+    return request.outcome();
+  });
 
   setHandler(
     answerUpdate,
     async ({ response, schools, by }) => {
       // Everything up to the first await runs before any other message is looked at, so a second
-      // answer arriving meanwhile already sees the new status and is rejected by its validator.
-      state.response = response;
-      state.answeredAt = now();
+      // answer arriving meanwhile already sees the new status and is refused by its validator.
+      const at = now();
+      const { licensed, notLicensed } = request.answer({ response, schools }, at);
+      changed(notLicensed);
       if (response === 'NO') {
-        for (const id of Object.keys(state.schools)) setAssignment(id, 'NOT_LICENSED');
-        moveTo('DECLINED');
         publish();
-        await persist([{ at: state.answeredAt, event: 'ANSWERED', detail: { response, by } }]);
+        await persist([{ at, event: 'ANSWERED', detail: { response, by } }]);
         answerRecorded = true;
-        return outcome();
+        return request.outcome();
       }
-      const licensed = new Set(schools ?? Object.keys(state.schools));
-      for (const id of Object.keys(state.schools)) if (!licensed.has(id)) setAssignment(id, 'NOT_LICENSED');
-      moveTo('AWAITING_ASSIGNMENT');
-      const answeredAt = state.answeredAt;
-      const plan = await computeDeadline({ answeredAt, desiredAvailability: input.desiredAvailability });
+      const plan = await computeDeadline({ answeredAt: at, desiredAvailability: input.desiredAvailability });
       const answered: Omit<HistoryEventRecord, 'key'> = {
-        at: answeredAt,
+        at,
         event: 'ANSWERED',
-        detail: {
-          response,
-          by,
-          licensedSchools: [...licensed],
-          notLicensedSchools: Object.keys(state.schools).filter((id) => !licensed.has(id)),
-        },
+        detail: { response, by, licensedSchools: licensed, notLicensedSchools: notLicensed },
       };
-      if (state.status === 'WITHDRAWN') {
+      if (!request.setDeadline(plan)) {
         // Withdrawn while the deadline was being worked out: the answer stands, no deadline does.
         await persist([answered]);
         answerRecorded = true;
-        return outcome();
+        return request.outcome();
       }
-      state.deadline = plan.deadline;
-      state.deadlineDate = plan.deadlineDate;
       deadlineNear = plan.deadlineNear;
       publish();
       await persist([
         answered,
-        { at: answeredAt, event: 'DEADLINE_SET', detail: { deadline: plan.deadline, deadlineDate: plan.deadlineDate } },
+        { at, event: 'DEADLINE_SET', detail: { deadline: plan.deadline, deadlineDate: plan.deadlineDate } },
       ]);
       answerRecorded = true;
-      return outcome();
+      return request.outcome();
     },
     {
-      validator: ({ response, schools }: AnswerInput) => {
-        if (state.status !== 'AWAITING_ANSWER') {
-          throw ApplicationFailure.nonRetryable(
-            `The request has already been answered or closed (status ${state.status}).`,
-            FailureTypes.INVALID_TRANSITION,
-          );
-        }
-        if (response === 'NO' && schools !== undefined) {
-          throw invalidInput('A NO answer cannot name schools.');
-        }
-        if (schools !== undefined) {
-          if (schools.length === 0) throw invalidInput('A YES answer must name at least one school, or answer NO.');
-          const unknown = schools.filter((id) => !Object.hasOwn(state.schools, id));
-          if (unknown.length > 0) throw invalidInput(`Unknown schools in this request: ${unknown.join(', ')}`);
-          if (new Set(schools).size !== schools.length) throw invalidInput('A school is named twice.');
-        }
-      },
+      validator: ({ response, schools, by }: AnswerInput) =>
+        refuse(request.refusalFor('answer', by, { response, schools })),
     },
   );
 
   setHandler(
     assignSchoolsUpdate,
     async ({ schools, by }) => {
-      const newlyAssigned = schools.filter((id) => state.schools[id] === 'PENDING');
-      for (const id of newlyAssigned) setAssignment(id, 'ASSIGNED');
-      if (newlyAssigned.length === 0) {
+      const at = now();
+      const { assigned, completed } = request.assign(schools, at);
+      if (assigned.length === 0) {
         // A retried call: nothing changes, but answer only once an earlier write of it is readable.
         await writes;
-        return outcome();
+        return request.outcome();
       }
-      const at = now();
+      changed(assigned);
       const events: Array<Omit<HistoryEventRecord, 'key'>> = [
-        { at, event: 'SCHOOLS_ASSIGNED', detail: { schools: newlyAssigned, by } },
+        { at, event: 'SCHOOLS_ASSIGNED', detail: { schools: assigned, by } },
       ];
-      if (pendingSchools().length === 0) {
-        moveTo('COMPLETED');
-        events.push({ at, event: 'COMPLETED', detail: {} });
-      }
+      if (completed) events.push({ at, event: 'COMPLETED', detail: {} });
       publish();
       await persist(events);
-      return outcome();
+      return request.outcome();
     },
-    {
-      validator: ({ schools }: AssignSchoolsInput) => {
-        // Schools that are all assigned already: a retry (or a call racing the one that completed
-        // the request) changes nothing and is not an error, even once the request is COMPLETED.
-        const allAssigned = schools.length > 0 && schools.every((id) => state.schools[id] === 'ASSIGNED');
-        if (allAssigned && state.status !== 'WITHDRAWN') return;
-        if ((state.status !== 'AWAITING_ASSIGNMENT' && state.status !== 'OVERDUE') || !answerRecorded) {
-          throw invalidTransition(state.status, 'assigned');
-        }
-        if (schools.length === 0) throw invalidInput('Name at least one school to assign.');
-        const unknown = schools.filter((id) => !Object.hasOwn(state.schools, id));
-        if (unknown.length > 0) throw invalidInput(`Unknown schools in this request: ${unknown.join(', ')}`);
-        const notLicensed = schools.filter((id) => state.schools[id] === 'NOT_LICENSED');
-        if (notLicensed.length > 0) {
-          throw ApplicationFailure.nonRetryable(
-            `These schools were answered as holding no licenses and cannot be assigned: ${notLicensed.join(', ')}`,
-            FailureTypes.SCHOOL_NOT_LICENSED,
-          );
-        }
-      },
-    },
+    { validator: ({ schools, by }: AssignSchoolsInput) => refuse(request.refusalFor('assign', by, { schools })) },
   );
 
   setHandler(
     withdrawUpdate,
     async ({ by }) => {
-      moveTo('WITHDRAWN');
+      const at = now();
+      request.withdraw(at);
       publish();
-      await persist([{ at: state.finishedAt!, event: 'WITHDRAWN', detail: { by } }]);
-      return outcome();
+      await persist([{ at, event: 'WITHDRAWN', detail: { by } }]);
+      return request.outcome();
     },
-    {
-      validator: (_input: WithdrawInput) => {
-        if (isFinished()) throw invalidTransition(state.status, 'withdrawn');
-      },
-    },
+    { validator: ({ by }: WithdrawInput) => refuse(request.refusalFor('withdraw', by)) },
   );
 
   // --- Mail ------------------------------------------------------------------------------------
   // Mail goes out one after another in the background: a mail server that is down for a day must
   // not hold up the clock (the deadline, OVERDUE) of the request itself.
-  // The mail activity gives up only when the request is not in the database (a create undone after
-  // a 503 although Temporal had started the workflow): then there is nobody to mail and nothing to
-  // wait for, and the workflow ends at once with that reason instead of waiting for an answer.
   let mails: Promise<void> = Promise.resolve();
-  let requestMissing: unknown = undefined;
   /** Support has had an overdue mail (it gets the first one sent, even if the first planned was skipped). */
   let supportToldOverdue = false;
 
@@ -326,13 +266,14 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   function mail(occasion: MailOccasion, reminder?: PlannedReminder): void {
     mails = mails
       .then(async () => {
-        if (requestMissing) return;
         if (reminder) {
           // The request moved on, or a later reminder of the kind (or the deadline) came meanwhile.
           if (reminder.expiresAt && Date.now() >= Date.parse(reminder.expiresAt))
             return skipReminder(reminder, reminder.expiresBecause ?? 'LATER_REMINDER_DUE');
           const appliesWhile = REMINDER_APPLIES_WHILE[occasion];
-          if (appliesWhile && !appliesWhile.includes(state.status)) return skipReminder(reminder, 'NO_LONGER_APPLIES');
+          if (appliesWhile && !appliesWhile.includes(request.status)) {
+            return skipReminder(reminder, 'NO_LONGER_APPLIES');
+          }
         }
         const alsoToSupport = occasion === 'OVERDUE' && (reminder?.alsoToSupport === true || !supportToldOverdue);
         await writes; // the mail is rendered from the read model: let it catch up first
@@ -345,29 +286,13 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
         });
         if (alsoToSupport && result !== 'SKIPPED') supportToldOverdue = true;
       })
-      // Caught here: a rejection nobody awaits yet would fail the workflow task over and over.
+      // Caught here: a rejection nobody awaits yet would fail the workflow task over and over. A
+      // mail that gave up (none is expected: mail is retried until sent or refused for good, which
+      // the activity records itself) costs this one mail, not the request.
       .catch((error: unknown) => {
-        if (
-          error instanceof ActivityFailure &&
-          (error.cause as ApplicationFailure | undefined)?.type === REQUEST_NOT_FOUND
-        ) {
-          requestMissing ??= error;
-        } else {
-          // Any other failure that gave up (none is expected: mail is retried until sent or refused
-          // for good, which the activity records itself) costs this one mail, not the request.
-          log.error('Mail not sent', { requestId: input.requestId, occasion, error: String(error) });
-        }
+        log.error('Mail not sent', { requestId: input.requestId, occasion, error: String(error) });
       });
   }
-  /** Ends the workflow when the request turned out not to exist. */
-  const failIfRequestMissing = () => {
-    if (!requestMissing) return;
-    throw ApplicationFailure.nonRetryable(
-      `License request ${input.requestId} is not in the database; there is nobody to notify.`,
-      REQUEST_NOT_FOUND,
-      requestMissing,
-    );
-  };
 
   // --- Timers ----------------------------------------------------------------------------------
   /**
@@ -390,7 +315,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       if (await stoppedWaitingBefore(waiting, reminder.at)) {
         // Moments that had come when the request moved on (e.g. answered during an outage): say so.
         const missed = plan.slice(index).filter((later) => Date.now() >= Date.parse(later.at));
-        for (const late of missed) if (!requestMissing) await skipReminder(late, 'NO_LONGER_APPLIES');
+        for (const late of missed) await skipReminder(late, 'NO_LONGER_APPLIES');
         return;
       }
       mail(reminder.occasion, reminder);
@@ -399,44 +324,44 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
 
   // --- The process -----------------------------------------------------------------------------
   showDetails();
+  // The request goes into the read model first (the create update answers then); the mail is
+  // rendered from it.
+  await recorded;
   mail('CREATED');
 
   // Waiting for the answer: reminders to the partner, then one escalation to support. The request
   // stays open until it is answered or withdrawn; after the last reminder nothing more is scheduled.
   // Reminders stop the moment an answer is accepted, before it has even been recorded.
-  const awaitingAnswer = () => state.status === 'AWAITING_ANSWER' && !requestMissing;
+  const awaitingAnswer = () => request.status === 'AWAITING_ANSWER';
   await remindWhile(awaitingAnswer, await planUnansweredReminders({ createdAt: input.createdAt }));
-  await condition(() => answerRecorded || state.status === 'WITHDRAWN' || Boolean(requestMissing));
-  failIfRequestMissing();
-  if (state.status === 'DECLINED') mail('ANSWERED_NO');
+  await condition(() => answerRecorded || request.status === 'WITHDRAWN');
+  if (request.status === 'DECLINED') mail('ANSWERED_NO');
 
-  if (state.status === 'AWAITING_ASSIGNMENT' || state.status === 'COMPLETED') {
+  if (request.status === 'AWAITING_ASSIGNMENT' || request.status === 'COMPLETED') {
     mail('ANSWERED_YES');
-    const assigning = () => state.status === 'AWAITING_ASSIGNMENT';
+    const assigning = () => request.status === 'AWAITING_ASSIGNMENT';
     if (deadlineNear) await remindWhile(assigning, [deadlineNear]);
-    // The deadline is the last millisecond of its day: it has passed one millisecond later.
-    const passedAt = new Date(Date.parse(state.deadline!) + 1).toISOString();
-    if (!(await stoppedWaitingBefore(assigning, passedAt))) {
-      log.info('Assignment deadline passed', { requestId: input.requestId, deadline: state.deadline });
-      moveTo('OVERDUE');
+    if (!(await stoppedWaitingBefore(assigning, request.deadlinePassedAt()!))) {
+      log.info('Assignment deadline passed', { requestId: input.requestId, deadline: request.deadline });
+      const at = now();
+      request.markOverdue(at);
       publish();
       await persist([
-        { at: now(), event: 'OVERDUE', detail: { deadline: state.deadline, pendingSchools: pendingSchools() } },
+        { at, event: 'OVERDUE', detail: { deadline: request.deadline, pendingSchools: request.pendingSchools() } },
       ]);
       // The partner (and support) hears of it the next working morning, then every few working
       // days, a limited number of times; the request stays OVERDUE until assigned or withdrawn.
-      const overdue = () => state.status === 'OVERDUE';
-      await remindWhile(overdue, await planOverdueReminders({ deadlineDate: state.deadlineDate! }));
+      const overdue = () => request.status === 'OVERDUE';
+      await remindWhile(overdue, await planOverdueReminders({ deadlineDate: request.deadlineDate! }));
       await condition(() => !overdue());
     }
-    if (state.status === 'COMPLETED') mail('COMPLETED');
+    if (request.status === 'COMPLETED') mail('COMPLETED');
   }
 
-  if (state.status === 'WITHDRAWN') mail('WITHDRAWN');
+  if (request.status === 'WITHDRAWN') mail('WITHDRAWN');
 
   await condition(allHandlersFinished);
   await writes;
   await mails;
-  failIfRequestMissing();
-  return outcome();
+  return request.outcome();
 }

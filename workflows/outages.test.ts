@@ -23,13 +23,13 @@ import {
   type Recording,
   type WorkflowTestEnv,
 } from '../test/helpers/workflow-env';
+import type { LicenseRequestInput } from '../domain/license-request';
 import {
   answerUpdate,
   assignSchoolsUpdate,
   licenseRequestWorkflowId,
   statusQuery,
   withdrawUpdate,
-  type LicenseRequestInput,
 } from './definitions';
 import { licenseRequestWorkflow } from './license-request';
 

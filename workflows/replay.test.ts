@@ -13,14 +13,13 @@ import { quietRuntime } from '../test/helpers/stack';
 const DIR = path.join(__dirname, 'histories');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.binpb'));
 
-test('there are recorded histories for every path: declined, completed, overdue, reminded, withdrawn, missing', () => {
+test('there are recorded histories for every path: declined, completed, overdue, reminded, withdrawn', () => {
   expect(files.sort()).toEqual(
     [
       'declined',
       'overdue-completed',
       'overdue-exhausted',
       'reminded-withdrawn',
-      'request-missing',
       'yes-completed',
       'yes-subset-assigned',
       'yes-withdrawn',

@@ -4,7 +4,7 @@
  * (names) is escaped in HTML; headers are built by nodemailer, which encodes them, and subjects are
  * kept on one line whatever a name contains.
  */
-import type { MailOccasion } from '../../workflows/definitions';
+import type { MailOccasion } from '../../domain/license-request';
 import type { Locale } from '../../domain/locale';
 import { escapeHtml, singleLine } from '../../domain/text';
 import { catalogue, longDate, type MailWords } from '../../i18n';

@@ -11,7 +11,7 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { FailureTypes } from '../../workflows/definitions';
+import { isRefusal, ROLE_FOR, type Refusal, type RefusalCode } from '../../domain/license-request';
 
 export interface ErrorDetail {
   field?: string;
@@ -19,6 +19,9 @@ export interface ErrorDetail {
 }
 
 export class HttpError extends Error {
+  /** The rulebook's refusal behind a 400/403/409, for those who say it in other words (the portal). */
+  refusal?: Refusal;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -49,18 +52,50 @@ export function fromZod(error: ZodError, where: 'body' | 'query' | 'params'): Ht
   );
 }
 
-/** Maps a rejected workflow update (see the validators in workflows/license-request.ts). */
+const DONE: Record<Refusal['action'], string> = { answer: 'answered', assign: 'assigned', withdraw: 'withdrawn' };
+const notNow = (r: Refusal) => conflict(`The request is ${r.status}: it cannot be ${DONE[r.action]} now.`);
+const schoolsField = (message: string) => [{ field: 'schools', message }];
+
+/** The API's answer to each of the rulebook's refusals (domain/license-request.ts). */
+const REFUSALS: Record<RefusalCode, (r: Refusal) => HttpError> = {
+  ALREADY_ANSWERED: notNow,
+  NOT_YET_ANSWERED: notNow,
+  FINISHED: notNow,
+  WITHDRAWN: notNow,
+  SCHOOL_NOT_LICENSED: (r) =>
+    conflict(
+      `These schools were answered as holding no licenses and cannot be assigned: ${r.schools?.join(', ') ?? ''}`,
+      'school_not_licensed',
+    ),
+  NO_WITH_SCHOOLS: () => badRequest('A NO answer cannot name schools.', schoolsField('only with YES')),
+  NO_SCHOOLS_NAMED: (r) =>
+    badRequest(
+      r.action === 'answer'
+        ? 'A YES answer must name at least one school, or answer NO.'
+        : 'Name at least one school to assign.',
+    ),
+  UNKNOWN_SCHOOLS: (r) => badRequest(`Unknown schools in this request: ${r.schools?.join(', ') ?? ''}`),
+  SCHOOL_NAMED_TWICE: () => badRequest('A school is named twice.'),
+  WRONG_ROLE: (r) =>
+    new HttpError(
+      403,
+      'forbidden',
+      ROLE_FOR[r.action] === 'admin' ? 'This needs the admin token.' : "This needs a partner's API key.",
+    ),
+};
+
+/** A refusal of the rulebook as the API's error, carrying the refusal. */
+export function refused(refusal: Refusal): HttpError {
+  const error = REFUSALS[refusal.code](refusal);
+  error.refusal = refusal;
+  return error;
+}
+
+/** Maps a rejected workflow update (the validators in workflows/license-request.ts ask the rulebook). */
 function fromWorkflow(error: unknown): HttpError | undefined {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const failure = error.cause;
-    switch (failure.type) {
-      case FailureTypes.INVALID_INPUT:
-        return badRequest(failure.message);
-      case FailureTypes.SCHOOL_NOT_LICENSED:
-        return conflict(failure.message, 'school_not_licensed');
-      case FailureTypes.INVALID_TRANSITION:
-        return conflict(failure.message);
-    }
+    const refusal: unknown = error.cause.details?.[0];
+    if (isRefusal(refusal)) return refused(refusal);
   }
   // The workflow finished between our status check and the update.
   if (error instanceof WorkflowNotFoundError) return conflict('The request is already finished.');

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import type { LicenseRequestRow } from '../../db/schema';
 import type { LicenseRequestWithDetails } from '../../db/repositories/license-requests';
 import { STOCKHOLM } from '../../domain/working-days';
-import type { Assignment, PartnerResponse, Status } from '../../workflows/definitions';
+import type { Assignment, PartnerResponse, Status } from '../../domain/license-request';
 
 export interface SchoolView {
   skolonId: string;

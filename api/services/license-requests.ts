@@ -7,7 +7,7 @@
  * API's representation here (license-request-view.ts).
  */
 import crypto from 'node:crypto';
-import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 
 import type { Db } from '../../db/database';
@@ -15,25 +15,34 @@ import { findPartner } from '../../db/repositories/partners';
 import {
   answerSummary,
   claimUpdateIdempotencyKey,
-  deleteLicenseRequest,
+  findCreateIdempotencyKey,
   releaseUpdateIdempotencyKey,
   findRequestHeader,
   getLicenseRequest,
-  insertLicenseRequest,
   listLicenseRequests,
 } from '../../db/repositories/license-requests';
 import {
+  assignmentChangesNothing,
+  factsOf,
+  inputRefusal,
+  isFinal,
+  isFinished,
+  statusRefusal,
+  type Action,
+  type LicenseRequestOutcome,
+  type PartnerResponse,
+  type RequestFacts,
+  type Status,
+} from '../../domain/license-request';
+import {
   answerUpdate,
   assignSchoolsUpdate,
-  FINISHED_STATUSES,
   licenseRequestWorkflowId,
   withdrawUpdate,
-  type LicenseRequestOutcome,
-  type Status,
 } from '../../workflows/definitions';
-import { startLicenseRequestWorkflow, TEMPORAL_CALL_TIMEOUT_MS, workflowInputOf } from '../start-workflow';
+import { createLicenseRequestWorkflow } from '../start-workflow';
 import { actorOf, type Caller } from './caller';
-import { badRequest, conflict, HttpError, notFound, toHttpError } from './errors';
+import { badRequest, conflict, HttpError, notFound, refused, toHttpError } from './errors';
 import {
   answerBody,
   CURSOR,
@@ -44,7 +53,6 @@ import {
   withdrawBody,
 } from '../schemas';
 import { parse } from '../validate';
-import { businessMetrics } from '../../observability/metrics';
 import {
   toLicenseRequestSummaryView,
   toLicenseRequestView,
@@ -66,7 +74,7 @@ export interface LicenseRequestList {
 }
 
 export interface LicenseRequestService {
-  /** Admin: stores a request and starts its workflow (a retry with the same key gets the same request). */
+  /** Admin: starts a request's workflow, which stores the request (a retry with the same key gets the same request). */
   create(input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
   /** A partner's own requests, or (admin) everyone's; newest first, with the answered summary. */
   list(viewer: Caller, query: unknown): Promise<LicenseRequestList>;
@@ -95,6 +103,24 @@ function fingerprint(value: unknown): string {
   return crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }
 
+/**
+ * A request id made from a create's Idempotency-Key (a name-based UUID, RFC 9562 version 5): every
+ * retry of that create names the same request, and so the same workflow, even while the first call
+ * is still under way.
+ */
+function requestIdForKey(key: string): string {
+  const hash = crypto.createHash('sha1').update(CREATE_KEY_NAMESPACE).update(key, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+/** This service's namespace for those ids (a random UUID, fixed once). */
+const CREATE_KEY_NAMESPACE = Buffer.from('2f0d6c3e9a8b4e61b7c5d4e3f2a1b0c9', 'hex');
+
+const keyReused = () =>
+  conflict('This Idempotency-Key was used with a different request body.', 'idempotency_key_reused');
+
 /** How long a call waits for the workflow to accept and apply an update. */
 export const UPDATE_TIMEOUT_MS = 20_000;
 
@@ -111,59 +137,67 @@ export function createLicenseRequestService({
     return row && toLicenseRequestView(row);
   }
 
+  /** The owner and the state from the read model, as the rulebook reads them. */
+  async function facts(id: string): Promise<(RequestFacts & { partnerId: string }) | undefined> {
+    const row = await findRequestHeader(db, id);
+    return (
+      row && {
+        partnerId: row.partner_id,
+        status: row.status as Status,
+        response: row.response as PartnerResponse,
+        deadline: row.deadline ? row.deadline.toISOString() : null,
+      }
+    );
+  }
+
   async function visible(viewer: Caller, rawId: unknown): Promise<LicenseRequestView> {
     const request = await read(requestId(rawId));
     if (!request || (viewer.role === 'partner' && request.partnerId !== viewer.partner.id)) throw notFound();
     return request;
   }
 
-  const finishedConflict = (status: string, what: string) =>
-    conflict(`The request is ${status}: it cannot be ${what} now.`);
-
   /**
-   * Checks ownership and that the request is still open, before asking its workflow. A finished
-   * request is still asked when the call carries an Idempotency-Key: the call that finished it may
-   * be this one, retried (say, after the API died before answering), and then the workflow hands
-   * back that call's outcome; any other update it refuses, which is the 409 (see `update`).
+   * The rulebook's answer from the read model, before asking the workflow: a refusal that no later
+   * status lifts (an answered, finished or withdrawn request) is final, so the call is refused here.
+   * With an Idempotency-Key it goes to the workflow all the same: the call that made the refusal
+   * may be this one, retried (say, after the API died before answering), and then the workflow hands
+   * back that call's outcome; any other update it refuses, which is the 409 (see `update`). Other
+   * refusals (assigning before the YES is in the read model) are the workflow's to decide. A
+   * finished request is refused before the body is read, an open one after (`whileFinished`).
    */
-  async function openRequest(
-    rawId: unknown,
-    partnerId: string | undefined,
-    what: string,
+  function refuseFinal(
+    request: RequestFacts,
+    action: Action,
+    caller: Caller,
     idempotencyKey: string | undefined,
-  ): Promise<string> {
-    const id = requestId(rawId);
-    const header = await findRequestHeader(db, id);
-    if (!header || (partnerId !== undefined && header.partner_id !== partnerId)) throw notFound();
-    if (FINISHED_STATUSES.includes(header.status as Status) && !idempotencyKey?.trim()) {
-      throw finishedConflict(header.status, what);
+    whileFinished = false,
+  ) {
+    if (whileFinished && !isFinished(request.status)) return;
+    const refusal = statusRefusal(request, action, caller.role);
+    if (refusal && (refusal.code === 'WRONG_ROLE' || (isFinal(refusal) && !idempotencyKey?.trim()))) {
+      throw refused(refusal);
     }
-    return id;
   }
 
-  /** True only when Temporal confirms the request's workflow exists. */
-  async function workflowConfirmed(id: string): Promise<boolean> {
-    try {
-      await temporal.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () =>
-        temporal.workflow.getHandle(licenseRequestWorkflowId(id)).describe(),
-      );
-      return true;
-    } catch {
-      return false;
-    }
+  /** The request's id, owner and state; another partner's request is "not found". */
+  async function header(rawId: unknown, caller: Caller) {
+    const id = requestId(rawId);
+    const found = await facts(id);
+    if (!found || (caller.role === 'partner' && found.partnerId !== caller.partner.id)) throw notFound();
+    return { id, ...found };
   }
 
   /**
    * Sends an update and waits for its result, for a bounded time: a worker that is down must not
-   * leave the caller hanging (it gets 503 and retries). A request whose workflow was never started
-   * (the API died between storing it and starting it) gets its workflow now.
+   * leave the caller hanging (it gets 503 and retries).
    */
   async function update<Arg>(
     id: string,
     definition: UpdateDefinition<LicenseRequestOutcome, [Arg]>,
     arg: Arg,
     idempotencyKey: string | undefined,
-    what: string,
+    action: Action,
+    caller: Caller,
   ): Promise<void> {
     // With an Idempotency-Key, a retried call is the same update to Temporal, which answers it with
     // the first call's outcome instead of applying (or refusing) it again, also once the workflow
@@ -173,22 +207,19 @@ export function createLicenseRequestService({
     // that share a prefix must not become one update).
     const raw = key ? `${definition.name}:${key}` : undefined;
     const updateId = raw && raw.length > 255 ? `${definition.name}:sha256:${fingerprint(key)}` : raw;
-    const send = () =>
-      temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
+    try {
+      await temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
         temporal.workflow
           .getHandle(licenseRequestWorkflowId(id))
           .executeUpdate(definition, { args: [arg], ...(updateId && { updateId }) }),
       );
-    try {
-      await send();
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
-      const stored = await read(id);
-      if (!stored) throw error;
       // A finished workflow that does not know this update: the request cannot change any more.
-      if (FINISHED_STATUSES.includes(stored.status)) throw finishedConflict(stored.status, what);
-      await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(stored));
-      await send();
+      const stored = await facts(id);
+      const refusal = stored && statusRefusal(stored, action, caller.role);
+      if (refusal) throw refused(refusal);
+      throw error;
     }
   }
 
@@ -236,18 +267,16 @@ export function createLicenseRequestService({
   }
 
   /**
-   * A retried last assignment may arrive after the request COMPLETED (or race the call that
-   * completed it): assigning schools that are already assigned changes nothing and is not an error.
+   * Assigning schools the read model shows assigned already changes nothing (a retried call, or one
+   * racing the call that completed the request): the request as it is, without asking the workflow.
    */
-  async function completedWithAll(
+  async function assignedAlready(
     partner: Partner,
     rawId: unknown,
     schools: string[],
   ): Promise<LicenseRequestView | undefined> {
     const request = await visible({ role: 'partner', partner }, rawId);
-    if (request.status !== 'COMPLETED') return undefined;
-    const assigned = new Set(request.schools.filter((s) => s.assignment === 'ASSIGNED').map((s) => s.skolonId));
-    return schools.every((id) => assigned.has(id)) ? request : undefined;
+    return assignmentChangesNothing(factsOf(request), schools) ? request : undefined;
   }
 
   return {
@@ -264,38 +293,38 @@ export function createLicenseRequestService({
           { field: 'partnerId', message: 'unknown partner' },
         ]);
       }
-      const outcome = await insertLicenseRequest(
-        db,
-        {
-          id: crypto.randomUUID(),
+      const idempotency = idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(input) } : undefined;
+      /** The request this key created before (its workflow may be gone after retention), if any. */
+      const createdBefore = async (): Promise<LicenseRequestView | undefined> => {
+        const earlier = idempotency && (await findCreateIdempotencyKey(db, idempotency.key));
+        if (!earlier) return undefined;
+        if (earlier.fingerprint !== idempotency.fingerprint) throw keyReused();
+        return stored(earlier.requestId);
+      };
+      const replayed = await createdBefore();
+      if (replayed) return replayed;
+
+      const id = idempotency ? requestIdForKey(idempotency.key) : crypto.randomUUID();
+      try {
+        await createLicenseRequestWorkflow(temporal, taskQueue, {
+          requestId: id,
           partnerId: input.partnerId,
           organisation: input.organisation,
           schools: input.schools,
           desiredAvailability: input.desiredAvailability ?? null,
           contacts: input.contacts,
-          createdAt: new Date(),
-        },
-        idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(input) } : undefined,
-      );
-      if (outcome.kind === 'replayed' && outcome.fingerprint !== fingerprint(input)) {
-        throw conflict('This Idempotency-Key was used with a different request body.', 'idempotency_key_reused');
+          createdAt: new Date().toISOString(),
+          ...(idempotency && { idempotency }),
+        });
+      } catch (error) {
+        // A workflow of that id that is closed and does not know the create: not this request's.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        const earlier = await createdBefore();
+        if (earlier) return earlier;
+        throw keyReused();
       }
-      const request = await stored(outcome.id);
-      // A replay of a finished request starts nothing: its workflow may be gone after retention.
-      if (!(outcome.kind === 'replayed' && FINISHED_STATUSES.includes(request.status))) {
-        try {
-          // Also on a replay: if the first call died before starting the workflow, this starts it.
-          await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(request));
-        } catch (error) {
-          // The caller hears "not created" (503), so nothing may stay behind: the request goes unless
-          // Temporal confirms that the start went through after all, in which case both stay.
-          if (outcome.kind === 'created' && !(await workflowConfirmed(request.id)))
-            await deleteLicenseRequest(db, request.id);
-          throw error;
-        }
-      }
-      if (outcome.kind === 'created') businessMetrics.requestCreated();
-      return request;
+      // The same key sent at the same moment with another body: the first body made the request.
+      return (await createdBefore()) ?? stored(id);
     },
 
     async list(viewer, rawQuery) {
@@ -321,49 +350,48 @@ export function createLicenseRequestService({
     get: visible,
 
     async answer(partner, rawId, rawInput, idempotencyKey) {
-      const id = await openRequest(rawId, partner.id, 'answered', idempotencyKey);
+      const caller: Caller = { role: 'partner', partner };
+      const request = await header(rawId, caller);
+      refuseFinal(request, 'answer', caller, idempotencyKey, true);
       const { response, schools } = parse(answerBody, rawInput ?? {}, 'body');
-      if (response === 'NO' && schools !== undefined) {
-        throw badRequest('A NO answer cannot name schools.', [{ field: 'schools', message: 'only with YES' }]);
-      }
-      const by = actorOf({ role: 'partner', partner });
+      // What the call names, as far as the read model's header tells (the schools are the workflow's to check).
+      const wrongInput = inputRefusal(request, 'answer', { response, schools });
+      if (wrongInput) throw refused(wrongInput);
+      refuseFinal(request, 'answer', caller, idempotencyKey);
+      const by = actorOf(caller);
       const body = { response, schools: schools && [...new Set(schools)].sort() };
-      await withIdempotencyKey(id, 'answer', idempotencyKey, body, () =>
-        update(id, answerUpdate, { response, schools, by }, idempotencyKey, 'answered'),
+      await withIdempotencyKey(request.id, 'answer', idempotencyKey, body, () =>
+        update(request.id, answerUpdate, { response, schools, by }, idempotencyKey, 'answer', caller),
       );
-      return stored(id);
+      return stored(request.id);
     },
 
     async assign(partner, rawId, rawInput, idempotencyKey) {
-      const { id: visibleId } = await visible({ role: 'partner', partner }, rawId); // 404 before 400: another partner's request does not exist
+      const caller: Caller = { role: 'partner', partner };
+      const { id } = await visible(caller, rawId); // 404 before 400: another partner's request does not exist
       const { schools } = parse(assignmentsBody, rawInput ?? {}, 'body');
-      return withIdempotencyKey(
-        visibleId,
-        'assign',
-        idempotencyKey,
-        { schools: [...new Set(schools)].sort() },
-        async () => {
-          const done = await completedWithAll(partner, rawId, schools);
-          if (done) return done;
-          try {
-            const id = await openRequest(rawId, partner.id, 'assigned', idempotencyKey);
-            const by = actorOf({ role: 'partner', partner });
-            await update(id, assignSchoolsUpdate, { schools, by }, idempotencyKey, 'assigned');
-            return await stored(id);
-          } catch (error) {
-            const raced = await completedWithAll(partner, rawId, schools);
-            if (!raced) throw error;
-            return raced;
-          }
-        },
-      );
+      return withIdempotencyKey(id, 'assign', idempotencyKey, { schools: [...new Set(schools)].sort() }, async () => {
+        const done = await assignedAlready(partner, id, schools);
+        if (done) return done;
+        try {
+          refuseFinal(await header(id, caller), 'assign', caller, idempotencyKey);
+          await update(id, assignSchoolsUpdate, { schools, by: actorOf(caller) }, idempotencyKey, 'assign', caller);
+          return await stored(id);
+        } catch (error) {
+          const raced = await assignedAlready(partner, id, schools);
+          if (!raced) throw error;
+          return raced;
+        }
+      });
     },
 
     async withdraw(rawId, rawInput, idempotencyKey) {
-      const id = await openRequest(rawId, undefined, 'withdrawn', idempotencyKey);
+      const caller: Caller = { role: 'admin' };
+      const request = await header(rawId, caller);
+      refuseFinal(request, 'withdraw', caller, idempotencyKey, true);
       parse(withdrawBody, rawInput ?? {}, 'body');
-      await update(id, withdrawUpdate, { by: actorOf({ role: 'admin' }) }, idempotencyKey, 'withdrawn');
-      return stored(id);
+      await update(request.id, withdrawUpdate, { by: actorOf(caller) }, idempotencyKey, 'withdraw', caller);
+      return stored(request.id);
     },
   };
 }

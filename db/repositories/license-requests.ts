@@ -25,91 +25,89 @@ export interface NewLicenseRequest {
   createdAt: Date;
 }
 
-export type CreateOutcome = { kind: 'created'; id: string } | { kind: 'replayed'; id: string; fingerprint: string };
+export type CreateOutcome = { kind: 'created' | 'stored already'; id: string };
 
 /**
- * Stores a new request with its schools, contacts and CREATED event in one transaction. With an
- * idempotency key, a key already used returns the request it created instead (a concurrent call
- * with the same key waits for the first one's transaction and then sees its request).
+ * Stores a new request with its schools, contacts, CREATED event and (from a create call that had
+ * one) its Idempotency-Key, in one transaction. Idempotent: a request stored already (a retried
+ * activity) is left as it is.
  */
 export async function insertLicenseRequest(
   db: Db,
   request: NewLicenseRequest,
   idempotency?: { key: string; fingerprint: string },
 ): Promise<CreateOutcome> {
-  return db
-    .transaction()
-    .execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('license_request')
+      .values({
+        id: request.id,
+        partner_id: request.partnerId,
+        organisation_skolon_id: request.organisation.skolonId,
+        organisation_name: request.organisation.name,
+        desired_availability: request.desiredAvailability,
+        status: 'AWAITING_ANSWER',
+        response: 'UNANSWERED',
+        number_of_schools: request.schools.length,
+        created_at: request.createdAt,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return { kind: 'stored already' as const, id: request.id };
+    if (idempotency) {
       await trx
-        .insertInto('license_request')
-        .values({
-          id: request.id,
-          partner_id: request.partnerId,
-          organisation_skolon_id: request.organisation.skolonId,
-          organisation_name: request.organisation.name,
-          desired_availability: request.desiredAvailability,
-          status: 'AWAITING_ANSWER',
-          response: 'UNANSWERED',
-          number_of_schools: request.schools.length,
-          created_at: request.createdAt,
-        })
+        .insertInto('idempotency_key')
+        .values({ key: idempotency.key, request_fingerprint: idempotency.fingerprint, request_id: request.id })
+        .onConflict((oc) => oc.column('key').doNothing())
         .execute();
-      if (idempotency) {
-        const claimed = await trx
-          .insertInto('idempotency_key')
-          .values({ key: idempotency.key, request_fingerprint: idempotency.fingerprint, request_id: request.id })
-          .onConflict((oc) => oc.column('key').doNothing())
-          .returning('key')
-          .executeTakeFirst();
-        if (!claimed) {
-          const existing = await trx
-            .selectFrom('idempotency_key')
-            .select(['request_id', 'request_fingerprint'])
-            .where('key', '=', idempotency.key)
-            .executeTakeFirstOrThrow();
-          // Throwing rolls this transaction back: the new request is not kept.
-          throw new IdempotentReplay(existing.request_id, existing.request_fingerprint);
-        }
-      }
-      // Large requests (up to 1000 schools) go in chunks to stay under the parameter limit.
-      for (let i = 0; i < request.schools.length; i += 500) {
-        await trx
-          .insertInto('school')
-          .values(
-            request.schools.slice(i, i + 500).map((school, j) => ({
-              request_id: request.id,
-              skolon_id: school.skolonId,
-              name: school.name,
-              position: i + j,
-              assignment: 'PENDING',
-            })),
-          )
-          .execute();
-      }
+    }
+    // Large requests (up to 1000 schools) go in chunks to stay under the parameter limit.
+    for (let i = 0; i < request.schools.length; i += 500) {
       await trx
-        .insertInto('contact')
+        .insertInto('school')
         .values(
-          request.contacts.map((c, position) => ({ request_id: request.id, position, name: c.name, email: c.email })),
+          request.schools.slice(i, i + 500).map((school, j) => ({
+            request_id: request.id,
+            skolon_id: school.skolonId,
+            name: school.name,
+            position: i + j,
+            assignment: 'PENDING',
+          })),
         )
         .execute();
-      await trx
-        .insertInto('history_event')
-        .values({
-          request_id: request.id,
-          event_key: 'created',
-          at: request.createdAt,
-          event: 'CREATED',
-          detail: JSON.stringify({ numberOfSchools: request.schools.length }),
-        })
-        .execute();
-      return { kind: 'created' as const, id: request.id };
-    })
-    .catch((error: unknown) => {
-      if (error instanceof IdempotentReplay) {
-        return { kind: 'replayed' as const, id: error.requestId, fingerprint: error.fingerprint };
-      }
-      throw error;
-    });
+    }
+    await trx
+      .insertInto('contact')
+      .values(
+        request.contacts.map((c, position) => ({ request_id: request.id, position, name: c.name, email: c.email })),
+      )
+      .execute();
+    await trx
+      .insertInto('history_event')
+      .values({
+        request_id: request.id,
+        event_key: 'created',
+        at: request.createdAt,
+        event: 'CREATED',
+        detail: JSON.stringify({ numberOfSchools: request.schools.length }),
+      })
+      .execute();
+    return { kind: 'created' as const, id: request.id };
+  });
+}
+
+/** The request a create's Idempotency-Key made, and the fingerprint of that create's body. */
+export async function findCreateIdempotencyKey(
+  db: Db,
+  key: string,
+): Promise<{ requestId: string; fingerprint: string } | undefined> {
+  const row = await db
+    .selectFrom('idempotency_key')
+    .select(['request_id', 'request_fingerprint'])
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row && { requestId: row.request_id, fingerprint: row.request_fingerprint };
 }
 
 /**
@@ -145,20 +143,6 @@ export async function releaseUpdateIdempotencyKey(db: Db, claim: { key: string; 
     .where('key', '=', claim.key)
     .where('request_fingerprint', '=', claim.fingerprint)
     .execute();
-}
-
-class IdempotentReplay extends Error {
-  constructor(
-    readonly requestId: string,
-    readonly fingerprint: string,
-  ) {
-    super('idempotency key already used');
-  }
-}
-
-/** Removes a request that never got its workflow (the start failed), so nothing half-made stays. */
-export async function deleteLicenseRequest(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('license_request').where('id', '=', id).execute();
 }
 
 /**
@@ -205,44 +189,16 @@ interface HistoryJson {
   detail: unknown;
 }
 
-/** Only the owner and the status: what the API needs to decide 404/409 before asking the workflow. */
+/** The owner and the state: what the API needs to decide 404/409 before asking the workflow. */
 export async function findRequestHeader(
   db: Db,
   id: string,
-): Promise<Pick<LicenseRequestRow, 'partner_id' | 'status'> | undefined> {
-  return db.selectFrom('license_request').select(['partner_id', 'status']).where('id', '=', id).executeTakeFirst();
-}
-
-/**
- * Requests that were stored but whose workflow may never have started (the API died between the
- * two steps of a create): still AWAITING_ANSWER, older than `createdBefore`, with nothing in their
- * history but CREATED. Newest first: a request orphaned by a crash is recent, while old requests
- * that only wait for their first mail (a long mail outage) could otherwise fill every run.
- */
-export async function findRequestsWithoutProgress(
-  db: Db,
-  createdBefore: Date,
-  limit = 500,
-): Promise<Array<Pick<LicenseRequestRow, 'id'>>> {
+): Promise<Pick<LicenseRequestRow, 'partner_id' | 'status' | 'response' | 'deadline'> | undefined> {
   return db
-    .selectFrom('license_request as r')
-    .select('r.id')
-    .where('r.status', '=', 'AWAITING_ANSWER')
-    .where('r.created_at', '<', createdBefore)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('history_event as h')
-            .select('h.id')
-            .whereRef('h.request_id', '=', 'r.id')
-            .where('h.event', '<>', 'CREATED'),
-        ),
-      ),
-    )
-    .orderBy('r.created_at', 'desc')
-    .limit(limit)
-    .execute();
+    .selectFrom('license_request')
+    .select(['partner_id', 'status', 'response', 'deadline'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export interface ListQuery {

@@ -19,7 +19,7 @@ import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { calendarDaysAfter, stockholmDateOf } from '../helpers/calendar-oracle';
-import { ASSIGNMENTS, RESPONSES, STATUSES } from '../../workflows/definitions';
+import { ASSIGNMENTS, RESPONSES, STATUSES } from '../../domain/license-request';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
 
 /** Generated calls per property; the sum is the calls per run (plus a few in beforeAll). */

@@ -3,8 +3,7 @@
  * listener, the worker and the API. What a partner, the organisation's contacts and an operator see.
  */
 import crypto from 'node:crypto';
-import { startMissingWorkflows } from '../../api/start-workflow';
-import { insertLicenseRequest } from '../../db/repositories/license-requests';
+import { createLicenseRequestWorkflow } from '../../api/start-workflow';
 import type { Locale } from '../../domain/locale';
 import { licenseRequestWorkflowId } from '../../workflows/definitions';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
@@ -226,41 +225,37 @@ test('a restart of the worker, the API and the Temporal server with requests in 
   expect(ids(waiting.id)).toHaveLength(2);
 }, 120_000);
 
-test('a request stored by a create that died before starting its workflow still reaches the partner', async () => {
+test('a create whose caller never heard back still reaches the partner, once, and the request is served', async () => {
   const partner = await newPartner('en');
-  // What a crashed create leaves behind: the stored request, no workflow.
-  const store = (id: string) =>
-    insertLicenseRequest(stack.database.db, {
-      id,
-      partnerId: partner.id,
-      organisation: { skolonId: 'org-crash', name: 'Kraschkommunen' },
-      schools: [{ skolonId: 'sch-1', name: 'Skola 1' }],
-      desiredAvailability: null,
-      contacts: [{ name: 'Anna', email: 'anna-crash@kommun.test' }],
-      createdAt: new Date(Date.now() - 120_000),
-    });
-  const swept = crypto.randomUUID();
-  const answered = crypto.randomUUID();
-  await store(swept);
-  await store(answered);
+  // What a create leaves behind when the API dies before answering: the workflow, started with its
+  // create update. It stores the request itself, so there is nothing half-made to find or undo.
+  const id = crypto.randomUUID();
+  const input = {
+    requestId: id,
+    partnerId: partner.id,
+    organisation: { skolonId: 'org-crash', name: 'Kraschkommunen' },
+    schools: [{ skolonId: 'sch-1', name: 'Skola 1' }],
+    desiredAvailability: null,
+    contacts: [{ name: 'Anna', email: 'anna-crash@kommun.test' }],
+    createdAt: new Date().toISOString(),
+  };
+  const taskQueue = stack.config.temporal.taskQueue;
+  const first = await createLicenseRequestWorkflow(stack.services.client, taskQueue, input);
+  expect(first).toMatchObject({ requestId: id, status: 'AWAITING_ANSWER' });
+  // The same create again (a retry) finds the workflow and gets the same answer; nothing is stored twice.
+  expect(await createLicenseRequestWorkflow(stack.services.client, taskQueue, input)).toEqual(first);
+  const shown = await call('GET', `/v1/license-requests/${id}`, { token: partner.apiKey });
+  expect(shown.status).toBe(200);
+  expect(shown.body.history.filter((h: { event: string }) => h.event === 'CREATED')).toHaveLength(1);
+  await stack.smtp.waitFor((m) => about(id)(m) && m.subject.startsWith('New license request'));
 
-  // The API's periodic sweep starts the missing workflow: the partner gets its notification.
-  const started = await startMissingWorkflows(
-    stack.database.db,
-    stack.services.client,
-    stack.config.temporal.taskQueue,
-    0,
-  );
-  expect(started).toBeGreaterThanOrEqual(1);
-  await stack.smtp.waitFor((m) => about(swept)(m) && m.subject.startsWith('New license request'));
-
-  // And a partner answering one the sweep has not reached yet is served too.
-  const yes = await call('POST', `/v1/license-requests/${answered}/answer`, {
+  const no = await call('POST', `/v1/license-requests/${id}/answer`, {
     token: partner.apiKey,
     body: { response: 'NO' },
   });
-  expect(yes.status).toBe(200);
-  expect(yes.body.status).toBe('DECLINED');
+  expect(no.status).toBe(200);
+  expect(no.body.status).toBe('DECLINED');
+  expect(stack.smtp.mails.filter((m) => about(id)(m) && m.subject.startsWith('New license request'))).toHaveLength(1);
 });
 
 test('an answer retried with the same Idempotency-Key gets the first outcome again, not a 409', async () => {

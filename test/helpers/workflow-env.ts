@@ -5,7 +5,8 @@
  */
 import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -14,7 +15,8 @@ import { createCalendarActivities } from '../../activities/calendar';
 import { registerSearchAttributes } from '../../dev/search-attributes';
 import { DEFAULT_REMINDER_POLICY } from '../../domain/reminders';
 import type { WorkingDayCalendar } from '../../domain/working-days';
-import { licenseRequestWorkflowId, type LicenseRequestInput } from '../../workflows/definitions';
+import type { LicenseRequestInput } from '../../domain/license-request';
+import { createUpdate, licenseRequestWorkflowId } from '../../workflows/definitions';
 import { licenseRequestWorkflow } from '../../workflows/license-request';
 import { quietRuntime } from './stack';
 
@@ -72,9 +74,13 @@ export interface SentMail extends SendRequestMailInput {
 }
 
 export function recordingActivities(calendar?: WorkingDayCalendar) {
+  const requests: LicenseRequestInput[] = [];
   const transitions: TransitionRecord[] = [];
   const mails: SentMail[] = [];
   const activities: Activities = {
+    async recordRequest(input) {
+      requests.push(input);
+    },
     async recordTransition(record) {
       transitions.push(record);
     },
@@ -84,7 +90,7 @@ export function recordingActivities(calendar?: WorkingDayCalendar) {
       return 'SENT';
     },
   };
-  return { activities, transitions, mails, occasions: () => mails.map((m) => m.occasion) };
+  return { activities, requests, transitions, mails, occasions: () => mails.map((m) => m.occasion) };
 }
 
 export type Recording = ReturnType<typeof recordingActivities>;
@@ -139,13 +145,17 @@ export function newInput(
     requestId: crypto.randomUUID(),
     partnerId: 'acme',
     organisation: { skolonId: 'org-1', name: 'Skolonkommunen' },
-    schoolIds: options.schoolIds ?? ['sch-1', 'sch-2', 'sch-3'],
+    schools: (options.schoolIds ?? ['sch-1', 'sch-2', 'sch-3']).map((skolonId, i) => ({
+      skolonId,
+      name: `Skola ${i + 1}`,
+    })),
     desiredAvailability: options.desiredAvailability ?? null,
+    contacts: [{ name: 'Anna Andersson', email: 'anna@kommun.test' }],
     createdAt: (options.createdAt ?? new Date()).toISOString(),
   };
 }
 
-/** Runs `body` with a worker on a fresh task queue and a started workflow. */
+/** Runs `body` with a worker on a fresh task queue and a workflow created as the API creates it (update-with-start). */
 export async function withWorkflow(
   { env, bundle }: WorkflowTestEnv,
   body: (handle: WorkflowHandle<typeof licenseRequestWorkflow>, rec: Recording) => Promise<void>,
@@ -160,11 +170,16 @@ export async function withWorkflow(
     activities: rec.activities,
   });
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(licenseRequestWorkflow, {
+    const start = new WithStartWorkflowOperation(licenseRequestWorkflow, {
       workflowId: licenseRequestWorkflowId(input.requestId),
       taskQueue,
       args: [input],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     });
-    await body(handle, rec);
+    await env.client.workflow.executeUpdateWithStart(createUpdate, {
+      updateId: 'create',
+      startWorkflowOperation: start,
+    });
+    await body(await start.workflowHandle(), rec);
   });
 }
