@@ -246,9 +246,7 @@ export function createLicenseRequestService({
       requestId: id,
     };
     const first = await claimUpdateIdempotencyKey(db, claim);
-    if (first.fingerprint !== claim.fingerprint) {
-      throw conflict('This Idempotency-Key was used with a different request body.', 'idempotency_key_reused');
-    }
+    if (first.fingerprint !== claim.fingerprint) throw keyReused();
     try {
       return await run();
     } catch (error) {
