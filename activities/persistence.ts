@@ -13,7 +13,7 @@ export function createPersistenceActivities(db: Db) {
      * its request and no request is without a workflow. Safe to retry (a stored request is kept).
      */
     async recordRequest(input: LicenseRequestInput): Promise<void> {
-      const outcome = await insertLicenseRequest(
+      await insertLicenseRequest(
         db,
         {
           id: input.requestId,
@@ -26,8 +26,6 @@ export function createPersistenceActivities(db: Db) {
         },
         input.idempotency,
       );
-      // Counted once: a retry after a lost reply finds the request stored.
-      if (outcome.kind === 'created') businessMetrics.requestCreated();
     },
 
     /** Writes one workflow transition to the read model; safe to retry (see applyTransition). */

@@ -439,7 +439,8 @@ export class LicenseRequest implements RequestFacts {
     this.answeredAt = at;
     const all = Object.keys(this.schools);
     const licensed = input.response === 'NO' ? [] : [...new Set(input.schools ?? all)];
-    const notLicensed = all.filter((id) => !licensed.includes(id));
+    const isLicensed = new Set(licensed);
+    const notLicensed = all.filter((id) => !isLicensed.has(id));
     for (const id of notLicensed) this.schools[id] = 'NOT_LICENSED';
     if (input.response === 'NO') this.moveTo('DECLINED', at);
     else this.moveTo('AWAITING_ASSIGNMENT', at);

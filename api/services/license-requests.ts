@@ -60,6 +60,7 @@ import {
   type LicenseRequestView,
 } from './license-request-view';
 import type { Partner } from './partners';
+import { businessMetrics } from '../../observability/metrics';
 
 export interface LicenseRequestServiceDeps {
   db: Db;
@@ -303,6 +304,7 @@ export function createLicenseRequestService({
       if (replayed) return replayed;
 
       const id = idempotency ? requestIdForKey(idempotency.key) : crypto.randomUUID();
+      const createdAt = new Date().toISOString();
       try {
         await createLicenseRequestWorkflow(temporal, taskQueue, {
           requestId: id,
@@ -311,7 +313,7 @@ export function createLicenseRequestService({
           schools: input.schools,
           desiredAvailability: input.desiredAvailability ?? null,
           contacts: input.contacts,
-          createdAt: new Date().toISOString(),
+          createdAt,
           ...(idempotency && { idempotency }),
         });
       } catch (error) {
@@ -322,7 +324,10 @@ export function createLicenseRequestService({
         throw keyReused();
       }
       // The same key sent at the same moment with another body: the first body made the request.
-      return (await createdBefore()) ?? stored(id);
+      const request = (await createdBefore()) ?? (await stored(id));
+      // Counted once: a retry that found the workflow of an earlier call finds that call's request.
+      if (request.createdAt === createdAt) businessMetrics.requestCreated();
+      return request;
     },
 
     async list(viewer, rawQuery) {
