@@ -1,6 +1,58 @@
 // ESLint flat config: type-aware TypeScript rules everywhere, and a sandbox fence around workflows/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from 'eslint-plugin-boundaries';
+
+/**
+ * The layers, from the pure rules up to the processes' entry points: each may import only the ones
+ * listed for it, so the folders cannot import each other in circles (docs/architecture.md).
+ * Tooling (dev stack, chaos, bench, tests) may import anything; product code never imports it.
+ */
+const LAYERS = {
+  domain: ['domain'],
+  i18n: ['domain', 'i18n'],
+  support: ['domain', 'support'],
+  db: ['domain', 'support', 'db'],
+  activities: ['domain', 'i18n', 'support', 'db', 'activities'],
+  workflows: ['domain', 'workflows'],
+  services: ['domain', 'i18n', 'support', 'db', 'workflows', 'services'],
+  http: ['domain', 'support', 'db', 'services', 'http'],
+  api: ['domain', 'support', 'services', 'http', 'api'],
+  portal: ['domain', 'i18n', 'support', 'services', 'http', 'portal'],
+  entry: ['domain', 'i18n', 'support', 'db', 'activities', 'workflows', 'services', 'http', 'api', 'portal', 'entry'],
+};
+
+/** Which folders make up each layer. */
+const ELEMENTS = [
+  { type: 'tooling', pattern: ['dev', 'chaos', 'bench', 'test'] },
+  { type: 'entry', pattern: ['worker', 'runtime', 'scripts'] },
+  { type: 'domain', pattern: 'domain' },
+  { type: 'i18n', pattern: 'i18n' },
+  { type: 'support', pattern: ['config', 'observability'] },
+  { type: 'db', pattern: 'db' },
+  { type: 'activities', pattern: 'activities' },
+  { type: 'workflows', pattern: 'workflows' },
+  { type: 'services', pattern: ['services', 'api/services'] },
+  { type: 'http', pattern: 'http' },
+  { type: 'api', pattern: 'api' },
+  { type: 'portal', pattern: 'portal' },
+].map((element) => ({ ...element, partialMatch: false }));
+
+/**
+ * Files that play another part than their folder: the API's process entry points (which also mount
+ * the portal), and tests and dev-only scripts, which are tooling wherever they sit.
+ */
+const FILES = [
+  { category: 'entry', pattern: 'api/{main,server,app}.ts' },
+  {
+    category: 'tooling',
+    pattern: [
+      '**/*.test.ts',
+      'workflows/replay-support/**',
+      'scripts/{start,bench,chaos,record-histories,schemathesis,mail-preview}.ts',
+    ],
+  },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.tools/', 'var/', 'coverage/', '*.config.js', 'eslint.config.mjs'] },
@@ -79,6 +131,47 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', { name: 'console', message: 'Use log from @temporalio/workflow.' }],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': ELEMENTS,
+      'boundaries/files': FILES,
+      'boundaries/include': ['**/*.ts'],
+      'import/resolver': { node: { extensions: ['.ts', '.js'] } },
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          message:
+            '{{from.type}} code may not import {{to.type}} code (layers: eslint.config.mjs, docs/architecture.md)',
+          policies: [
+            ...Object.entries(LAYERS).map(([from, to]) => ({
+              from: { element: { type: from } },
+              allow: { to: { element: { type: to } } },
+            })),
+            // Workflow code names its activities' signatures, never their implementation.
+            {
+              from: { element: { type: 'workflows' } },
+              allow: { to: { element: { type: 'activities' } }, dependency: { kind: 'type' } },
+            },
+            // Entry points may use any product layer; tooling may use anything (policies that
+            // come later decide over earlier ones).
+            { from: { file: { categories: 'entry' } }, allow: { to: { element: { type: LAYERS.entry } } } },
+            { from: { element: { type: 'tooling' } }, allow: { to: { element: { type: '*' } } } },
+            { from: { file: { categories: 'tooling' } }, allow: { to: { element: { type: '*' } } } },
+            // Product code never reaches into tooling, even where a test file sits beside it.
+            {
+              from: { element: { type: '!tooling' }, file: { categories: '!tooling' } },
+              disallow: { to: { file: { categories: 'tooling' } } },
+            },
+          ],
+        },
+      ],
     },
   },
 );

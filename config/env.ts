@@ -7,7 +7,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_LOCALE, LOCALES, type Locale } from '../domain/locale';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminders';
-import { DEFAULT_TASK_QUEUE } from '../workflows/definitions';
+
+/** The task queue the worker polls and the API starts workflows on, unless TEMPORAL_TASK_QUEUE says otherwise. */
+export const DEFAULT_TASK_QUEUE = 'license-requests';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalText = z

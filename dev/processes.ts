@@ -1,4 +1,3 @@
-import net from 'node:net';
 import fs from 'node:fs';
 
 function alive(pid: number): boolean {
@@ -31,14 +30,4 @@ export async function stopLeftover(pidFile: string, expect: string): Promise<voi
   if (alive(pid)) process.kill(pid, 'SIGKILL');
 }
 
-/** A TCP port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../runtime/ports';

@@ -5,7 +5,7 @@
  * and appends, so one scrape shows both.
  */
 import { Runtime } from '@temporalio/worker';
-import { freePort } from '../dev/processes';
+import { freePort } from './ports';
 import { temporalLogger, type Logger } from '../observability/logger';
 import { appendMetricsFrom } from '../observability/metrics';
 

@@ -4,7 +4,7 @@
  */
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
-import { registerSearchAttributes } from '../dev/search-attributes';
+import { registerSearchAttributes } from '../runtime/search-attributes';
 
 async function main() {
   const { temporal } = loadConfig();

@@ -15,8 +15,6 @@ import type {
   WithdrawInput,
 } from '../domain/license-request';
 
-export const DEFAULT_TASK_QUEUE = 'license-requests';
-
 /**
  * The workflow's activity timeouts, named once so that everything that runs inside them (database
  * and SMTP timeouts, the mail claim's lease, the API's wait for an update) can be held against

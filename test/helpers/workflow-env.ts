@@ -12,7 +12,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities, SendRequestMailInput, TransitionRecord } from '../../activities';
 import { createCalendarActivities } from '../../activities/calendar';
-import { registerSearchAttributes } from '../../dev/search-attributes';
+import { registerSearchAttributes } from '../../runtime/search-attributes';
 import { DEFAULT_REMINDER_POLICY } from '../../domain/reminders';
 import type { WorkingDayCalendar } from '../../domain/working-days';
 import type { LicenseRequestInput } from '../../domain/license-request';
