@@ -32,7 +32,7 @@ const ELEMENTS = [
   { type: 'db', pattern: 'db' },
   { type: 'activities', pattern: 'activities' },
   { type: 'workflows', pattern: 'workflows' },
-  { type: 'services', pattern: ['services', 'api/services'] },
+  { type: 'services', pattern: 'services' },
   { type: 'http', pattern: 'http' },
   { type: 'api', pattern: 'api' },
   { type: 'portal', pattern: 'portal' },

@@ -6,7 +6,7 @@ import { rateLimitStores } from '../http/rate-limit-store';
 import { securityHeaders } from '../http/security-headers';
 import { authenticate, bearerMatches } from './auth';
 import { errorHandler } from './errors';
-import { HttpError } from './services/errors';
+import { HttpError } from '../services/errors';
 import { silentLogger, type Logger } from '../observability/logger';
 import { METRICS_CONTENT_TYPE, metricsText } from '../observability/metrics';
 import { accessLog, requestId } from './middleware';
@@ -15,10 +15,10 @@ import { apiRateLimits } from './rate-limit';
 import { documentedPaths, openApiDocument } from './openapi';
 import { licenseRequestsRouter } from './routes/license-requests';
 import { partnersRouter } from './routes/partners';
-import { createHealthService } from './services/health';
-import { createLicenseRequestService } from './services/license-requests';
-import { createPartnerService } from './services/partners';
-import { createPortalSessionService } from './services/portal-sessions';
+import { createHealthService } from '../services/health';
+import { createLicenseRequestService } from '../services/license-requests';
+import { createPartnerService } from '../services/partners';
+import { createPortalSessionService } from '../services/portal-sessions';
 import { portalRouter } from '../portal/router';
 
 export interface AppDeps {

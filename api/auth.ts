@@ -2,10 +2,10 @@
  * Bearer tokens: the admin token from ADMIN_TOKEN, or a partner's API key (stored only as a hash).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Caller } from './services/caller';
-import { sameSecret } from './services/credentials';
-import { HttpError } from './services/errors';
-import type { Partner, PartnerService } from './services/partners';
+import type { Caller } from '../services/caller';
+import { sameSecret } from '../services/credentials';
+import { HttpError } from '../services/errors';
+import type { Partner, PartnerService } from '../services/partners';
 import '../http/request-context';
 
 const unauthorized = () =>

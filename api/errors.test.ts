@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Action, Refusal, RefusalCode } from '../domain/license-request';
-import { refused, toHttpError } from './services/errors';
+import { refused, toHttpError } from '../services/errors';
 
 const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
 

@@ -1,6 +1,6 @@
 /** Every error the API answers with, in the contract's shape `{"error":{"code","message","details"?}}`. */
 import type { ErrorRequestHandler } from 'express';
-import { toHttpError } from './services/errors';
+import { toHttpError } from '../services/errors';
 
 export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const httpError = toHttpError(error);

@@ -1,6 +1,6 @@
 /**
  * The OpenAPI 3.1 document served at GET /openapi.json. Request and response schemas, path and
- * query parameters come from the same zod schemas the API validates with (api/schemas.ts), so the
+ * query parameters come from the same zod schemas the API validates with (services/schemas.ts), so the
  * document cannot drift from the checks; test/e2e/openapi.test.ts holds it against the routes and
  * the real responses, and `npm run schemathesis` against what an independent tool makes of it.
  */
@@ -23,7 +23,7 @@ import {
   partnerResponse,
   partnerSettingsBody,
   withdrawBody,
-} from './schemas';
+} from '../services/schemas';
 
 type Schema = Record<string, unknown>;
 

@@ -14,7 +14,7 @@ import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import { clientAddress } from '../http/client-address';
 import type { RateLimitStores } from '../http/rate-limit-store';
 import { bearerMatches } from './auth';
-import { HttpError } from './services/errors';
+import { HttpError } from '../services/errors';
 
 function tooMany(req: Request, message: string): HttpError {
   const resetTime = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime;

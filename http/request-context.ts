@@ -4,7 +4,7 @@
  * token, or the portal's session). Import this module where these are read or set.
  */
 import type { Logger } from '../observability/logger';
-import type { Caller } from '../api/services/caller';
+import type { Caller } from '../services/caller';
 
 declare module 'express-serve-static-core' {
   interface Request {

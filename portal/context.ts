@@ -3,9 +3,9 @@
  * in), the language and its strings (set by portal/session.ts), and how a page is sent.
  */
 import type { Request, Response } from 'express';
-import type { Caller } from '../api/services/caller';
-import type { Partner } from '../api/services/partners';
-import type { PortalSession } from '../api/services/portal-sessions';
+import type { Caller } from '../services/caller';
+import type { Partner } from '../services/partners';
+import type { PortalSession } from '../services/portal-sessions';
 import type { Locale } from '../domain/locale';
 import type { Catalogue } from '../i18n';
 import type { Flash, PageContext } from './views';

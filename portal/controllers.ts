@@ -1,13 +1,13 @@
 /**
  * The signed-in partner's pages: the requests list, a request, the YES / NO confirmation, answering,
  * assigning, settings and the language switch. Each turns a form into a call of the application
- * services (api/services/), the same the JSON API calls, and the outcome into a page or a message.
+ * services (services/), the same the JSON API calls, and the outcome into a page or a message.
  */
 import { Router } from 'express';
-import type { LicenseRequestService } from '../api/services/license-requests';
-import type { LicenseRequestView } from '../api/services/license-request-view';
-import type { PartnerService } from '../api/services/partners';
-import type { PortalSessionService } from '../api/services/portal-sessions';
+import type { LicenseRequestService } from '../services/license-requests';
+import type { LicenseRequestView } from '../services/license-request-view';
+import type { PartnerService } from '../services/partners';
+import type { PortalSessionService } from '../services/portal-sessions';
 import { factsOf, STATUSES, statusRefusal } from '../domain/license-request';
 import { pageContext, sendPage, signedInPartner, state, viewer } from './context';
 import { sentenceFor, settingsFieldRefused } from './errors';

@@ -4,8 +4,8 @@
  * anything else a page of its own; never a stack trace.
  */
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { toHttpError, type HttpError } from '../api/services/errors';
-import type { LicenseRequestService } from '../api/services/license-requests';
+import { toHttpError, type HttpError } from '../services/errors';
+import type { LicenseRequestService } from '../services/license-requests';
 import { pageContext, sendPage, state, viewer } from './context';
 import { DEFAULT_LOCALE } from '../domain/locale';
 import { catalogue } from '../i18n';

@@ -5,7 +5,7 @@
  */
 import { deadlineIfAnsweredNow, deadlineStanding, type DeadlineStanding } from '../domain/license-request';
 import { swedishCalendar, type IsoDate } from '../domain/working-days';
-import type { LicenseRequestView } from '../api/services/license-request-view';
+import type { LicenseRequestView } from '../services/license-request-view';
 
 export type DeadlineState = DeadlineStanding;
 

@@ -1,6 +1,6 @@
 /**
  * The partner portal (issue 7): server-rendered HTML under /portal for partners without an
- * integration. It is built on the API's own service functions (api/services/), so every rule,
+ * integration. It is built on the API's own service functions (services/), so every rule,
  * state transition (Temporal Updates), Idempotency key and 404/409 decision is the API's; the
  * portal only turns forms into calls and outcomes into sentences. This file puts it together:
  *
@@ -13,9 +13,9 @@
  */
 import path from 'node:path';
 import express, { Router } from 'express';
-import type { LicenseRequestService } from '../api/services/license-requests';
-import type { PartnerService } from '../api/services/partners';
-import type { PortalSessionService } from '../api/services/portal-sessions';
+import type { LicenseRequestService } from '../services/license-requests';
+import type { PartnerService } from '../services/partners';
+import type { PortalSessionService } from '../services/portal-sessions';
 import type { RateLimitStores } from '../http/rate-limit-store';
 import { pageSecurityHeaders } from '../http/security-headers';
 import { requestPages, settingsPages } from './controllers';

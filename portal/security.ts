@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import * as cookie from 'cookie';
 import type { ClientRateLimitInfo, Store } from 'express-rate-limit';
-import { hashApiKey, sameSecret } from '../api/services/credentials';
+import { hashApiKey, sameSecret } from '../services/credentials';
 
 /** A new random token (256 bits): session tokens and CSRF tokens. */
 export function newToken(): string {

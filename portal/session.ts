@@ -1,11 +1,11 @@
 /**
  * Portal sessions: a random token in an HttpOnly, SameSite=Strict cookie (Path=/portal, Secure when
- * PUBLIC_URL is https), stored only as a hash (api/services/portal-sessions.ts), tied to the
+ * PUBLIC_URL is https), stored only as a hash (services/portal-sessions.ts), tied to the
  * partner, expiring after 8 hours. Also where the page's language comes from, and the message one
  * POST leaves for the next page (post-redirect-get).
  */
 import type { Request, RequestHandler, Response } from 'express';
-import type { PortalSessionService } from '../api/services/portal-sessions';
+import type { PortalSessionService } from '../services/portal-sessions';
 import { state } from './context';
 import { single } from './forms';
 import { DEFAULT_LOCALE, isLocale, type Locale } from '../domain/locale';

@@ -5,8 +5,8 @@
  * locked out.
  */
 import { Router, type Request, type Response } from 'express';
-import type { PartnerService } from '../api/services/partners';
-import type { PortalSessionService } from '../api/services/portal-sessions';
+import type { PartnerService } from '../services/partners';
+import type { PortalSessionService } from '../services/portal-sessions';
 import { clientAddress } from '../http/client-address';
 import { pageContext, sendPage, state } from './context';
 import { single } from './forms';

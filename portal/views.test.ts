@@ -1,4 +1,4 @@
-import type { LicenseRequestView } from '../api/services/license-request-view';
+import type { LicenseRequestView } from '../services/license-request-view';
 import type { Locale } from '../domain/locale';
 import { catalogue } from '../i18n';
 import { confirmPage, listPage, requestPage, settingsPage, signInPage, type PageContext } from './views';

@@ -3,8 +3,8 @@
  * plain HTML that work without JavaScript (portal/static/portal.js only adds a confirmation dialog
  * and "select all"). Each control has a label, each page one h1, and tables have headers.
  */
-import type { Partner } from '../api/services/partners';
-import type { LicenseRequestSummaryView, LicenseRequestView } from '../api/services/license-request-view';
+import type { Partner } from '../services/partners';
+import type { LicenseRequestSummaryView, LicenseRequestView } from '../services/license-request-view';
 import { STATUSES, type Status } from '../domain/license-request';
 import { html, type HtmlValue, type SafeHtml } from './html';
 import { LOCALES, type Locale } from '../domain/locale';

@@ -6,7 +6,7 @@
 import { msToNumber } from '@temporalio/common';
 import { SMTP_TIMEOUTS } from '../activities/mailer';
 import { CLAIM_LEASE_MS, CLAIM_RENEW_EVERY_MS } from '../activities/mail';
-import { UPDATE_TIMEOUT_MS } from '../api/services/license-requests';
+import { UPDATE_TIMEOUT_MS } from '../services/license-requests';
 import { DATABASE_TIMEOUTS } from '../db/database';
 import { ACTIVITY_TIMEOUTS } from '../workflows/definitions';
 

@@ -1,9 +1,9 @@
-/** The license-request endpoints: HTTP in and out; the rules live in api/services/license-requests.ts. */
+/** The license-request endpoints: HTTP in and out; the rules live in services/license-requests.ts. */
 import { Router, type Request } from 'express';
-import type { LicenseRequestService } from '../services/license-requests';
+import type { LicenseRequestService } from '../../services/license-requests';
 import { caller, requireAdmin, requirePartner } from '../auth';
-import { licenseRequestPath } from '../schemas';
-import { idempotencyKey, params, requiredBody } from '../validate';
+import { licenseRequestPath } from '../../services/schemas';
+import { idempotencyKey, params, requiredBody } from '../../services/validate';
 
 export function licenseRequestsRouter(requests: LicenseRequestService): Router {
   const router = Router();

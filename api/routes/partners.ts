@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import type { PartnerService } from '../services/partners';
+import type { PartnerService } from '../../services/partners';
 import { requireAdmin, requirePartner } from '../auth';
-import { requiredBody } from '../validate';
+import { requiredBody } from '../../services/validate';
 
 export function partnersRouter(partners: PartnerService): Router {
   const router = Router();

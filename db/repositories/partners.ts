@@ -1,4 +1,4 @@
-/** Partners (the learning-tool companies), as rows; api/services/partners.ts builds what callers see. */
+/** Partners (the learning-tool companies), as rows; services/partners.ts builds what callers see. */
 import type { Db } from '../database';
 import type { PartnerRow } from '../schema';
 import type { Locale } from '../../domain/locale';

@@ -3,7 +3,7 @@
  * listener, the worker and the API. What a partner, the organisation's contacts and an operator see.
  */
 import crypto from 'node:crypto';
-import { createLicenseRequestWorkflow } from '../../api/start-workflow';
+import { createLicenseRequestWorkflow } from '../../services/start-workflow';
 import type { Locale } from '../../domain/locale';
 import { licenseRequestWorkflowId } from '../../workflows/definitions';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';

@@ -1,7 +1,7 @@
 /** Whether the service's dependencies answer, and how its mail is doing (for /health and /readyz). */
 import type { Client } from '@temporalio/client';
-import { pingDatabase, type Db } from '../../db/database';
-import { countMailTrouble } from '../../db/repositories/sent-mail';
+import { pingDatabase, type Db } from '../db/database';
+import { countMailTrouble } from '../db/repositories/sent-mail';
 
 export interface HealthService {
   /** Whether PostgreSQL and Temporal each answer within 3 s. */

@@ -2,21 +2,21 @@
  * What can be done with partners: the JSON API (api/routes/partners.ts, the bearer authentication)
  * and the partner portal (sign-in, settings page) call these same functions, so the rules (the
  * settings schema, one key shown once, how a key is looked up) exist once. Refusals are HttpErrors
- * (api/services/errors.ts).
+ * (services/errors.ts).
  */
-import type { Db } from '../../db/database';
-import type { PartnerRow } from '../../db/schema';
+import type { Db } from '../db/database';
+import type { PartnerRow } from '../db/schema';
 import {
   findPartnerByApiKeyHash,
   insertPartner,
   rotateApiKey,
   updatePartnerSettings,
-} from '../../db/repositories/partners';
-import type { Locale } from '../../domain/locale';
+} from '../db/repositories/partners';
+import type { Locale } from '../domain/locale';
 import { hashApiKey, newApiKey } from './credentials';
 import { conflict, HttpError } from './errors';
-import { createPartnerBody, partnerSettingsBody } from '../schemas';
-import { parse } from '../validate';
+import { createPartnerBody, partnerSettingsBody } from './schemas';
+import { parse } from './validate';
 
 /** A partner as callers see it (GET /v1/partner/settings): never its key's hash. */
 export interface Partner {

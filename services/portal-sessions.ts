@@ -3,7 +3,7 @@
  * hash of its token, tied to one partner, and carries the session's CSRF token, the language picked
  * with the portal's switch and the message for the next page.
  */
-import type { Db } from '../../db/database';
+import type { Db } from '../db/database';
 import {
   createPortalSession,
   deleteExpiredPortalSessions,
@@ -11,8 +11,8 @@ import {
   findPortalSession,
   setPortalSessionFlash,
   setPortalSessionLocale,
-} from '../../db/repositories/portal-sessions';
-import type { Locale } from '../../domain/locale';
+} from '../db/repositories/portal-sessions';
+import type { Locale } from '../domain/locale';
 import { toPartner, type Partner } from './partners';
 
 export interface PortalSession {

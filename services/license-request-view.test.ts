@@ -1,5 +1,5 @@
 /** The API's representation of a request, built from the read model's rows (contract: "Request representation"). */
-import type { LicenseRequestWithDetails } from '../../db/repositories/license-requests';
+import type { LicenseRequestWithDetails } from '../db/repositories/license-requests';
 import { toLicenseRequestSummaryView, toLicenseRequestView } from './license-request-view';
 
 function row(overrides: Partial<LicenseRequestWithDetails> = {}): LicenseRequestWithDetails {

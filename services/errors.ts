@@ -11,7 +11,7 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { isRefusal, ROLE_FOR, type Refusal, type RefusalCode } from '../../domain/license-request';
+import { isRefusal, ROLE_FOR, type Refusal, type RefusalCode } from '../domain/license-request';
 
 export interface ErrorDetail {
   field?: string;

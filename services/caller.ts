@@ -1,5 +1,5 @@
 /** Who calls the application services: the platform (admin) or one partner. */
-import type { Actor } from '../../domain/license-request';
+import type { Actor } from '../domain/license-request';
 import type { Partner } from './partners';
 
 export type Caller = { role: 'admin' } | { role: 'partner'; partner: Partner };

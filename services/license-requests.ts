@@ -3,15 +3,15 @@
  * portal (portal/) call these same functions, so validation, ownership, the 404/409 decisions,
  * Idempotency-Key handling and the workflow updates exist once. Callers pass what they received
  * (raw ids, bodies, queries); everything is validated here with the API's zod schemas and every
- * refusal is an HttpError (api/services/errors.ts). The rows the repositories return become the
+ * refusal is an HttpError (services/errors.ts). The rows the repositories return become the
  * API's representation here (license-request-view.ts).
  */
 import crypto from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 
-import type { Db } from '../../db/database';
-import { findPartner } from '../../db/repositories/partners';
+import type { Db } from '../db/database';
+import { findPartner } from '../db/repositories/partners';
 import {
   answerSummary,
   claimUpdateIdempotencyKey,
@@ -20,7 +20,7 @@ import {
   findRequestHeader,
   getLicenseRequest,
   listLicenseRequests,
-} from '../../db/repositories/license-requests';
+} from '../db/repositories/license-requests';
 import {
   assignmentChangesNothing,
   factsOf,
@@ -33,14 +33,14 @@ import {
   type PartnerResponse,
   type RequestFacts,
   type Status,
-} from '../../domain/license-request';
+} from '../domain/license-request';
 import {
   answerUpdate,
   assignSchoolsUpdate,
   licenseRequestWorkflowId,
   withdrawUpdate,
-} from '../../workflows/definitions';
-import { createLicenseRequestWorkflow } from '../start-workflow';
+} from '../workflows/definitions';
+import { createLicenseRequestWorkflow } from './start-workflow';
 import { actorOf, type Caller } from './caller';
 import { badRequest, conflict, HttpError, notFound, refused, toHttpError } from './errors';
 import {
@@ -51,8 +51,8 @@ import {
   listQuery,
   requestIdParam,
   withdrawBody,
-} from '../schemas';
-import { parse } from '../validate';
+} from './schemas';
+import { parse } from './validate';
 import {
   toLicenseRequestSummaryView,
   toLicenseRequestView,
@@ -86,7 +86,7 @@ export interface LicenseRequestService {
   withdraw(id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
 }
 
-/** `<created, ms since 1970>_<id>`: see CURSOR in api/schemas.ts. */
+/** `<created, ms since 1970>_<id>`: see CURSOR in services/schemas.ts. */
 function encodeCursor(position: { createdAt: string; id: string }): string {
   return `${Date.parse(position.createdAt)}_${position.id}`;
 }

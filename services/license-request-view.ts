@@ -3,10 +3,10 @@
  * representation"), built from the read model's rows (db/repositories/license-requests.ts).
  */
 import { DateTime } from 'luxon';
-import type { LicenseRequestRow } from '../../db/schema';
-import type { LicenseRequestWithDetails } from '../../db/repositories/license-requests';
-import { STOCKHOLM } from '../../domain/working-days';
-import type { Assignment, PartnerResponse, Status } from '../../domain/license-request';
+import type { LicenseRequestRow } from '../db/schema';
+import type { LicenseRequestWithDetails } from '../db/repositories/license-requests';
+import { STOCKHOLM } from '../domain/working-days';
+import type { Assignment, PartnerResponse, Status } from '../domain/license-request';
 
 export interface SchoolView {
   skolonId: string;
