@@ -38,8 +38,10 @@ export interface RunningServices {
   /** The worker's state (RUNNING while it polls), or undefined without a worker. */
   workerState(): string | undefined;
   db: Db;
-  mailer: Mailer;
-  client: Client;
+  /** Where the worker's mail goes (a mailbox folder or an SMTP server), for people; undefined without a worker. */
+  mail: string | undefined;
+  /** The API's Temporal client; undefined in a worker-only process, which starts and updates nothing. */
+  client: Client | undefined;
   stop(): Promise<void>;
 }
 
@@ -55,12 +57,14 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   });
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
-  const mailer = createMailer(config);
-
+  // Each process builds only what it runs: the mailer for the worker's activities, the client for the API.
   const stops: Array<() => Promise<void>> = [];
   let workerRun: Promise<void> | undefined;
   let workerState: () => string | undefined = () => undefined;
+  let mail: string | undefined;
   if (options.worker !== false) {
+    const mailer = createMailer(config);
+    mail = mailer.description;
     const workerConnection = await NativeConnection.connect(temporalConnectionOptions(config, options.temporalAddress));
     const worker = await createLicenseRequestWorker({
       connection: workerConnection,
@@ -97,15 +101,16 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun?.catch(() => undefined);
       await workerConnection.close();
+      mailer.close();
       logger.info('worker stopped');
     });
   }
 
-  const temporalClient = await connectTemporal(temporalConnectionOptions(config, options.temporalAddress));
-  const connection = temporalClient.connection;
-  const client = new Client({ connection, namespace: config.temporal.namespace });
   let apiUrl: string | undefined;
+  let client: Client | undefined;
   if (options.api !== false) {
+    const temporalClient = await connectTemporal(temporalConnectionOptions(config, options.temporalAddress));
+    client = new Client({ connection: temporalClient.connection, namespace: config.temporal.namespace });
     const api = await startApi(
       {
         db,
@@ -125,19 +130,20 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     );
     apiUrl = api.url;
     // The API stops first, so no new work arrives while the worker drains.
-    stops.unshift(() => api.close());
+    stops.unshift(async () => {
+      await api.close();
+      await temporalClient.close();
+    });
   }
 
   return {
     apiUrl,
     workerState: () => workerState(),
     db,
-    mailer,
+    mail,
     client,
     async stop() {
       for (const stop of stops) await stop();
-      await temporalClient.close();
-      mailer.close();
       await db.destroy();
     },
   };

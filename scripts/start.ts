@@ -133,7 +133,7 @@ async function main() {
         `  Partner portal:   ${services.apiUrl}/portal/  (partners sign in with their API key)`,
         `  Temporal Web UI:  ${webUi}  (server ${temporalAddress}, namespace ${config.temporal.namespace})`,
         `  Database:         ${config.databaseUrl ? 'DATABASE_URL' : `embedded PostgreSQL in ${path.join(config.dataDir, 'postgres')}`}`,
-        `  Mail:             ${services.mailer.description}`,
+        `  Mail:             ${services.mail}`,
         // Never the token itself: terminals and their logs are read by more people than the API is.
         config.adminToken
           ? '  Admin token:      from ADMIN_TOKEN'

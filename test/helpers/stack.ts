@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../../config/env';
 import { freePort } from '../../dev/processes';
 import { startDevServer, type DevServer } from '../../dev/temporal-dev-server';
 import { createLogger, temporalLoggerFrom, type Logger } from '../../observability/logger';
+import type { Client } from '@temporalio/client';
 import { startServices, type RunningServices } from '../../runtime/services';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from './smtp';
@@ -21,7 +22,8 @@ export interface TestStack {
   database: TestDatabase;
   smtp: TestSmtpServer;
   temporal: DevServer;
-  services: RunningServices;
+  /** The API and the worker in one process, as npm start runs them: with the API's Temporal client. */
+  services: RunningServices & { client: Client };
   apiUrl: string;
   /** Stops and starts the worker and the API (and optionally the Temporal server) on the same state. */
   restart(options?: { temporal?: boolean }): Promise<void>;
@@ -94,8 +96,8 @@ export async function startStack(
   };
   const devServerOptions = { dataDir, port, uiPort, namespace: config.temporal.namespace };
   let temporal = await startDevServer(devServerOptions);
-  const start = async () =>
-    startServices({
+  const start = async () => {
+    const running = await startServices({
       config,
       databaseUrl: database.url,
       temporalAddress: temporal.address,
@@ -103,6 +105,10 @@ export async function startStack(
       workflowBundle: await workflowBundle(),
       logger,
     });
+    const { client } = running;
+    if (!client) throw new Error('startServices with the API gave no Temporal client');
+    return { ...running, client };
+  };
   let services = await start();
   const stack: TestStack = {
     config,
