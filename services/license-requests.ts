@@ -60,7 +60,7 @@ import {
   type LicenseRequestView,
 } from './license-request-view';
 import type { Partner } from './partners';
-import { businessMetrics } from '../../observability/metrics';
+import { businessMetrics } from '../observability/metrics';
 
 export interface LicenseRequestServiceDeps {
   db: Db;
