@@ -34,12 +34,7 @@ import {
   type RequestFacts,
   type Status,
 } from '../domain/license-request';
-import {
-  answerUpdate,
-  assignSchoolsUpdate,
-  licenseRequestWorkflowId,
-  withdrawUpdate,
-} from '../workflows/definitions';
+import { answerUpdate, assignSchoolsUpdate, licenseRequestWorkflowId, withdrawUpdate } from '../workflows/definitions';
 import { createLicenseRequestWorkflow } from './start-workflow';
 import { actorOf, type Caller } from './caller';
 import { badRequest, conflict, HttpError, notFound, refused, toHttpError } from './errors';
