@@ -273,3 +273,20 @@ test('at delivery the address is checked again: a name that resolved to a public
     last_error: expect.stringMatching(/not allowed/),
   });
 });
+
+test('after WEBHOOK_SECRET_KEY was replaced and the partner rotated, the old secret that no longer opens is left out, not fatal', async () => {
+  const { partner } = await partnerWithEndpoint();
+  const newKey = crypto.randomBytes(32);
+  const rotated = await createWebhookService(database.db, { secretKey: newKey, allowInsecure: true }).rotateSecret(
+    partner,
+    {},
+  );
+  const recorded = await recordWebhookEvent(database.db, event(partner.id));
+  const sender = createWebhookSender({ allowInsecure: true });
+  senders.push(sender);
+  const deliver = createWebhookDeliverer({ db: database.db, secrets: createSecretBox(newKey), sender });
+  expect((await deliver.deliver(recorded!.id)).kind).toBe('delivered');
+  const [request] = await receiver.waitFor(1);
+  expect(String(request!.headers['webhook-signature']).split(' ')).toHaveLength(1);
+  expect(verify(rotated.secret, request!)).toBeDefined();
+});

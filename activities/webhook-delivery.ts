@@ -20,7 +20,7 @@ import {
   webhookSecretContext,
 } from '../db/repositories/webhooks';
 import type { WebhookDeliveryRow, WebhookEndpointRow } from '../db/schema';
-import type { SecretBox } from '../db/secret-box';
+import { SecretBoxError, type SecretBox } from '../db/secret-box';
 import { DELIVERY_TIMEOUT_MS, type WebhookEventType } from '../domain/webhooks';
 import type { SendResult, WebhookSender } from './webhook-sender';
 import { signWebhook } from './webhook-signing';
@@ -91,7 +91,15 @@ export function signingSecrets(endpoint: WebhookEndpointRow, secrets: SecretBox,
     endpoint.previous_secret_sealed !== null &&
     endpoint.previous_secret_expires_at !== null &&
     new Date(endpoint.previous_secret_expires_at).getTime() > now.getTime();
-  return previousValid ? [current, secrets.open(endpoint.previous_secret_sealed!, context)] : [current];
+  if (!previousValid) return [current];
+  try {
+    return [current, secrets.open(endpoint.previous_secret_sealed!, context)];
+  } catch (error) {
+    // The previous secret only eases a rotation; one that no longer opens (sealed under a
+    // WEBHOOK_SECRET_KEY since replaced) must not stop deliveries signed with the current one.
+    if (error instanceof SecretBoxError) return [current];
+    throw error;
+  }
 }
 
 export function createWebhookDeliverer(deps: WebhookDeliveryDeps) {

@@ -12,6 +12,7 @@ import { startDevServer } from '../dev/temporal-dev-server';
 import { createLogger } from '../observability/logger';
 import { startServices } from '../runtime/services';
 import { installTemporalRuntime } from '../runtime/telemetry';
+import { devWebhookSecretKey } from '../runtime/webhook-secret-key';
 
 const log = (line: string) => console.log(`[start] ${line}`);
 
@@ -33,6 +34,11 @@ async function main() {
   if (process.env.NODE_ENV === 'production' && !config.adminToken) {
     throw new ConfigError(
       'ADMIN_TOKEN must be set when NODE_ENV=production (at least 32 characters); npm start makes a dev token only outside production.',
+    );
+  }
+  if (process.env.NODE_ENV === 'production' && !config.webhooks.secretKey) {
+    throw new ConfigError(
+      'WEBHOOK_SECRET_KEY must be set when NODE_ENV=production; npm start makes a dev key only outside production.',
     );
   }
   // The services log JSON lines (pino) as in production; the lines prefixed [start] are this script's.
@@ -86,7 +92,15 @@ async function main() {
 
     const adminToken = config.adminToken ?? devAdminToken(config.dataDir);
     log('Starting the worker and the API ...');
-    const services = await startServices({ config, databaseUrl, temporalAddress, adminToken, logger });
+    const webhookSecretKey = config.webhooks.secretKey ?? devWebhookSecretKey(config.dataDir);
+    const services = await startServices({
+      config,
+      databaseUrl,
+      temporalAddress,
+      adminToken,
+      webhookSecretKey,
+      logger,
+    });
     cleanups.push(() => services.stop());
 
     console.log(

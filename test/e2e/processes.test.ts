@@ -91,6 +91,7 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: 'processes-test',
     ADMIN_TOKEN: 'procs-admin-token-at-least-32-characters',
+    WEBHOOK_SECRET_KEY: Buffer.alloc(32, 'procs-webhook-key').toString('base64'),
     SMTP_URL: smtp.url,
     DATA_DIR: dataDir,
     PUBLIC_URL: 'https://licenses.skolon.test',
