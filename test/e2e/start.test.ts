@@ -142,7 +142,7 @@ test('npm start brings up everything locally, stops cleanly on SIGTERM and resum
   }
 }, 240_000);
 
-test('with NODE_ENV=production, npm start refuses to run without ADMIN_TOKEN, and starts nothing', () => {
+test('with NODE_ENV=production, npm start refuses to run without ADMIN_TOKEN or WEBHOOK_SECRET_KEY, and starts nothing', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-start-prod-'));
   try {
     const run = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'], {
@@ -154,6 +154,22 @@ test('with NODE_ENV=production, npm start refuses to run without ADMIN_TOKEN, an
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('ADMIN_TOKEN must be set when NODE_ENV=production');
     // No dev token was made, no database or Temporal server started.
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+    // Nor without WEBHOOK_SECRET_KEY: no dev key either.
+    const noKey = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        ADMIN_TOKEN: 'prod-admin-token-at-least-32-characters',
+        WEBHOOK_SECRET_KEY: '',
+        DATA_DIR: dataDir,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(noKey.status).toBe(1);
+    expect(noKey.stderr).toContain('WEBHOOK_SECRET_KEY must be set when NODE_ENV=production');
     expect(fs.readdirSync(dataDir)).toEqual([]);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
