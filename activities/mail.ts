@@ -12,11 +12,20 @@
  * for good. Those who got it are recorded before that and never get it again.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { findPartner } from '../db/repositories/partners';
 import { addHistoryEvent, getLicenseRequest } from '../db/repositories/license-requests';
-import { REMINDER_APPLIES_WHILE, REQUEST_NOT_FOUND, type MailOccasion } from '../workflows/definitions';
+import {
+  claimSentMail,
+  deferSentMailClaim,
+  deleteSentMailClaim,
+  findSentMail,
+  findSentMailClaim,
+  recordSentMailRound,
+  renewSentMailClaim,
+  type SentMailKey,
+} from '../db/repositories/sent-mail';
+import { REMINDER_APPLIES_WHILE, REQUEST_NOT_FOUND, type MailOccasion, type Status } from '../workflows/definitions';
 import type { ReminderSkipReason } from '../domain/reminders';
 import { isPermanentMailFailure, type Mailer } from './mailer';
 import { renderMail } from './templates';
@@ -135,7 +144,7 @@ interface Attempt {
 }
 
 /** A mail's sent_mail record: one per (request, occasion, sequence). */
-type MailKey = { request_id: string; occasion: MailOccasion; sequence: number };
+type MailKey = SentMailKey & { occasion: MailOccasion };
 
 export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig) {
   async function send(input: SendRequestMailInput, attempt: Attempt): Promise<SendRequestMailResult> {
@@ -145,16 +154,16 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     // A workflow whose request is not stored has nothing to say and no one to say it to.
     if (!request)
       throw ApplicationFailure.nonRetryable(`license request ${requestId} is not in the database`, REQUEST_NOT_FOUND);
-    const partner = await findPartner(db, request.partnerId);
+    const partner = await findPartner(db, request.partner_id);
     if (!partner)
-      throw ApplicationFailure.nonRetryable(`partner ${request.partnerId} is not in the database`, REQUEST_NOT_FOUND);
+      throw ApplicationFailure.nonRetryable(`partner ${request.partner_id} is not in the database`, REQUEST_NOT_FOUND);
 
     const toPartner = TO_PARTNER.includes(occasion);
     const recipients =
       occasion === 'UNANSWERED_ESCALATION'
         ? [config.supportEmail]
         : toPartner
-          ? [partner.notificationEmail]
+          ? [partner.notification_email]
           : request.contacts.map((c) => c.email);
     // Support hears of the first and the last overdue mail; the others are for the partner.
     if (input.alsoToSupport) recipients.push(config.supportEmail);
@@ -183,15 +192,11 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     const stale = input.expiresAt != null && Date.now() >= Date.parse(input.expiresAt);
     const skip: ReminderSkipReason | null = stale
       ? (input.expiresBecause ?? 'LATER_REMINDER_DUE')
-      : allowed && !allowed.includes(request.status)
+      : allowed && !allowed.includes(request.status as Status)
         ? 'NO_LONGER_APPLIES'
         : null;
     if (skip) {
-      const earlier = await db
-        .selectFrom('sent_mail')
-        .select('status')
-        .where((eb) => eb.and(thisMail))
-        .executeTakeFirst();
+      const earlier = await findSentMail(db, thisMail);
       if (!earlier) {
         await addHistoryEvent(db, requestId, {
           key: `mail-${key}-skipped`,
@@ -205,45 +210,13 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
 
     // Claim the occasion: a new record, or a SENDING one whose lease has run out (the attempt that
     // held it is gone: a live attempt renews its claim until its own timeout, see sendRequestMail).
-    const claimed = await db
-      .insertInto('sent_mail')
-      .values({
-        request_id: requestId,
-        occasion,
-        sequence,
-        message_id: messageId,
-        recipients: recipients.join(', '),
-        status: 'SENDING',
-        claimed_at: sql<Date>`now()`,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['request_id', 'occasion', 'sequence'])
-          .doUpdateSet({ claimed_at: sql<Date>`now()`, status: 'SENDING' })
-          .where((eb) =>
-            eb.or([
-              // Deferred recipients wait for a retry; nobody is sending to them.
-              eb('sent_mail.status', '=', 'DEFERRED'),
-              eb.and([
-                eb('sent_mail.status', '=', 'SENDING'),
-                eb('sent_mail.claimed_at', '<', sql<Date>`now() - make_interval(secs => ${CLAIM_LEASE_MS / 1000})`),
-              ]),
-            ]),
-          ),
-      )
-      .returning(['status', 'pending_recipients'])
-      .executeTakeFirst();
+    const claimed = await claimSentMail(
+      db,
+      { ...thisMail, message_id: messageId, recipients: recipients.join(', ') },
+      CLAIM_LEASE_MS,
+    );
     if (!claimed) {
-      const existing = await db
-        .selectFrom('sent_mail')
-        .select([
-          'status',
-          sql<number>`extract(epoch from claimed_at + make_interval(secs => ${CLAIM_LEASE_MS / 1000}) - now())`.as(
-            'lapsesIn',
-          ),
-        ])
-        .where((eb) => eb.and(thisMail))
-        .executeTakeFirstOrThrow();
+      const existing = await findSentMailClaim(db, thisMail, CLAIM_LEASE_MS);
       if (existing.status === 'SENT') return 'ALREADY_SENT';
       if (existing.status === 'FAILED') return 'FAILED';
       // An earlier attempt holds the claim and may still be talking to the mail server. If it is
@@ -251,7 +224,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       throw ApplicationFailure.create({
         message: 'An earlier attempt may still be sending this mail.',
         type: 'MailInFlight',
-        nextRetryDelay: Math.max(1000, Math.ceil(Number(existing.lapsesIn) * 1000) + 500),
+        nextRetryDelay: Math.max(1000, Math.ceil(existing.lapses_in_seconds * 1000) + 500),
       });
     }
     attempt.claimed = true;
@@ -264,16 +237,16 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     const answered = request.status !== 'AWAITING_ANSWER';
     const today = stockholmToday();
     const rendered = renderMail(occasion, locale, {
-      organisationName: request.organisation.name,
-      organisationSkolonId: request.organisation.skolonId,
+      organisationName: request.organisation_name,
+      organisationSkolonId: request.organisation_skolon_id,
       partnerName: partner.name,
-      numberOfSchools: request.numberOfSchools,
+      numberOfSchools: request.number_of_schools,
       // Before an answer every school; after it the ones still waiting for licenses.
       schools: request.schools.filter((s) => !answered || s.assignment === 'PENDING').map((s) => s.name),
-      desiredAvailability: request.desiredAvailability,
-      deadline: request.deadline,
+      desiredAvailability: request.desired_availability,
+      deadline: request.deadline ? request.deadline.toISOString() : null,
       workingDaysLeft: request.deadline
-        ? swedishCalendar.workingDaysBetween(today, stockholmDate(new Date(request.deadline)))
+        ? swedishCalendar.workingDaysBetween(today, stockholmDate(request.deadline))
         : null,
       // The partner answers and assigns in the portal; contacts and support have no page there.
       link: toPartner ? `${config.publicUrl}/portal/requests/${encodeURIComponent(requestId)}` : null,
@@ -324,19 +297,8 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
   async function giveBack(thisMail: MailKey, round: Round): Promise<void> {
     // The first round leaves no trace, so that the retry decides afresh (e.g. a reminder whose
     // moment has passed is skipped); a later one keeps who is left.
-    if (round.first)
-      await db
-        .deleteFrom('sent_mail')
-        .where((eb) => eb.and(thisMail))
-        .where('status', '=', 'SENDING')
-        .execute();
-    else
-      await db
-        .updateTable('sent_mail')
-        .set({ status: 'DEFERRED' })
-        .where((eb) => eb.and(thisMail))
-        .where('status', '=', 'SENDING')
-        .execute();
+    if (round.first) await deleteSentMailClaim(db, thisMail);
+    else await deferSentMailClaim(db, thisMail);
   }
 
   function deferredFailure(deferred: string[]): ApplicationFailure {
@@ -384,31 +346,16 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     const at = new Date();
     // The moment between the server's "accepted" and this record, in which a worker that dies
     // leaves a mail that a retry sends again, is one round trip short.
-    const recorded = await attempt.persistently(() =>
-      sql<{ status: 'DEFERRED' | 'SENT' | 'FAILED' }>`
-        with recorded as (
-          update sent_mail set
-            status = case
-              when ${deferred.length > 0}::boolean then 'DEFERRED'
-              when ${delivered.length > 0}::boolean or sent_at is not null then 'SENT'
-              else 'FAILED' end,
-            pending_recipients = ${deferred.length > 0 ? deferred : null}::text[],
-            sent_at = case when ${delivered.length > 0}::boolean then coalesce(sent_at, now()) else sent_at end,
-            error = coalesce(${error ?? null}, error)
-          where request_id = ${requestId} and occasion = ${occasion} and sequence = ${sequence}
-            and status = 'SENDING'
-            and pending_recipients is not distinct from ${round.first ? null : round.to}::text[]
-          returning request_id, status
-        ), events as (
-          insert into history_event (request_id, event_key, at, event, detail)
-          select recorded.request_id, e.key, ${at}::timestamptz, e.event, e.detail
-          from recorded
-          cross join jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e(key text, event text, detail jsonb)
-          on conflict (request_id, event_key) do nothing
-        )
-        select status from recorded`.execute(db),
+    const status = await attempt.persistently(() =>
+      recordSentMailRound(db, thisMail, {
+        pendingBefore: round.first ? null : round.to,
+        delivered,
+        deferred,
+        error: error ?? null,
+        at,
+        events,
+      }),
     );
-    const status = recorded.rows[0]?.status;
     if (!status) return undefined;
     attempt.details = {}; // recorded: nothing for a later attempt to record
     if (refused.length > 0 && delivered.length > 0)
@@ -452,14 +399,13 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         attempt.heartbeat();
         // Never beyond the attempt's own timeout: by then Temporal has handed the mail to a retry.
         if (!attempt.claimed || Date.now() > endsAt) return;
-        db.updateTable('sent_mail')
-          .set({ claimed_at: sql<Date>`now()` })
-          .where('request_id', '=', input.requestId)
-          .where('occasion', '=', input.occasion)
-          .where('sequence', '=', input.sequence)
-          .where('status', '=', 'SENDING')
-          .execute()
-          .catch(() => undefined); // the next renewal tries again; the lease outlasts several
+        renewSentMailClaim(db, {
+          request_id: input.requestId,
+          occasion: input.occasion,
+          sequence: input.sequence,
+        }).catch(
+          () => undefined, // the next renewal tries again; the lease outlasts several
+        );
       }, CLAIM_RENEW_EVERY_MS);
       // A mail that goes out within a few seconds costs no heartbeat at all: the heartbeat timeout
       // runs from the attempt's start, and the first heartbeat is due only after CLAIM_RENEW_EVERY_MS.

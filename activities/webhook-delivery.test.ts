@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { createWebhookService } from '../api/services/webhooks';
-import type { Partner } from '../db/repositories/partners';
+import type { Partner } from '../api/services/partners';
 import { findWebhookDelivery } from '../db/repositories/webhooks';
 import { createSecretBox } from '../db/secret-box';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../dev/webhook-receiver';

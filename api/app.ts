@@ -1,21 +1,25 @@
 /** The HTTP API (contract: "HTTP API"): createApp(deps) builds it, api/server.ts listens. */
 import express from 'express';
-import { sql } from 'kysely';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/database';
+import { rateLimitStores } from '../http/rate-limit-store';
+import { securityHeaders } from '../http/security-headers';
 import { authenticate, bearerMatches } from './auth';
-import { errorHandler, HttpError } from './errors';
+import { errorHandler } from './errors';
+import { HttpError } from './services/errors';
 import { silentLogger, type Logger } from '../observability/logger';
 import { METRICS_CONTENT_TYPE, metricsText } from '../observability/metrics';
-import { accessLog, requestId, securityHeaders } from './middleware';
+import { accessLog, requestId } from './middleware';
 import { methodNotAllowed } from './method-not-allowed';
 import { apiRateLimits } from './rate-limit';
 import { documentedPaths, openApiDocument } from './openapi';
 import { licenseRequestsRouter } from './routes/license-requests';
 import { partnersRouter } from './routes/partners';
 import { webhooksRouter } from './routes/webhooks';
+import { createHealthService } from './services/health';
 import { createLicenseRequestService } from './services/license-requests';
 import { createPartnerService } from './services/partners';
+import { createPortalSessionService } from './services/portal-sessions';
 import { createWebhookService, type WebhookServiceOptions } from './services/webhooks';
 import { portalRouter } from '../portal/router';
 
@@ -40,36 +44,6 @@ export interface AppDeps {
   webhooks?: WebhookServiceOptions;
 }
 
-async function answersWithin<T>(ms: number, work: Promise<T>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([
-      work.then(
-        () => true,
-        () => false,
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Mail refused for good in the last day, and mail waiting to be sent for over 10 minutes. */
-async function mailHealth(db: Db): Promise<{ failedLast24h: number; waitingOver10Min: number }> {
-  const row = await db
-    .selectFrom('sent_mail')
-    .select([
-      sql<string>`count(*) filter (where status = 'FAILED' and claimed_at > now() - interval '24 hours')`.as('failed'),
-      sql<string>`count(*) filter (where status = 'SENDING' and claimed_at < now() - interval '10 minutes')`.as(
-        'waiting',
-      ),
-    ])
-    .executeTakeFirstOrThrow();
-  return { failedLast24h: Number(row.failed), waitingOver10Min: Number(row.waiting) };
-}
-
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -83,33 +57,31 @@ export function createApp(deps: AppDeps): express.Express {
   // A documented path called with a method it does not declare: 405 with Allow, before any token check.
   app.use(methodNotAllowed(documentedPaths()));
 
-  /** Whether PostgreSQL and Temporal each answer within 3 s (for /readyz and /health). */
-  const dependencies = async () => {
-    const [database, temporal] = await Promise.all([
-      answersWithin(3000, sql`select 1`.execute(deps.db)),
-      answersWithin(3000, deps.temporal.workflowService.getSystemInfo({})),
-    ]);
-    return { database, temporal };
-  };
+  // One implementation of the rules, for the JSON API and the partner portal alike.
+  const requests = createLicenseRequestService(deps);
+  const partners = createPartnerService(deps.db);
+  const health = createHealthService(deps);
+  // Rate limits and the portal's sign-in throttle count in PostgreSQL, shared by every API process.
+  const stores = rateLimitStores(deps.db);
 
   // For orchestrators: alive while the process serves; ready while its dependencies answer.
   app.get('/livez', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const { database, temporal } = await dependencies();
+    const { database, temporal } = await health.dependencies();
     res.status(database && temporal ? 200 : 503).json({ status: database && temporal ? 'ok' : 'unavailable' });
   });
 
   app.get('/health', async (_req, res) => {
-    const { database, temporal } = await dependencies();
+    const { database, temporal } = await health.dependencies();
     const ok = database && temporal;
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'unavailable',
       database: database ? 'ok' : 'down',
       temporal: temporal ? 'ok' : 'down',
       // Mail trouble does not make the service unhealthy, but an operator should see it here.
-      ...(database && { mail: await mailHealth(deps.db).catch(() => undefined) }),
+      ...(database && { mail: await health.mail().catch(() => undefined) }),
     });
   });
 
@@ -126,19 +98,15 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(openApiDocument());
   });
 
-  // One implementation of the rules, for the JSON API and the partner portal alike.
-  const requests = createLicenseRequestService(deps);
-  const partners = createPartnerService(deps.db);
-
   const v1 = express.Router();
   const limits = apiRateLimits({
-    db: deps.db,
+    stores,
     adminToken: deps.adminToken,
     perMinute: deps.rateLimitPerMinute ?? 600,
     failedAuthPerMinute: deps.failedAuthPerMinute ?? 30,
   });
   v1.use(limits.beforeAuthentication);
-  v1.use(authenticate(deps.db, deps.adminToken));
+  v1.use(authenticate(partners, deps.adminToken));
   v1.use(limits.afterAuthentication);
   // Bodies are read after the token is checked: a stranger gets 401 whatever it sends.
   v1.use(express.json({ limit: '1mb', type: () => true }));
@@ -148,7 +116,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1', v1);
 
   // The partner portal: HTML pages for partners without an integration (portal/router.ts).
-  app.use('/portal', portalRouter({ db: deps.db, requests, partners, publicUrl: deps.publicUrl }));
+  app.use(
+    '/portal',
+    portalRouter({
+      requests,
+      partners,
+      sessions: createPortalSessionService(deps.db),
+      rateLimitStores: stores,
+      publicUrl: deps.publicUrl,
+    }),
+  );
 
   app.use(() => {
     throw new HttpError(404, 'not_found', 'There is nothing at this path.');

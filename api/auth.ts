@@ -1,39 +1,12 @@
 /**
  * Bearer tokens: the admin token from ADMIN_TOKEN, or a partner's API key (stored only as a hash).
  */
-import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Db } from '../db/database';
-import { findPartnerByApiKeyHash, type Partner } from '../db/repositories/partners';
-import type { Actor } from '../workflows/definitions';
-import { HttpError } from './errors';
-
-export type Caller = { role: 'admin' } | { role: 'partner'; partner: Partner };
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    caller?: Caller;
-  }
-}
-
-/** A new partner API key: 256 random bits. */
-export function newApiKey(): string {
-  return `lrk_${crypto.randomBytes(32).toString('base64url')}`;
-}
-
-/** Keys are random and long, so a fast hash is enough (no salt or stretching needed). */
-export function hashApiKey(key: string): string {
-  return crypto.createHash('sha256').update(key).digest('hex');
-}
-
-/** Compares two secrets in constant time, whatever their lengths. */
-export function sameSecret(a: string, b: string): boolean {
-  // Hash first so that the comparison takes the same time whatever the lengths.
-  return crypto.timingSafeEqual(
-    crypto.createHash('sha256').update(a).digest(),
-    crypto.createHash('sha256').update(b).digest(),
-  );
-}
+import type { Caller } from './services/caller';
+import { sameSecret } from './services/credentials';
+import { HttpError } from './services/errors';
+import type { Partner, PartnerService } from './services/partners';
+import '../http/request-context';
 
 const unauthorized = () =>
   new HttpError(401, 'unauthorized', 'Send a valid token as "Authorization: Bearer <token>".', undefined, {
@@ -50,7 +23,7 @@ export function bearerMatches(authorization: string | undefined, secret: string)
   return token !== undefined && sameSecret(token, secret);
 }
 
-export function authenticate(db: Db, adminToken: string): RequestHandler {
+export function authenticate(partners: Pick<PartnerService, 'findByApiKey'>, adminToken: string): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const token = bearerToken(req.get('authorization'));
     if (!token) throw unauthorized();
@@ -58,7 +31,7 @@ export function authenticate(db: Db, adminToken: string): RequestHandler {
       req.caller = { role: 'admin' };
       return next();
     }
-    const partner = await findPartnerByApiKeyHash(db, hashApiKey(token));
+    const partner = await partners.findByApiKey(token);
     if (!partner) throw unauthorized();
     req.caller = { role: 'partner', partner };
     next();
@@ -78,8 +51,4 @@ export function requirePartner(req: Request): Partner {
   const c = caller(req);
   if (c.role !== 'partner') throw new HttpError(403, 'forbidden', "This needs a partner's API key.");
   return c.partner;
-}
-
-export function actorOf(c: Caller): Actor {
-  return c.role === 'admin' ? { role: 'admin' } : { role: 'partner', partnerId: c.partner.id };
 }

@@ -1,5 +1,5 @@
 /** How failures become HTTP answers: a database that is away is a 503 to retry, never a 500. */
-import { toHttpError } from './errors';
+import { toHttpError } from './services/errors';
 
 const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
 

@@ -4,7 +4,7 @@
  * document's own `paths` are the table, so a route and its 405 cannot disagree.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { HttpError } from './errors';
+import { HttpError } from './services/errors';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 

@@ -1,17 +1,9 @@
-/** Cross-cutting HTTP behaviour: request ids, access log and metrics, security headers (rate limits: rate-limit.ts). */
+/** Cross-cutting HTTP behaviour: request ids, access log and metrics (security headers: http/security-headers.ts). */
 import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import helmet from 'helmet';
 import type { Logger } from '../observability/logger';
 import { httpRequestDuration, httpRequests } from '../observability/metrics';
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    id?: string;
-    /** The process logger with this request's id on every line. */
-    log?: Logger;
-  }
-}
+import '../http/request-context';
 
 /** Every response carries X-Request-Id (the caller's, when it sent a sane one), and so do logs. */
 export function requestId(): RequestHandler {
@@ -63,23 +55,5 @@ export function accessLog(logger: Logger): RequestHandler {
       );
     });
     next();
-  };
-}
-
-/**
- * A JSON API: nothing to frame, sniff, cache or run. helmet sets the security headers (the portal
- * widens the CSP to its own stylesheet and script, portal/router.ts); caching is ours to forbid.
- */
-export function securityHeaders(): RequestHandler {
-  const headers = helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    xFrameOptions: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
-  return (req: Request, res: Response, next: NextFunction) => {
-    res.set('Cache-Control', 'no-store');
-    headers(req, res, next);
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Rate limits (contract: "HTTP API"), counted by express-rate-limit in a store every API replica
- * shares: PostgreSQL, which is already there.
+ * shares: PostgreSQL, which is already there (http/rate-limit-store.ts).
  *
  * - Calls that fail authentication count against the client's address (`failedAuthPerMinute`). An
  *   address over that limit gets 429 before its token is looked up in the database, so a flood of
@@ -10,119 +10,11 @@
  */
 import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import {
-  ipKeyGenerator,
-  rateLimit,
-  type ClientRateLimitInfo,
-  type Options,
-  type RateLimitInfo,
-  type Store,
-} from 'express-rate-limit';
-import { sql } from 'kysely';
-import type { Db } from '../db/database';
+import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
+import { clientAddress } from '../http/client-address';
+import type { RateLimitStores } from '../http/rate-limit-store';
 import { bearerMatches } from './auth';
-import { HttpError } from './errors';
-
-/**
- * An express-rate-limit Store on our own PostgreSQL (table rate_limit), one fixed window per key,
- * timed by the database's clock so that every replica agrees on when a window ends.
- *
- * Written here rather than taken from npm: the one maintained PostgreSQL store
- * (@acpr/rate-limit-postgresql) runs its own migrations un-awaited from its constructor (an
- * unhandled rejection when the database is away at start), locks a whole table on every call
- * (serialising every API call of every replica), needs the uuid-ossp extension and brings a second,
- * pinned copy of pg with a pool of its own.
- */
-export class PostgresRateLimitStore implements Store {
-  /** Keys of different limiters never meet: each store has a prefix of its own. */
-  readonly localKeys = false;
-  private lastSweep = Date.now();
-  /** The limiter's limit, when it is a number (from init()). */
-  private limit: number | undefined;
-  /**
-   * Keys this process has seen over the limit, until their window ends: further calls are refused
-   * from memory, so a flood costs no database write per call once it is cut off.
-   */
-  private readonly overLimit = new Map<string, Date>();
-
-  constructor(
-    private readonly db: Db,
-    readonly prefix: string,
-    /** The window; express-rate-limit sets it from its own options through init(). */
-    private windowMs = 60_000,
-  ) {}
-
-  init(options: Options): void {
-    this.windowMs = options.windowMs;
-    if (typeof options.limit === 'number') this.limit = options.limit;
-  }
-
-  private key(key: string): string {
-    return `${this.prefix}:${key}`;
-  }
-
-  async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    const row = await this.db
-      .selectFrom('rate_limit')
-      .select(['hits', 'reset_at'])
-      .where('key', '=', this.key(key))
-      .where('reset_at', '>', sql<Date>`now()`)
-      .executeTakeFirst();
-    return row ? { totalHits: row.hits, resetTime: new Date(row.reset_at) } : undefined;
-  }
-
-  async increment(key: string): Promise<ClientRateLimitInfo> {
-    const until = this.overLimit.get(key);
-    if (until && until.getTime() > Date.now() && this.limit !== undefined) {
-      return { totalHits: this.limit + 1, resetTime: until };
-    }
-    // One statement: concurrent calls from any replica each get their own, exact count.
-    const { rows } = await sql<{ hits: number; reset_at: Date }>`
-      insert into rate_limit (key, hits, reset_at)
-      values (${this.key(key)}, 1, now() + ${this.windowMs} * interval '1 millisecond')
-      on conflict (key) do update set
-        hits = case when rate_limit.reset_at <= now() then 1 else rate_limit.hits + 1 end,
-        reset_at = case when rate_limit.reset_at <= now() then excluded.reset_at else rate_limit.reset_at end
-      returning hits, reset_at`.execute(this.db);
-    this.sweep();
-    const row = rows[0]!;
-    const resetTime = new Date(row.reset_at);
-    if (this.limit !== undefined && row.hits > this.limit) this.overLimit.set(key, resetTime);
-    return { totalHits: row.hits, resetTime };
-  }
-
-  async decrement(key: string): Promise<void> {
-    await this.db
-      .updateTable('rate_limit')
-      .set({ hits: sql<number>`greatest(hits - 1, 0)` })
-      .where('key', '=', this.key(key))
-      .where('reset_at', '>', sql<Date>`now()`)
-      .execute();
-  }
-
-  async resetKey(key: string): Promise<void> {
-    this.overLimit.delete(key);
-    await this.db.deleteFrom('rate_limit').where('key', '=', this.key(key)).execute();
-  }
-
-  /** Ended windows are deleted about once a window per process; a failure here only delays it. */
-  private sweep(): void {
-    const now = Date.now();
-    if (now - this.lastSweep < this.windowMs) return;
-    this.lastSweep = now;
-    for (const [key, until] of this.overLimit) if (until.getTime() <= now) this.overLimit.delete(key);
-    void this.db
-      .deleteFrom('rate_limit')
-      .where('reset_at', '<', sql<Date>`now() - interval '1 minute'`)
-      .execute()
-      .catch(() => undefined);
-  }
-}
-
-/** The client's address (Express's req.ip, which honours `trust proxy`); IPv6 by /56 network. */
-export function clientAddress(req: Request): string {
-  return ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
-}
+import { HttpError } from './services/errors';
 
 function tooMany(req: Request, message: string): HttpError {
   const resetTime = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime;
@@ -131,7 +23,8 @@ function tooMany(req: Request, message: string): HttpError {
 }
 
 export interface ApiRateLimitOptions {
-  db: Db;
+  /** Where the counts are kept (http/rate-limit-store.ts: PostgreSQL, shared by every replica). */
+  stores: RateLimitStores;
   adminToken: string;
   /** Authenticated calls a minute per token. */
   perMinute: number;
@@ -147,7 +40,7 @@ export interface ApiRateLimits {
 }
 
 export function apiRateLimits(options: ApiRateLimitOptions): ApiRateLimits {
-  const addresses = new PostgresRateLimitStore(options.db, 'auth-failures');
+  const addresses = options.stores('auth-failures');
   // Every call with a token we must look up is counted before the lookup, so that concurrent
   // guesses cannot slip past the limit; a token that turns out valid gives its count back at once
   // (not when its response ends, so a partner's slow calls never hold its address's allowance).
@@ -173,7 +66,7 @@ export function apiRateLimits(options: ApiRateLimitOptions): ApiRateLimits {
   const perToken = rateLimit({
     windowMs: 60_000,
     limit: options.perMinute,
-    store: new PostgresRateLimitStore(options.db, 'token'),
+    store: options.stores('token'),
     // A hash: no token is ever stored.
     keyGenerator: (req) =>
       crypto

@@ -5,10 +5,16 @@ import { createApp, type AppDeps } from './app';
 
 export interface RunningApi {
   url: string;
+  /** Stops accepting; requests in progress get the close grace (default 3 s), then their connections are dropped. */
   close(): Promise<void>;
 }
 
-export async function startApi(deps: AppDeps, port: number, host = '0.0.0.0'): Promise<RunningApi> {
+export async function startApi(
+  deps: AppDeps,
+  port: number,
+  host = '0.0.0.0',
+  closeGraceMs = 3000,
+): Promise<RunningApi> {
   const app = createApp(deps);
   const server: Server = await new Promise((resolve, reject) => {
     // Express 5 hands listen errors (e.g. the port is taken) to this callback.
@@ -22,9 +28,12 @@ export async function startApi(deps: AppDeps, port: number, host = '0.0.0.0'): P
     close: () =>
       new Promise<void>((resolve) => {
         // Stop accepting, let requests in progress finish, then drop idle keep-alive connections.
-        server.close(() => resolve());
+        server.close(() => {
+          deps.logger?.info('API stopped');
+          resolve();
+        });
         server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 3000).unref();
+        setTimeout(() => server.closeAllConnections(), closeGraceMs).unref();
       }),
   };
 }

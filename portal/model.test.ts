@@ -1,4 +1,4 @@
-import type { LicenseRequestView } from '../db/repositories/license-requests';
+import type { LicenseRequestView } from '../api/services/license-request-view';
 import { assignmentProgress, deadlineState, yesPreview } from './model';
 
 const at = (iso: string) => new Date(iso);

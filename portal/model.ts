@@ -10,7 +10,7 @@ import {
   swedishCalendar,
   type IsoDate,
 } from '../domain/working-days';
-import type { LicenseRequestView } from '../db/repositories/license-requests';
+import type { LicenseRequestView } from '../api/services/license-request-view';
 
 export interface DeadlineState {
   deadline: string;

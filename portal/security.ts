@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import * as cookie from 'cookie';
 import type { ClientRateLimitInfo, Store } from 'express-rate-limit';
-import { hashApiKey, sameSecret } from '../api/auth';
+import { hashApiKey, sameSecret } from '../api/services/credentials';
 
 /** A new random token (256 bits): session tokens and CSRF tokens. */
 export function newToken(): string {
@@ -103,7 +103,7 @@ export function safeNextPath(value: unknown): string | undefined {
 
 /**
  * Failed sign-ins per client address, counted in the same PostgreSQL rate-limit store as the API
- * (api/rate-limit.ts), so every replica sees the same counts. Keys are 256 random bits, so guessing
+ * (http/rate-limit-store.ts), so every replica sees the same counts. Keys are 256 random bits, so guessing
  * is hopeless anyway; this slows a script down. Only wrong keys count, and a valid key always
  * signs in: colleagues behind one address are never locked out by someone else's mistakes.
  */

@@ -1,12 +1,13 @@
-import type { LicenseRequestView } from '../db/repositories/license-requests';
-import { strings, type Locale } from './i18n';
+import type { LicenseRequestView } from '../api/services/license-request-view';
+import type { Locale } from '../domain/locale';
+import { catalogue } from '../i18n';
 import { confirmPage, listPage, requestPage, settingsPage, signInPage, type PageContext } from './views';
 
 const EVIL = '<script>alert(1)</script>"\'&';
 
 function ctx(locale: Locale = 'en', signedIn = true): PageContext {
   return {
-    t: strings(locale),
+    t: catalogue(locale),
     locale,
     path: '/portal/',
     ...(signedIn && {

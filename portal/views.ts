@@ -3,8 +3,8 @@
  * plain HTML that work without JavaScript (portal/static/portal.js only adds a confirmation dialog
  * and "select all"). Each control has a label, each page one h1, and tables have headers.
  */
-import type { Partner } from '../db/repositories/partners';
-import type { LicenseRequestSummaryView, LicenseRequestView } from '../db/repositories/license-requests';
+import type { Partner } from '../api/services/partners';
+import type { LicenseRequestSummaryView, LicenseRequestView } from '../api/services/license-request-view';
 import { STATUSES, type Status } from '../workflows/definitions';
 import { html, type HtmlValue, type SafeHtml } from './html';
 import { LOCALES, type Locale } from '../domain/locale';
@@ -248,7 +248,7 @@ export function listPage(ctx: PageContext, data: ListPageData): string {
 export interface RequestPageData {
   request: LicenseRequestView;
   now: Date;
-  /** A fresh key per rendered form: a double submit is one change (see portal/router.ts). */
+  /** A fresh key per rendered form: a double submit is one change (see portal/forms.ts). */
   formKey: string;
 }
 

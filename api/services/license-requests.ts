@@ -3,14 +3,15 @@
  * portal (portal/) call these same functions, so validation, ownership, the 404/409 decisions,
  * Idempotency-Key handling and the workflow updates exist once. Callers pass what they received
  * (raw ids, bodies, queries); everything is validated here with the API's zod schemas and every
- * refusal is an HttpError (api/errors.ts).
+ * refusal is an HttpError (api/services/errors.ts). The rows the repositories return become the
+ * API's representation here (license-request-view.ts).
  */
 import crypto from 'node:crypto';
 import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 
 import type { Db } from '../../db/database';
-import { findPartner, type Partner } from '../../db/repositories/partners';
+import { findPartner } from '../../db/repositories/partners';
 import {
   answerSummary,
   claimUpdateIdempotencyKey,
@@ -20,8 +21,6 @@ import {
   getLicenseRequest,
   insertLicenseRequest,
   listLicenseRequests,
-  type LicenseRequestSummaryView,
-  type LicenseRequestView,
 } from '../../db/repositories/license-requests';
 import {
   answerUpdate,
@@ -30,10 +29,11 @@ import {
   licenseRequestWorkflowId,
   withdrawUpdate,
   type LicenseRequestOutcome,
+  type Status,
 } from '../../workflows/definitions';
 import { startLicenseRequestWorkflow, TEMPORAL_CALL_TIMEOUT_MS, workflowInputOf } from '../start-workflow';
-import { actorOf, type Caller } from '../auth';
-import { badRequest, conflict, HttpError, notFound, toHttpError } from '../errors';
+import { actorOf, type Caller } from './caller';
+import { badRequest, conflict, HttpError, notFound, toHttpError } from './errors';
 import {
   answerBody,
   CURSOR,
@@ -45,6 +45,13 @@ import {
 } from '../schemas';
 import { parse } from '../validate';
 import { businessMetrics } from '../../observability/metrics';
+import {
+  toLicenseRequestSummaryView,
+  toLicenseRequestView,
+  type LicenseRequestSummaryView,
+  type LicenseRequestView,
+} from './license-request-view';
+import type { Partner } from './partners';
 
 export interface LicenseRequestServiceDeps {
   db: Db;
@@ -98,8 +105,14 @@ export function createLicenseRequestService({
 }: LicenseRequestServiceDeps): LicenseRequestService {
   const requestId = (id: unknown): string => parse(requestIdParam, { id }, 'params').id;
 
+  /** The request as the API returns it, if it is stored. */
+  async function read(id: string): Promise<LicenseRequestView | undefined> {
+    const row = await getLicenseRequest(db, id);
+    return row && toLicenseRequestView(row);
+  }
+
   async function visible(viewer: Caller, rawId: unknown): Promise<LicenseRequestView> {
-    const request = await getLicenseRequest(db, requestId(rawId));
+    const request = await read(requestId(rawId));
     if (!request || (viewer.role === 'partner' && request.partnerId !== viewer.partner.id)) throw notFound();
     return request;
   }
@@ -121,8 +134,8 @@ export function createLicenseRequestService({
   ): Promise<string> {
     const id = requestId(rawId);
     const header = await findRequestHeader(db, id);
-    if (!header || (partnerId !== undefined && header.partnerId !== partnerId)) throw notFound();
-    if (FINISHED_STATUSES.includes(header.status) && !idempotencyKey?.trim()) {
+    if (!header || (partnerId !== undefined && header.partner_id !== partnerId)) throw notFound();
+    if (FINISHED_STATUSES.includes(header.status as Status) && !idempotencyKey?.trim()) {
       throw finishedConflict(header.status, what);
     }
     return id;
@@ -170,7 +183,7 @@ export function createLicenseRequestService({
       await send();
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
-      const stored = await getLicenseRequest(db, id);
+      const stored = await read(id);
       if (!stored) throw error;
       // A finished workflow that does not know this update: the request cannot change any more.
       if (FINISHED_STATUSES.includes(stored.status)) throw finishedConflict(stored.status, what);
@@ -217,7 +230,7 @@ export function createLicenseRequestService({
   }
 
   async function stored(id: string): Promise<LicenseRequestView> {
-    const request = await getLicenseRequest(db, id);
+    const request = await read(id);
     if (!request) throw notFound();
     return request;
   }
@@ -292,11 +305,17 @@ export function createLicenseRequestService({
       }
       const partnerId = viewer.role === 'partner' ? viewer.partner.id : q.partnerId;
       const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
-      const [page, summary] = await Promise.all([
+      const [page, counts] = await Promise.all([
         listLicenseRequests(db, { partnerId, status: q.status, limit: q.limit, cursor }),
         answerSummary(db, partnerId),
       ]);
-      return { summary, items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+      const items = page.rows.map(toLicenseRequestSummaryView);
+      const last = items[items.length - 1];
+      return {
+        summary: { answered: counts.answered, notAnswered: counts.not_answered },
+        items,
+        nextCursor: page.more && last ? encodeCursor(last) : null,
+      };
     },
 
     get: visible,

@@ -1,7 +1,7 @@
 /**
  * A partner's webhook endpoint (README, "Webhooks"): set it, read it with its latest deliveries,
  * remove it, rotate its signing secret. The JSON API calls these (api/routes/webhooks.ts), and the
- * portal's Settings page is to call the same. Refusals are HttpErrors (api/errors.ts).
+ * portal's Settings page is to call the same. Refusals are HttpErrors (api/services/errors.ts).
  *
  * The signing secret is shown once, when it is made, and stored sealed (db/secret-box.ts explains
  * why sealed and not hashed). A URL must pass the same address rules as a delivery does
@@ -21,7 +21,6 @@ import {
 } from '../../db/repositories/webhooks';
 import type { WebhookDeliveryRow, WebhookEndpointRow } from '../../db/schema';
 import { createSecretBox, type SecretBox } from '../../db/secret-box';
-import type { Partner } from '../../db/repositories/partners';
 import {
   addressProblem,
   addressLiteral,
@@ -32,7 +31,8 @@ import {
   WEBHOOK_EVENT_TYPES,
   type WebhookEventType,
 } from '../../domain/webhooks';
-import { HttpError, unavailable } from '../errors';
+import { HttpError, unavailable } from './errors';
+import type { Partner } from './partners';
 import { rotateWebhookSecretBody, webhookBody } from '../schemas';
 import { parse } from '../validate';
 

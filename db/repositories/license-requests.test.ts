@@ -123,10 +123,21 @@ describe('applyTransition', () => {
       { event: 'DEADLINE_SET', detail: { deadlineDate: '2026-12-07' } },
     ]);
     const request = await getLicenseRequest(database.db, 'req-t');
-    expect(request).toMatchObject({ status: 'AWAITING_ASSIGNMENT', response: 'YES', answeredAt: at });
-    expect(request?.deadline).toBe('2026-12-07T23:59:59.999+01:00');
-    expect(request?.schools.map((s) => s.assignment)).toEqual(['PENDING', 'NOT_LICENSED']);
-    expect(request?.history.map((h) => h.event)).toEqual(['CREATED', 'ANSWERED', 'DEADLINE_SET']);
+    expect(request).toMatchObject({ status: 'AWAITING_ASSIGNMENT', response: 'YES', answered_at: new Date(at) });
+    expect(request?.deadline).toEqual(new Date('2026-12-07T22:59:59.999Z'));
+    expect(request?.deadline_date).toBe('2026-12-07');
+    expect(request?.schools).toEqual([
+      { skolon_id: 'sch-1', name: 'Skola 1', assignment: 'PENDING' },
+      { skolon_id: 'sch-2', name: 'Skola 2', assignment: 'NOT_LICENSED' },
+    ]);
+    expect(request?.history).toEqual([
+      { at: new Date(at), event: 'CREATED', detail: { numberOfSchools: 2 } },
+      { at: new Date(at), event: 'ANSWERED', detail: { response: 'YES' } },
+      { at: new Date(at), event: 'DEADLINE_SET', detail: { deadlineDate: '2026-12-07' } },
+    ]);
+    expect(request?.contacts).toEqual([{ name: 'Anna', email: 'anna@t.test' }]);
+    // The mail reads no history: none is read.
+    expect((await getLicenseRequest(database.db, 'req-t', { history: false }))?.history).toEqual([]);
   });
 
   test('a retried write changes nothing and stores no event twice', async () => {
@@ -147,7 +158,7 @@ describe('applyTransition', () => {
     );
     await applyTransition(database.db, transition(2, { events: [], schools: [] }));
     const request = await getLicenseRequest(database.db, 'req-t');
-    expect(request).toMatchObject({ status: 'COMPLETED', finishedAt: at });
+    expect(request).toMatchObject({ status: 'COMPLETED', finished_at: new Date(at) });
     expect(request?.schools.map((s) => s.assignment)).toEqual(['ASSIGNED', 'NOT_LICENSED']);
   });
 });

@@ -1,66 +1,18 @@
+/**
+ * License requests in the read model: the rows the API, the portal and the mail read, and the
+ * writes of the create call and of the workflow. Returns rows as PostgreSQL holds them; the
+ * representations (the API's JSON, dates for people) are built by the services that read them.
+ */
 import { sql } from 'kysely';
-import { DateTime } from 'luxon';
-import { STOCKHOLM } from '../../domain/working-days';
 import type { Db } from '../database';
-import type { LicenseRequestRow } from '../schema';
-import type { Assignment, PartnerResponse, Status } from '../../workflows/definitions';
+import type { ContactRow, HistoryEventRow, LicenseRequestRow, SchoolRow } from '../schema';
 
-export interface SchoolView {
-  skolonId: string;
-  name: string;
-  assignment: Assignment;
-}
-
-export interface ContactView {
-  name: string;
-  email: string;
-}
-
-export interface HistoryEventView {
-  at: string;
-  event: string;
-  detail: unknown;
-}
-
-/** A request as the list shows it (contract: "Request representation"). */
-export interface LicenseRequestSummaryView {
-  id: string;
-  partnerId: string;
-  organisation: { skolonId: string; name: string };
-  numberOfSchools: number;
-  desiredAvailability: string | null;
-  status: Status;
-  response: PartnerResponse;
-  answeredAt: string | null;
-  deadline: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-/** A request with everything (contract: "Request representation"). */
-export interface LicenseRequestView extends LicenseRequestSummaryView {
-  schools: SchoolView[];
-  contacts: ContactView[];
-  history: HistoryEventView[];
-}
-
-const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
-
-function toSummary(row: LicenseRequestRow): LicenseRequestSummaryView {
-  return {
-    id: row.id,
-    partnerId: row.partner_id,
-    organisation: { skolonId: row.organisation_skolon_id, name: row.organisation_name },
-    numberOfSchools: row.number_of_schools,
-    desiredAvailability: row.desired_availability,
-    status: row.status as Status,
-    response: row.response as PartnerResponse,
-    answeredAt: iso(row.answered_at),
-    // The deadline is a Stockholm calendar day's end: shown with the Stockholm offset.
-    deadline: row.deadline ? DateTime.fromJSDate(row.deadline, { zone: STOCKHOLM }).toISO() : null,
-    createdAt: row.created_at.toISOString(),
-    finishedAt: iso(row.finished_at),
-  };
+/** A request's row with its schools and contacts (in their order) and its history (oldest first). */
+export interface LicenseRequestWithDetails extends LicenseRequestRow {
+  schools: Array<Pick<SchoolRow, 'skolon_id' | 'name' | 'assignment'>>;
+  contacts: Array<Pick<ContactRow, 'name' | 'email'>>;
+  /** Empty when read with `history: false`. */
+  history: Array<Pick<HistoryEventRow, 'at' | 'event' | 'detail'>>;
 }
 
 export interface NewLicenseRequest {
@@ -69,7 +21,7 @@ export interface NewLicenseRequest {
   organisation: { skolonId: string; name: string };
   schools: Array<{ skolonId: string; name: string }>;
   desiredAvailability: string | null;
-  contacts: ContactView[];
+  contacts: Array<{ name: string; email: string }>;
   createdAt: Date;
 }
 
@@ -217,39 +169,38 @@ export async function getLicenseRequest(
   db: Db,
   id: string,
   options: { history?: boolean } = {},
-): Promise<LicenseRequestView | undefined> {
+): Promise<LicenseRequestWithDetails | undefined> {
   const row = await db
     .selectFrom('license_request as r')
     .selectAll('r')
     .select([
-      sql<SchoolView[]>`(select coalesce(json_agg(json_build_object('skolonId', s.skolon_id, 'name', s.name,
-        'assignment', s.assignment) order by s.position), '[]') from school s where s.request_id = r.id)`.as('schools'),
-      sql<ContactView[]>`(select coalesce(json_agg(json_build_object('name', c.name, 'email', c.email)
-        order by c.position), '[]') from contact c where c.request_id = r.id)`.as('contacts'),
+      sql<LicenseRequestWithDetails['schools']>`(select coalesce(json_agg(json_build_object('skolon_id', s.skolon_id,
+        'name', s.name, 'assignment', s.assignment) order by s.position), '[]') from school s
+        where s.request_id = r.id)`.as('schools'),
+      sql<LicenseRequestWithDetails['contacts']>`(select coalesce(json_agg(json_build_object('name', c.name,
+        'email', c.email) order by c.position), '[]') from contact c where c.request_id = r.id)`.as('contacts'),
       options.history === false
-        ? sql<HistoryRow[]>`'[]'::json`.as('history')
-        : sql<HistoryRow[]>`(select coalesce(json_agg(json_build_object('atMs', extract(epoch from h.at) * 1000,
+        ? sql<HistoryJson[]>`'[]'::json`.as('history')
+        : sql<HistoryJson[]>`(select coalesce(json_agg(json_build_object('at_ms', extract(epoch from h.at) * 1000,
             'event', h.event, 'detail', h.detail) order by h.at, h.id), '[]') from history_event h
             where h.request_id = r.id)`.as('history'),
     ])
     .where('r.id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { schools, contacts, history, ...request } = row;
   return {
-    ...toSummary(request),
-    schools,
-    contacts,
-    history: history.map((h) => ({
-      at: new Date(Math.floor(Number(h.atMs))).toISOString(),
-      event: h.event,
-      detail: h.detail,
+    ...row,
+    // JSON has no timestamps: the instant travels as milliseconds (PostgreSQL keeps microseconds).
+    history: row.history.map(({ at_ms, event, detail }) => ({
+      at: new Date(Math.floor(Number(at_ms))),
+      event,
+      detail,
     })),
   };
 }
 
-interface HistoryRow {
-  atMs: number | string;
+interface HistoryJson {
+  at_ms: number | string;
   event: string;
   detail: unknown;
 }
@@ -258,18 +209,45 @@ interface HistoryRow {
 export async function findRequestHeader(
   db: Db,
   id: string,
-): Promise<{ partnerId: string; status: Status } | undefined> {
-  const row = await db
-    .selectFrom('license_request')
-    .select(['partner_id', 'status'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return row && { partnerId: row.partner_id, status: row.status as Status };
+): Promise<Pick<LicenseRequestRow, 'partner_id' | 'status'> | undefined> {
+  return db.selectFrom('license_request').select(['partner_id', 'status']).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Requests that were stored but whose workflow may never have started (the API died between the
+ * two steps of a create): still AWAITING_ANSWER, older than `createdBefore`, with nothing in their
+ * history but CREATED. Newest first: a request orphaned by a crash is recent, while old requests
+ * that only wait for their first mail (a long mail outage) could otherwise fill every run.
+ */
+export async function findRequestsWithoutProgress(
+  db: Db,
+  createdBefore: Date,
+  limit = 500,
+): Promise<Array<Pick<LicenseRequestRow, 'id'>>> {
+  return db
+    .selectFrom('license_request as r')
+    .select('r.id')
+    .where('r.status', '=', 'AWAITING_ANSWER')
+    .where('r.created_at', '<', createdBefore)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('history_event as h')
+            .select('h.id')
+            .whereRef('h.request_id', '=', 'r.id')
+            .where('h.event', '<>', 'CREATED'),
+        ),
+      ),
+    )
+    .orderBy('r.created_at', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 export interface ListQuery {
   partnerId?: string;
-  status?: Status;
+  status?: string;
   limit: number;
   cursor?: { createdAt: string; id: string };
 }
@@ -293,14 +271,13 @@ export function listLicenseRequestsQuery(db: Db, query: ListQuery) {
     .limit(query.limit + 1);
 }
 
+/** One page of rows (newest first), and whether there are more after it. */
 export async function listLicenseRequests(
   db: Db,
   query: ListQuery,
-): Promise<{ items: LicenseRequestSummaryView[]; next?: { createdAt: string; id: string } }> {
+): Promise<{ rows: LicenseRequestRow[]; more: boolean }> {
   const rows = await listLicenseRequestsQuery(db, query).execute();
-  const items = rows.slice(0, query.limit).map(toSummary);
-  const last = items[items.length - 1];
-  return { items, next: rows.length > query.limit && last ? { createdAt: last.createdAt, id: last.id } : undefined };
+  return { rows: rows.slice(0, query.limit), more: rows.length > query.limit };
 }
 
 /** The portal's "Requests summary": answered (YES or NO) and still waiting for an answer. */
@@ -314,22 +291,26 @@ export function answerSummaryQuery(db: Db, partnerId?: string) {
   return partnerId !== undefined ? select.where('partner_id', '=', partnerId) : select;
 }
 
-export async function answerSummary(db: Db, partnerId?: string): Promise<{ answered: number; notAnswered: number }> {
+export async function answerSummary(db: Db, partnerId?: string): Promise<{ answered: number; not_answered: number }> {
   const row = await answerSummaryQuery(db, partnerId).executeTakeFirstOrThrow();
-  return { answered: Number(row.answered), notAnswered: Number(row.not_answered) };
+  // count(*) is a bigint, which pg hands over as text.
+  return { answered: Number(row.answered), not_answered: Number(row.not_answered) };
 }
 
-/** One ordered write from the workflow (see workflows/license-request.ts, `persist`). */
+/**
+ * One ordered write from the workflow (see workflows/license-request.ts, `persist`). Statuses,
+ * responses and assignments are the workflow's values, stored as they come.
+ */
 export interface TransitionRecord {
   requestId: string;
   version: number;
-  status: Status;
-  response: PartnerResponse;
+  status: string;
+  response: string;
   answeredAt: string | null;
   deadline: string | null;
   deadlineDate: string | null;
   finishedAt: string | null;
-  schools: Array<{ skolonId: string; assignment: Assignment }>;
+  schools: Array<{ skolonId: string; assignment: string }>;
   events: Array<{ key: string; at: string; event: string; detail: unknown }>;
 }
 
@@ -343,7 +324,7 @@ export async function applyTransition(
   db: Db,
   record: TransitionRecord,
 ): Promise<Array<{ event: string; detail: unknown }>> {
-  const byAssignment = new Map<Assignment, string[]>();
+  const byAssignment = new Map<string, string[]>();
   for (const school of record.schools) {
     byAssignment.set(school.assignment, [...(byAssignment.get(school.assignment) ?? []), school.skolonId]);
   }

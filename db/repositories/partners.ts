@@ -1,21 +1,19 @@
+/** Partners (the learning-tool companies), as rows; api/services/partners.ts builds what callers see. */
 import type { Db } from '../database';
 import type { PartnerRow } from '../schema';
 import type { Locale } from '../../domain/locale';
 
-export interface Partner {
+export interface NewPartner {
   id: string;
   name: string;
   notificationEmail: string;
   locale: Locale;
-}
-
-function toPartner(row: PartnerRow): Partner {
-  return { id: row.id, name: row.name, notificationEmail: row.notification_email, locale: row.locale };
+  apiKeyHash: string;
 }
 
 /** Inserts a partner; undefined when the id is taken. */
-export async function insertPartner(db: Db, partner: Partner & { apiKeyHash: string }): Promise<Partner | undefined> {
-  const row = await db
+export async function insertPartner(db: Db, partner: NewPartner): Promise<PartnerRow | undefined> {
+  return db
     .insertInto('partner')
     .values({
       id: partner.id,
@@ -27,26 +25,23 @@ export async function insertPartner(db: Db, partner: Partner & { apiKeyHash: str
     .onConflict((oc) => oc.column('id').doNothing())
     .returningAll()
     .executeTakeFirst();
-  return row && toPartner(row);
 }
 
-export async function findPartner(db: Db, id: string): Promise<Partner | undefined> {
-  const row = await db.selectFrom('partner').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toPartner(row);
+export async function findPartner(db: Db, id: string): Promise<PartnerRow | undefined> {
+  return db.selectFrom('partner').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findPartnerByApiKeyHash(db: Db, apiKeyHash: string): Promise<Partner | undefined> {
-  const row = await db.selectFrom('partner').selectAll().where('api_key_hash', '=', apiKeyHash).executeTakeFirst();
-  return row && toPartner(row);
+export async function findPartnerByApiKeyHash(db: Db, apiKeyHash: string): Promise<PartnerRow | undefined> {
+  return db.selectFrom('partner').selectAll().where('api_key_hash', '=', apiKeyHash).executeTakeFirst();
 }
 
 export async function updatePartnerSettings(
   db: Db,
   id: string,
   settings: { notificationEmail?: string; locale?: Locale },
-): Promise<Partner | undefined> {
+): Promise<PartnerRow | undefined> {
   if (settings.notificationEmail === undefined && settings.locale === undefined) return findPartner(db, id);
-  const row = await db
+  return db
     .updateTable('partner')
     .set({
       ...(settings.notificationEmail !== undefined && { notification_email: settings.notificationEmail }),
@@ -55,7 +50,6 @@ export async function updatePartnerSettings(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
-  return row && toPartner(row);
 }
 
 /**

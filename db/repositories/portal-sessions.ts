@@ -1,18 +1,12 @@
 /** Partner-portal sessions: looked up by the hash of the cookie's token, tied to one partner. */
 import type { Db } from '../database';
+import type { PartnerRow, PortalSessionRow } from '../schema';
 import type { Locale } from '../../domain/locale';
-import type { Partner } from './partners';
 
-export interface PortalSession {
-  tokenHash: string;
-  partner: Partner;
-  csrfToken: string;
-  /** The language picked with the portal's switch; null follows the partner's settings. */
-  locale: Locale | null;
-  /** The message for the next page (post-redirect-get), as stored; the portal checks its shape. */
-  flash: unknown;
-  expiresAt: Date;
-}
+/** A session's row with its partner's (the session's own `locale` is the portal's switch; null: the partner's). */
+export type PortalSessionWithPartner = Omit<PortalSessionRow, 'partner_id' | 'created_at'> & {
+  partner: Omit<PartnerRow, 'api_key_hash' | 'created_at'>;
+};
 
 export async function createPortalSession(
   db: Db,
@@ -34,7 +28,7 @@ export async function findPortalSession(
   db: Db,
   tokenHash: string,
   now = new Date(),
-): Promise<PortalSession | undefined> {
+): Promise<PortalSessionWithPartner | undefined> {
   const row = await db
     .selectFrom('portal_session as s')
     .innerJoin('partner as p', 'p.id', 's.partner_id')
@@ -54,12 +48,12 @@ export async function findPortalSession(
     .executeTakeFirst();
   return (
     row && {
-      tokenHash: row.token_hash,
-      partner: { id: row.id, name: row.name, notificationEmail: row.notification_email, locale: row.partner_locale },
-      csrfToken: row.csrf_token,
+      token_hash: row.token_hash,
+      csrf_token: row.csrf_token,
       locale: row.locale,
       flash: row.flash,
-      expiresAt: row.expires_at,
+      expires_at: row.expires_at,
+      partner: { id: row.id, name: row.name, notification_email: row.notification_email, locale: row.partner_locale },
     }
   );
 }

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KyselyPlugin } from 'kysely';
-import { hashApiKey } from '../../api/auth';
+import { hashApiKey } from '../../api/services/credentials';
 import { createApp, type AppDeps } from '../../api/app';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
 

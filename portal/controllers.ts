@@ -1,0 +1,208 @@
+/**
+ * The signed-in partner's pages: the requests list, a request, the YES / NO confirmation, answering,
+ * assigning, settings and the language switch. Each turns a form into a call of the application
+ * services (api/services/), the same the JSON API calls, and the outcome into a page or a message.
+ */
+import { Router } from 'express';
+import type { LicenseRequestService } from '../api/services/license-requests';
+import type { LicenseRequestView } from '../api/services/license-request-view';
+import type { PartnerService } from '../api/services/partners';
+import type { PortalSessionService } from '../api/services/portal-sessions';
+import { STATUSES } from '../workflows/definitions';
+import { pageContext, sendPage, signedInPartner, state, viewer } from './context';
+import { refusal, sentenceFor, settingsFieldRefused } from './errors';
+import { formIdempotencyKey, many, single } from './forms';
+import { isLocale } from '../domain/locale';
+import { catalogue, longDate } from '../i18n';
+import { newToken, safeNextPath } from './security';
+import type { Flashes } from './session';
+import { confirmPage, errorPage, listPage, requestPage, requestPath, settingsPage, type ConfirmData } from './views';
+
+const PAGE_SIZE = 20;
+
+export interface RequestPagesDeps {
+  requests: LicenseRequestService;
+  flashes: Flashes;
+  now: () => Date;
+}
+
+/** The requests list, a request's page, its confirmation page, and the answer and assignment forms. */
+export function requestPages({ requests, flashes, now }: RequestPagesDeps): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const status = single(req.query.status);
+    const cursor = single(req.query.cursor);
+    const chosen = STATUSES.find((s) => s === status);
+    const page = await requests.list(viewer(req), {
+      limit: String(PAGE_SIZE),
+      ...(status && { status }),
+      ...(cursor && { cursor }),
+    });
+    sendPage(
+      res,
+      200,
+      listPage(pageContext(req, await flashes.take(req)), {
+        summary: page.summary,
+        items: page.items,
+        ...(chosen && { status: chosen }),
+        ...(cursor && { cursor }),
+        nextCursor: page.nextCursor,
+      }),
+    );
+  });
+
+  router.get('/requests/:id', async (req, res) => {
+    const request = await requests.get(viewer(req), req.params.id);
+    sendPage(
+      res,
+      200,
+      requestPage(pageContext(req, await flashes.take(req)), { request, now: now(), formKey: newToken() }),
+    );
+  });
+
+  router.get('/requests/:id/confirm', async (req, res) => {
+    const { t } = state(req);
+    const request = await requests.get(viewer(req), req.params.id);
+    const response = single(req.query.response);
+    const schools = many(req.query.schools);
+    let data: ConfirmData;
+    let status = 200;
+    if (request.status !== 'AWAITING_ANSWER') {
+      data = { ok: false, request, message: refusal(t, request, 'answer') };
+      status = 409;
+    } else if (response !== 'YES' && response !== 'NO') {
+      data = { ok: false, request, message: t.errors.invalidForm };
+      status = 400;
+    } else if (response === 'YES' && schools.length === 0) {
+      data = { ok: false, request, message: t.confirm.chooseSchool };
+      status = 400;
+    } else {
+      data = { ok: true, request, response, schools, now: now(), formKey: newToken() };
+    }
+    sendPage(res, status, confirmPage(pageContext(req), data));
+  });
+
+  router.post('/requests/:id/answer', async (req, res) => {
+    const { t, locale } = state(req);
+    const id = String(req.params.id);
+    const body = req.body as Record<string, unknown>;
+    const response = single(body.response);
+    // The form's fields are the API's body: with YES the schools that hold licenses (none sent means
+    // all), and the API's own rules refuse anything else (schools with NO, unknown schools).
+    const input = body.schools !== undefined ? { response, schools: many(body.schools) } : { response };
+    const key = formIdempotencyKey('answer', single(body.formKey), input);
+    let answered: LicenseRequestView;
+    try {
+      answered = await requests.answer(signedInPartner(req), id, input, key);
+    } catch (error) {
+      const { status, text } = await sentenceFor(requests, req, error, 'answer', id);
+      if (status === 404) return sendPage(res, 404, errorPage(pageContext(req), text));
+      await flashes.put(req, 'error', text);
+      return res.redirect(303, requestPath(id));
+    }
+    await flashes.put(
+      req,
+      'success',
+      answered.response === 'YES'
+        ? t.flash.answeredYes(answered.deadline ? longDate(answered.deadline, locale) : '')
+        : t.flash.answeredNo(answered.organisation.name),
+    );
+    res.redirect(303, requestPath(id));
+  });
+
+  router.post('/requests/:id/assignments', async (req, res) => {
+    const { t } = state(req);
+    const id = String(req.params.id);
+    const body = req.body as Record<string, unknown>;
+    let schools = many(body.schools);
+    let before: LicenseRequestView;
+    try {
+      before = await requests.get(viewer(req), id);
+    } catch (error) {
+      const { status, text } = await sentenceFor(requests, req, error, 'assign', id);
+      return sendPage(res, status, errorPage(pageContext(req), text));
+    }
+    // "Mark all remaining": every school still waiting, as the page showed them.
+    if (single(body.all) === '1') {
+      schools = before.schools.filter((s) => s.assignment === 'PENDING').map((s) => s.skolonId);
+    }
+    const key = formIdempotencyKey('assign', single(body.formKey), schools);
+    let after: LicenseRequestView;
+    try {
+      after = await requests.assign(signedInPartner(req), id, { schools }, key);
+    } catch (error) {
+      const { text } = await sentenceFor(requests, req, error, 'assign', id);
+      await flashes.put(req, 'error', text);
+      return res.redirect(303, requestPath(id));
+    }
+    const names = new Map(after.schools.map((s) => [s.skolonId, s.name]));
+    await flashes.put(
+      req,
+      'success',
+      after.status === 'COMPLETED' ? t.flash.completed : t.flash.assigned(schools.map((s) => names.get(s) ?? s)),
+    );
+    res.redirect(303, requestPath(id));
+  });
+
+  return router;
+}
+
+export interface SettingsPagesDeps {
+  partners: PartnerService;
+  sessions: PortalSessionService;
+  flashes: Flashes;
+}
+
+/** The notification address and language (the partner's settings), and the session's language switch. */
+export function settingsPages({ partners, sessions, flashes }: SettingsPagesDeps): Router {
+  const router = Router();
+
+  router.post('/language', async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const locale = single(body.locale);
+    if (isLocale(locale)) await sessions.setLocale(state(req).session!.tokenHash, locale);
+    res.redirect(303, safeNextPath(single(body.return)) ?? '/portal/');
+  });
+
+  router.get('/settings', async (req, res) => {
+    const partner = signedInPartner(req);
+    sendPage(
+      res,
+      200,
+      settingsPage(pageContext(req, await flashes.take(req)), {
+        notificationEmail: partner.notificationEmail,
+        locale: partner.locale,
+      }),
+    );
+  });
+
+  router.post('/settings', async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const notificationEmail = (single(body.notificationEmail) ?? '').trim();
+    const locale = single(body.locale) ?? '';
+    try {
+      await partners.updateSettings(signedInPartner(req), { notificationEmail, locale });
+    } catch (error) {
+      const field = settingsFieldRefused(error);
+      const { t } = state(req);
+      return sendPage(
+        res,
+        400,
+        settingsPage(
+          pageContext(req),
+          { notificationEmail, locale },
+          { field, message: field === 'notificationEmail' ? t.errors.badEmail : t.errors.invalidForm },
+        ),
+      );
+    }
+    const session = state(req).session!;
+    // The portal follows the partner's language from now on (a switch made earlier is replaced).
+    await sessions.setLocale(session.tokenHash, null);
+    const saved = isLocale(locale) ? locale : state(req).locale;
+    await sessions.setFlash(session.tokenHash, { kind: 'success', text: catalogue(saved).flash.settingsSaved });
+    res.redirect(303, '/portal/settings');
+  });
+
+  return router;
+}
