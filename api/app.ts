@@ -15,10 +15,12 @@ import { apiRateLimits } from './rate-limit';
 import { documentedPaths, openApiDocument } from './openapi';
 import { licenseRequestsRouter } from './routes/license-requests';
 import { partnersRouter } from './routes/partners';
+import { webhooksRouter } from './routes/webhooks';
 import { createHealthService } from '../services/health';
 import { createLicenseRequestService } from '../services/license-requests';
 import { createPartnerService } from '../services/partners';
 import { createPortalSessionService } from '../services/portal-sessions';
+import { createWebhookService, type WebhookServiceOptions } from '../services/webhooks';
 import { portalRouter } from '../portal/router';
 
 export interface AppDeps {
@@ -38,6 +40,8 @@ export interface AppDeps {
   metricsToken?: string;
   /** PUBLIC_URL: the partner portal's cookies are Secure when it is https. */
   publicUrl?: string;
+  /** WEBHOOK_SECRET_KEY and WEBHOOK_ALLOW_INSECURE (without a key, setting a webhook answers 503). */
+  webhooks?: WebhookServiceOptions;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -107,6 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Bodies are read after the token is checked: a stranger gets 401 whatever it sends.
   v1.use(express.json({ limit: '1mb', type: () => true }));
   v1.use(partnersRouter(partners));
+  v1.use(webhooksRouter(createWebhookService(deps.db, deps.webhooks ?? { allowInsecure: false })));
   v1.use(licenseRequestsRouter(requests));
   app.use('/v1', v1);
 

@@ -22,8 +22,14 @@ import {
   partnerCreatedResponse,
   partnerResponse,
   partnerSettingsBody,
+  rotateWebhookSecretBody,
+  webhookBody,
+  webhookPutResponse,
+  webhookResponse,
+  webhookSecretResponse,
   withdrawBody,
 } from '../services/schemas';
+import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks';
 
 type Schema = Record<string, unknown>;
 
@@ -115,6 +121,63 @@ const idempotencyKey = {
   description: "A retry with the same key gets the first call's outcome instead of a second change.",
 };
 
+const noWebhook = error('No webhook is set up for this partner.');
+
+/** What each event is for (README, "Webhooks"); every one carries the request as `data`. */
+const WEBHOOK_EVENTS: Record<(typeof WEBHOOK_EVENT_TYPES)[number], string> = {
+  'license_request.created': 'A new request to the partner (and a reopened one is `reopened`).',
+  'license_request.reminder': 'A reminder: the request is still unanswered, or (overdue) still not assigned.',
+  'license_request.deadline_near': 'The assignment deadline is at the end of the next working day.',
+  'license_request.overdue': 'The assignment deadline has passed: the request is OVERDUE.',
+  'license_request.deadline_extended': 'Support moved the assignment deadline.',
+  'license_request.reopened': 'A declined request was reopened and awaits an answer again.',
+  'license_request.withdrawn': 'The organisation withdrew the request.',
+};
+
+/** OpenAPI 3.1 `webhooks`: what the service POSTs to a partner's endpoint, one entry per event type. */
+function webhookEvents(): Schema {
+  const headers = [
+    ['webhook-id', "The event's id: the same on every retry of one event (drop repeats by it)."],
+    ['webhook-timestamp', 'When this attempt was made, in Unix seconds.'],
+    [
+      'webhook-signature',
+      '`v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">` keyed by the secret; two, space ' +
+        'separated, for 24 hours after a rotation (one per secret). Verify with the `standardwebhooks` package.',
+    ],
+  ].map(([name, description]) => ({ name, in: 'header', required: true, schema: { type: 'string' }, description }));
+  return Object.fromEntries(
+    WEBHOOK_EVENT_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          summary: WEBHOOK_EVENTS[type],
+          description:
+            'Sent to the endpoint set with PUT /v1/partner/webhook, following the Standard Webhooks specification. ' +
+            'A 2xx answer within 10 s is delivered; anything else (redirects are not followed) is tried again with ' +
+            'backoff for at least 24 hours; 410 stops deliveries to the endpoint.',
+          parameters: headers,
+          requestBody: {
+            required: true,
+            content: json({
+              type: 'object',
+              required: ['type', 'timestamp', 'data'],
+              properties: {
+                type: { const: type },
+                timestamp: { type: 'string', description: 'ISO-8601 instant: when the event happened' },
+                data: ref('LicenseRequest'),
+              },
+            }),
+          },
+          responses: {
+            '2XX': { description: 'Delivered.' },
+            '410': { description: 'The endpoint is gone: deliveries to it stop.' },
+          },
+        },
+      },
+    ]),
+  );
+}
+
 let served: { today: string; document: Schema } | undefined;
 
 /** The document as of today (Europe/Stockholm): its desiredAvailability limit moves with the date. */
@@ -153,8 +216,12 @@ function buildDocument(today: string): Schema {
         LicenseRequest: jsonSchema(licenseRequestResponse, 'output'),
         LicenseRequestList: jsonSchema(licenseRequestListResponse, 'output'),
         Health: jsonSchema(healthResponse, 'output'),
+        Webhook: jsonSchema(webhookResponse, 'output'),
+        WebhookSet: jsonSchema(webhookPutResponse, 'output'),
+        WebhookSecret: jsonSchema(webhookSecretResponse, 'output'),
       },
     },
+    webhooks: webhookEvents(),
     paths: {
       '/health': {
         get: {
@@ -234,6 +301,59 @@ function buildDocument(today: string): Schema {
           responses: {
             '201': { description: 'The new key.', content: json(ref('ApiKey')) },
             ...pick('403'),
+            ...common,
+          },
+        },
+      },
+      '/v1/partner/webhook': {
+        get: {
+          summary: "The calling partner's webhook: URL, events and the latest deliveries (never the secret)",
+          security: [{ partner: [] }],
+          responses: {
+            '200': { description: 'The webhook.', content: json(ref('Webhook')) },
+            '404': noWebhook,
+            ...pick('403'),
+            ...common,
+          },
+        },
+        put: {
+          summary: 'Set the webhook URL and events; the answer that creates it carries the signing secret, once',
+          description:
+            'The URL must be https and its host must resolve to public addresses only (not loopback, private, ' +
+            'link-local or unique-local): otherwise 400 with code `invalid_webhook_url`. Changing the URL or the ' +
+            'events keeps the secret (POST /v1/partner/webhook/secret makes a new one) and enables a disabled webhook.',
+          security: [{ partner: [] }],
+          requestBody: { required: true, content: json(jsonSchema(webhookBody, 'input')) },
+          responses: {
+            '200': {
+              description: 'The webhook now; with `secret` when this call created it.',
+              content: json(ref('WebhookSet')),
+            },
+            '400': error(
+              'Bad input (malformed JSON, a missing body, wrong types, unknown fields), or `invalid_webhook_url`: ' +
+                'the URL is not https, has a user name or password, or its host is or resolves to a loopback, ' +
+                'private, link-local or unique-local address. Nothing changed.',
+            ),
+            ...pick('403', '413'),
+            ...common,
+          },
+        },
+        delete: {
+          summary: 'Remove the webhook: nothing more is delivered (removing none is not an error)',
+          security: [{ partner: [] }],
+          responses: { '204': { description: 'Removed.' }, ...pick('403'), ...common },
+        },
+      },
+      '/v1/partner/webhook/secret': {
+        post: {
+          summary:
+            'Rotate the signing secret: returns the new one; the previous one keeps signing beside it for 24 hours',
+          security: [{ partner: [] }],
+          requestBody: { required: false, content: json(jsonSchema(rotateWebhookSecretBody.unwrap(), 'input')) },
+          responses: {
+            '200': { description: 'The new secret.', content: json(ref('WebhookSecret')) },
+            '404': noWebhook,
+            ...pick('400', '403', '413'),
             ...common,
           },
         },

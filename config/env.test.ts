@@ -104,3 +104,25 @@ test('PUBLIC_URL: whether it was set is known (npm run api requires it)', () => 
     publicUrlSet: true,
   });
 });
+
+test('WEBHOOK_SECRET_KEY is 32 bytes in base64; a bad one names the variable, never the value', () => {
+  const key = Buffer.alloc(32, 7);
+  expect(loadConfig({ WEBHOOK_SECRET_KEY: key.toString('base64') }).webhooks.secretKey).toEqual(key);
+  expect(loadConfig({}).webhooks.secretKey).toBeUndefined();
+  for (const bad of [
+    Buffer.alloc(16, 7).toString('base64'),
+    Buffer.alloc(48, 7).toString('base64'),
+    'not base64 at all!!',
+  ]) {
+    const message = problem({ WEBHOOK_SECRET_KEY: bad });
+    expect(message).toMatch(/WEBHOOK_SECRET_KEY: must be 32 random bytes in base64/);
+    expect(message).not.toContain(bad);
+  }
+});
+
+test('WEBHOOK_ALLOW_INSECURE is off unless set to "true"', () => {
+  expect(loadConfig({}).webhooks.allowInsecure).toBe(false);
+  expect(loadConfig({ WEBHOOK_ALLOW_INSECURE: 'true' }).webhooks.allowInsecure).toBe(true);
+  expect(loadConfig({ WEBHOOK_ALLOW_INSECURE: 'false' }).webhooks.allowInsecure).toBe(false);
+  expect(problem({ WEBHOOK_ALLOW_INSECURE: 'yes' })).toMatch(/WEBHOOK_ALLOW_INSECURE/);
+});

@@ -17,6 +17,14 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** WEBHOOK_SECRET_KEY's form: exactly 32 bytes, base64 (`openssl rand -base64 32`); undefined otherwise. */
+export function parseWebhookSecretKey(base64: string): Buffer | undefined {
+  const text = base64.trim();
+  if (!/^[A-Za-z0-9+/]{43}=?$/.test(text)) return undefined;
+  const key = Buffer.from(text, 'base64');
+  return key.length === 32 ? key : undefined;
+}
+
 const schema = z.object({
   PORT: port.default(3000),
   // Where given, long enough that guessing it is hopeless (a dev token is made when it is not).
@@ -58,6 +66,20 @@ const schema = z.object({
       .regex(/^\d{1,2}$/, 'the number of proxies in front of the API (0, 1, 2 ...), e.g. 1 behind one load balancer')
       .transform(Number)
       .optional(),
+  ),
+  // Seals partners' webhook signing secrets at rest (db/secret-box.ts); never printed.
+  WEBHOOK_SECRET_KEY: optionalText.pipe(
+    z
+      .string()
+      .refine(
+        (v) => parseWebhookSecretKey(v) !== undefined,
+        'must be 32 random bytes in base64 (`openssl rand -base64 32`)',
+      )
+      .transform((v) => parseWebhookSecretKey(v)!)
+      .optional(),
+  ),
+  WEBHOOK_ALLOW_INSECURE: optionalText.pipe(
+    z.enum(['true', 'false'], 'must be "true" or "false" (and "true" only in development and tests)').optional(),
   ),
   LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
   TEMPORAL_SDK_METRICS_PORT: port.optional(),
@@ -111,6 +133,12 @@ export interface Config {
   };
   /** How a worker is sized (see worker/options.ts). */
   worker: WorkerSizing;
+  webhooks: {
+    /** WEBHOOK_SECRET_KEY: seals the partners' signing secrets (npm start makes a dev key when unset). */
+    secretKey: Buffer | undefined;
+    /** WEBHOOK_ALLOW_INSECURE: http and local addresses allowed (development and tests only). */
+    allowInsecure: boolean;
+  };
 }
 
 export interface WorkerSizing {
@@ -200,6 +228,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES ?? DEFAULT_WORKER_SIZING.maxConcurrentActivities,
       maxConcurrentWorkflowTasks:
         e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS ?? DEFAULT_WORKER_SIZING.maxConcurrentWorkflowTasks,
+    },
+    webhooks: {
+      secretKey: e.WEBHOOK_SECRET_KEY,
+      allowInsecure: e.WEBHOOK_ALLOW_INSECURE === 'true',
     },
     reminders: {
       unansweredReminderDays: e.REMINDER_UNANSWERED_WORKING_DAYS

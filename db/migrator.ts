@@ -6,6 +6,7 @@ import * as portalSessions from './migrations/2026-11-29-003-portal-sessions';
 import * as listIndexes from './migrations/2026-11-29-004-list-indexes';
 import * as sentMailPendingRecipients from './migrations/2026-11-30-001-sent-mail-pending-recipients';
 import * as rateLimits from './migrations/2026-12-01-001-rate-limits';
+import * as webhooks from './migrations/2026-12-02-001-webhooks';
 
 /** Every migration, in order. Listed here rather than read from disk, so bundling cannot lose one. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-004-list-indexes': listIndexes,
   '2026-11-30-001-sent-mail-pending-recipients': sentMailPendingRecipients,
   '2026-12-01-001-rate-limits': rateLimits,
+  '2026-12-02-001-webhooks': webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

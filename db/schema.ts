@@ -101,6 +101,45 @@ export interface RateLimitTable {
   reset_at: Timestamp;
 }
 
+/** A timestamp the database fills in (now()) unless one is given. */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+/** A partner's webhook endpoint and its sealed signing secrets (db/secret-box.ts). */
+export interface WebhookEndpointTable {
+  partner_id: string;
+  url: string;
+  /** The chosen event types; null: every type. */
+  events: string[] | null;
+  secret_sealed: string;
+  /** The secret before the last rotation, signing alongside the current one until it expires. */
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+  disabled_at: Timestamp | null;
+  disabled_reason: string | null;
+}
+
+/** One event for a partner's endpoint; `id` is its webhook-id, the same on every attempt. */
+export interface WebhookDeliveryTable {
+  id: string;
+  partner_id: string;
+  request_id: string | null;
+  type: string;
+  /** The exact body sent on every attempt. */
+  payload: string;
+  status: Generated<'PENDING' | 'DELIVERED' | 'FAILED'>;
+  attempts: Generated<number>;
+  created_at: DefaultedTimestamp;
+  claimed_until: Timestamp | null;
+  last_attempt_at: Timestamp | null;
+  last_status: number | null;
+  last_latency_ms: number | null;
+  last_error: string | null;
+  delivered_at: Timestamp | null;
+  next_attempt_at: Timestamp | null;
+}
+
 export interface Database {
   partner: PartnerTable;
   license_request: LicenseRequestTable;
@@ -111,6 +150,8 @@ export interface Database {
   sent_mail: SentMailTable;
   portal_session: PortalSessionTable;
   rate_limit: RateLimitTable;
+  webhook_endpoint: WebhookEndpointTable;
+  webhook_delivery: WebhookDeliveryTable;
 }
 
 export type PartnerRow = Selectable<PartnerTable>;
@@ -122,3 +163,5 @@ export type HistoryEventRow = Selectable<HistoryEventTable>;
 export type SentMailRow = Selectable<SentMailTable>;
 export type PortalSessionRow = Selectable<PortalSessionTable>;
 export type RateLimitRow = Selectable<RateLimitTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../config/env';
 import { createLogger } from '../observability/logger';
 import { METRICS_CONTENT_TYPE, metricsText } from '../observability/metrics';
 import { bearerMatches } from '../api/auth';
-import { startServices } from './services';
+import { startServices, WEBHOOK_SECRET_KEY_MISSING } from './services';
 import { installTemporalRuntime } from './telemetry';
 
 export async function runProcess(role: 'api' | 'worker'): Promise<void> {
@@ -26,6 +26,7 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
     if (role === 'api' && !config.publicUrlSet) {
       throw new ConfigError('PUBLIC_URL must be set for the API (e.g. https://licenses.example.com).');
     }
+    if (!config.webhooks.secretKey) throw new ConfigError(WEBHOOK_SECRET_KEY_MISSING);
     await installTemporalRuntime({ logger, sdkMetricsPort: config.observability.sdkMetricsPort });
     const services = await startServices({
       config,

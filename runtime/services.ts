@@ -5,7 +5,7 @@
  */
 import { Client } from '@temporalio/client';
 import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { temporalConnectionOptions, type Config } from '../config/env';
+import { ConfigError, temporalConnectionOptions, type Config } from '../config/env';
 import { createDatabase, type Db } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
 import { createMailboxMailer, createSmtpMailer, type Mailer } from '../activities/mailer';
@@ -20,6 +20,8 @@ export interface ServicesOptions {
   databaseUrl: string;
   temporalAddress: string;
   adminToken: string;
+  /** Seals and opens webhook signing secrets; default WEBHOOK_SECRET_KEY (npm start: a dev key). */
+  webhookSecretKey?: Buffer;
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Start the worker (default) and/or the API (default). */
   worker?: boolean;
@@ -45,6 +47,9 @@ export interface RunningServices {
   stop(): Promise<void>;
 }
 
+export const WEBHOOK_SECRET_KEY_MISSING =
+  'WEBHOOK_SECRET_KEY must be set: 32 random bytes in base64 (`openssl rand -base64 32`), the same for the API and every worker.';
+
 export function createMailer(config: Config): Mailer {
   return config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl) : createMailboxMailer(config.mail.mailboxDir);
 }
@@ -52,6 +57,8 @@ export function createMailer(config: Config): Mailer {
 export async function startServices(options: ServicesOptions): Promise<RunningServices> {
   const { config } = options;
   const logger = options.logger ?? silentLogger;
+  const webhookSecretKey = options.webhookSecretKey ?? config.webhooks.secretKey;
+  if (!webhookSecretKey) throw new ConfigError(WEBHOOK_SECRET_KEY_MISSING);
   const db = createDatabase(options.databaseUrl, {
     onPoolError: (error) => logger.warn({ err: error }, 'database pool: an idle connection failed'),
   });
@@ -123,6 +130,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
         logger,
         metricsToken: config.observability.metricsToken,
         publicUrl: config.publicUrl,
+        webhooks: { secretKey: webhookSecretKey, allowInsecure: config.webhooks.allowInsecure },
       },
       config.port,
       undefined,

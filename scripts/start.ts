@@ -12,6 +12,7 @@ import { startDevServer } from '../dev/temporal-dev-server';
 import { createLogger } from '../observability/logger';
 import { startServices } from '../runtime/services';
 import { installTemporalRuntime } from '../runtime/telemetry';
+import { devWebhookSecretKey } from '../runtime/webhook-secret-key';
 
 const log = (line: string) => console.log(`[start] ${line}`);
 
@@ -77,6 +78,11 @@ async function main() {
       'ADMIN_TOKEN must be set when NODE_ENV=production (at least 32 characters); npm start makes a dev token only outside production.',
     );
   }
+  if (process.env.NODE_ENV === 'production' && !config.webhooks.secretKey) {
+    throw new ConfigError(
+      'WEBHOOK_SECRET_KEY must be set when NODE_ENV=production; npm start makes a dev key only outside production.',
+    );
+  }
   // The services log JSON lines (pino) as in production; the lines prefixed [start] are this script's.
   const logger = createLogger({ service: 'license-request-service', level: config.observability.logLevel });
   // The SDK's info lines (bundling, worker state) drown the banner; warnings and errors still show.
@@ -115,11 +121,13 @@ async function main() {
 
     const adminToken = config.adminToken ?? devAdminToken(config.dataDir);
     log('Starting the worker and the API ...');
+    const webhookSecretKey = config.webhooks.secretKey ?? devWebhookSecretKey(config.dataDir);
     const services = await startServices({
       config,
       databaseUrl,
       temporalAddress,
       adminToken,
+      webhookSecretKey,
       logger,
       stopGraceMs: 1000,
     });

@@ -9,6 +9,7 @@ import { DEFAULT_LOCALE, LOCALES } from '../domain/locale';
 import { z } from 'zod';
 import { parseIsoDate, stockholmToday } from '../domain/working-days';
 import { STATUSES } from '../domain/license-request';
+import { MAX_WEBHOOK_URL_LENGTH, WEBHOOK_EVENT_TYPES } from '../domain/webhooks';
 
 /** PostgreSQL text cannot hold NUL, and no name or id needs control characters (C0, DEL or C1). */
 const CONTROL = '\\u0000-\\u001f\\u007f-\\u009f';
@@ -142,6 +143,25 @@ export const licenseRequestPath = z.object({
 /** The Idempotency-Key header, when sent (after HTTP's own trimming of white space). */
 export const idempotencyKeyHeader = z.string().min(1).max(200);
 
+/** PUT /v1/partner/webhook. Whether the URL may be used is checked after this (400 invalid_webhook_url). */
+export const webhookBody = z.strictObject({
+  url: plain(MAX_WEBHOOK_URL_LENGTH)
+    .pipe(z.string().min(1, 'must not be empty'))
+    .meta({
+      description:
+        'Where deliveries go: an https URL whose host resolves to public addresses only (no loopback, private, ' +
+        'link-local or unique-local address), without a user name or password.',
+    }),
+  events: z
+    .array(z.enum(WEBHOOK_EVENT_TYPES))
+    .min(1, 'name at least one event type, or leave events out for all of them')
+    .refine((events) => new Set(events).size === events.length, 'each event type once')
+    .meta({ uniqueItems: true, description: 'The event types to deliver; left out: all of them.' })
+    .optional(),
+});
+
+export const rotateWebhookSecretBody = z.strictObject({}).optional();
+
 // --- What the API answers with (used for the OpenAPI document and checked by its test) ----------
 
 const isoInstant = z.string().describe('ISO-8601 instant');
@@ -202,4 +222,45 @@ export const healthResponse = z.object({
   database: z.enum(['ok', 'down']),
   temporal: z.enum(['ok', 'down']),
   mail: z.object({ failedLast24h: z.number().int(), waitingOver10Min: z.number().int() }).optional(),
+});
+
+const webhookDelivery = z.object({
+  id: z.string().describe('the webhook-id header of every attempt'),
+  event: z.enum(WEBHOOK_EVENT_TYPES),
+  requestId: z.string().nullable(),
+  createdAt: isoInstant.describe('when the event happened'),
+  status: z.enum(['PENDING', 'DELIVERED', 'FAILED']),
+  attempts: z.number().int(),
+  lastAttemptAt: isoInstant.nullable(),
+  httpStatus: z.number().int().nullable().describe("the receiver's status on the last attempt; null: no answer"),
+  latencyMs: z.number().int().nullable().describe('how long the last attempt took until the status line'),
+  error: z.string().nullable().describe('why the last attempt failed'),
+  deliveredAt: isoInstant.nullable(),
+});
+
+export const webhookResponse = z.object({
+  url: z.string(),
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+  createdAt: isoInstant,
+  updatedAt: isoInstant,
+  disabled: z
+    .object({ at: isoInstant, reason: z.string() })
+    .nullable()
+    .describe('set when deliveries stopped on their own (e.g. the receiver answered 410); a PUT enables it again'),
+  previousSecretExpiresAt: isoInstant
+    .nullable()
+    .describe('after a rotation: until when the previous secret still signs beside the new one'),
+  deliveries: z.array(webhookDelivery).describe('the latest deliveries, newest first'),
+});
+
+export const webhookPutResponse = webhookResponse.extend({
+  secret: z
+    .string()
+    .optional()
+    .describe('the signing secret (whsec_…): only in the answer that created the endpoint, and never again'),
+});
+
+export const webhookSecretResponse = z.object({
+  secret: z.string().describe('the new signing secret (whsec_…), shown this once'),
+  previousSecretExpiresAt: isoInstant.describe('until then the previous secret signs beside this one'),
 });

@@ -17,7 +17,8 @@ let doc: any;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Insecure webhook URLs allowed, so that the one set below is this machine's (nothing is sent off it).
+  stack = await startStack({ env: { WEBHOOK_ALLOW_INSECURE: 'true' } });
   call = api(stack);
   doc = (await call('GET', '/openapi.json')).body;
   ajv.addSchema(doc, 'openapi');
@@ -121,6 +122,29 @@ test('real responses, successes and errors alike, have documented statuses and f
     '/v1/partner/settings',
     await call('PUT', '/v1/partner/settings', { token: key, body: { locale: 'de' } }),
   );
+
+  // The partner's webhook: not set, refused, set (with its secret), changed, rotated, removed.
+  const hook = '/v1/partner/webhook';
+  conforms('GET', hook, await call('GET', hook, { token: key }));
+  conforms('PUT', hook, await call('PUT', hook, { token: key, body: { url: 'https://user:pw@127.0.0.1:9/in' } }));
+  conforms('PUT', hook, await call('PUT', hook, { token: key, body: { url: 'http://127.0.0.1:9/in', events: [] } }));
+  conforms('PUT', hook, await call('PUT', hook, { token: ADMIN_TOKEN, body: { url: 'http://127.0.0.1:9/in' } }));
+  const setHook = await call('PUT', hook, { token: key, body: { url: 'http://127.0.0.1:9/in' } });
+  expect(setHook.body.secret).toMatch(/^whsec_/);
+  conforms('PUT', hook, setHook);
+  conforms(
+    'PUT',
+    hook,
+    await call('PUT', hook, {
+      token: key,
+      body: { url: 'http://127.0.0.1:9/in', events: ['license_request.created'] },
+    }),
+  );
+  conforms('GET', hook, await call('GET', hook, { token: key }));
+  conforms('POST', `${hook}/secret`, await call('POST', `${hook}/secret`, { token: key, body: {} }));
+  conforms('POST', `${hook}/secret`, await call('POST', `${hook}/secret`, { token: key, body: { x: 1 } }));
+  conforms('DELETE', hook, await call('DELETE', hook, { token: key }));
+  conforms('POST', `${hook}/secret`, await call('POST', `${hook}/secret`, { token: key }));
 
   const createBody = {
     partnerId: id,

@@ -91,6 +91,7 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: 'processes-test',
     ADMIN_TOKEN: 'procs-admin-token-at-least-32-characters',
+    WEBHOOK_SECRET_KEY: Buffer.alloc(32, 'procs-webhook-key').toString('base64'),
     SMTP_URL: smtp.url,
     DATA_DIR: dataDir,
     PUBLIC_URL: 'https://licenses.skolon.test',
@@ -196,7 +197,7 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
   expect(await stopped(workerB)).toBe(0);
 }, 180_000);
 
-test('npm run api refuses to start without PUBLIC_URL, or with an ADMIN_TOKEN under 32 characters, saying why', () => {
+test('npm run api refuses to start without PUBLIC_URL or WEBHOOK_SECRET_KEY, or with an ADMIN_TOKEN under 32 characters, saying why', () => {
   const run = (env: Record<string, string>) =>
     spawnSync(process.execPath, [TSX, 'api/main.ts'], {
       cwd: ROOT,
@@ -220,4 +221,7 @@ test('npm run api refuses to start without PUBLIC_URL, or with an ADMIN_TOKEN un
   expect(shortToken.stderr).toMatch(/ADMIN_TOKEN: must be at least 32 characters/);
   // Neither message repeats the token.
   expect(shortToken.stderr + shortToken.stdout).not.toContain('short-admin-token');
+  const noWebhookKey = run({ PUBLIC_URL: 'https://licenses.skolon.test', WEBHOOK_SECRET_KEY: '' });
+  expect(noWebhookKey.status).toBe(1);
+  expect(noWebhookKey.stderr).toContain('WEBHOOK_SECRET_KEY must be set');
 }, 120_000);

@@ -333,7 +333,7 @@ test('npm start killed with SIGKILL (as a test runner does on a timeout) leaves 
   expect(fs.readFileSync(path.join(dataDir, 'postgres.log'), 'utf8')).toContain('received fast shutdown request');
 }, 180_000);
 
-test('with NODE_ENV=production, npm start refuses to run without ADMIN_TOKEN, and starts nothing', () => {
+test('with NODE_ENV=production, npm start refuses to run without ADMIN_TOKEN or WEBHOOK_SECRET_KEY, and starts nothing', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-start-prod-'));
   try {
     const run = spawnSync(START.file, START.args, {
@@ -345,6 +345,22 @@ test('with NODE_ENV=production, npm start refuses to run without ADMIN_TOKEN, an
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('ADMIN_TOKEN must be set when NODE_ENV=production');
     // No dev token was made, no database or Temporal server started.
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+    // Nor without WEBHOOK_SECRET_KEY: no dev key either.
+    const noKey = spawnSync(START.file, START.args, {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        ADMIN_TOKEN: 'prod-admin-token-at-least-32-characters',
+        WEBHOOK_SECRET_KEY: '',
+        DATA_DIR: dataDir,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(noKey.status).toBe(1);
+    expect(noKey.stderr).toContain('WEBHOOK_SECRET_KEY must be set when NODE_ENV=production');
     expect(fs.readdirSync(dataDir)).toEqual([]);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -16,6 +16,8 @@ import { createTestDatabase, type TestDatabase } from './database';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from './smtp';
 
 export const ADMIN_TOKEN = 'test-admin-token-at-least-32-characters';
+/** WEBHOOK_SECRET_KEY of the test stacks: 32 bytes, base64. */
+export const WEBHOOK_SECRET_KEY = Buffer.alloc(32, 'test-webhook-secret-key').toString('base64');
 
 export interface TestStack {
   config: Config;
@@ -90,6 +92,7 @@ export async function startStack(
       // The suites send many bad tokens from one address on purpose (the fuzz test thousands); the
       // per-address limit has tests of its own (test/e2e/rate-limits.test.ts).
       RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '1000000',
+      WEBHOOK_SECRET_KEY,
       ...options.env,
     }),
     port: 0,

@@ -1,0 +1,152 @@
+/**
+ * A partner's webhook receiver for tests (and, later, the chaos runs): a real HTTP or HTTPS server
+ * on loopback that records every request it gets and answers as it is told to, one answer after
+ * another (a status, or no answer at all). HTTPS uses a self-signed certificate for 127.0.0.1 and
+ * localhost made with openssl; senders trust it through `ca`.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface ReceivedWebhook {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  at: Date;
+}
+
+/** How to answer one request: an HTTP status (with headers), or no answer at all. */
+export type ReceiverAnswer = number | { status: number; headers?: Record<string, string> } | 'hang';
+
+export interface WebhookReceiver {
+  /** `http(s)://127.0.0.1:<port>` */
+  readonly origin: string;
+  readonly port: number;
+  /** The certificate to trust (HTTPS only). */
+  readonly ca: string | undefined;
+  readonly received: ReceivedWebhook[];
+  /** Answers for the next requests, in order; after them, `fallback` (default 204). */
+  answer(...answers: ReceiverAnswer[]): void;
+  fallback: ReceiverAnswer;
+  /** Resolves once `count` requests have arrived. */
+  waitFor(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
+  close(): Promise<void>;
+}
+
+/** A self-signed certificate for 127.0.0.1, ::1, localhost and `names`, valid for a day. */
+export function selfSignedCertificate(names: string[] = []): { key: string; cert: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-receiver-'));
+  try {
+    const [keyFile, certFile] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+    const run = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        `subjectAltName=${['IP:127.0.0.1', 'IP:::1', 'DNS:localhost', ...names.map((n) => `DNS:${n}`)].join(',')}`,
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (run.status !== 0) {
+      throw new Error(`openssl could not make a test certificate: ${run.error?.message ?? run.stderr}`);
+    }
+    return { key: fs.readFileSync(keyFile, 'utf8'), cert: fs.readFileSync(certFile, 'utf8') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function startWebhookReceiver(
+  options: {
+    https?: boolean;
+    /** Host names the certificate names besides localhost (for a test's own resolver). */
+    names?: string[];
+    host?: string;
+  } = {},
+): Promise<WebhookReceiver> {
+  const received: ReceivedWebhook[] = [];
+  const queue: ReceiverAnswer[] = [];
+  const waiters: Array<() => void> = [];
+  const hanging = new Set<http.ServerResponse>();
+  const certificate = options.https ? selfSignedCertificate(options.names) : undefined;
+
+  const handler: http.RequestListener = (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: new Date(),
+      });
+      for (const wake of waiters.splice(0)) wake();
+      const answer = queue.length > 0 ? queue.shift()! : receiver.fallback;
+      if (answer === 'hang') {
+        hanging.add(res);
+        return;
+      }
+      const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
+      res.writeHead(status, headers).end();
+    });
+  };
+  const server = certificate ? https.createServer(certificate, handler) : http.createServer(handler);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+
+  const receiver: WebhookReceiver = {
+    origin: `${certificate ? 'https' : 'http'}://${hostInUrl}:${port}`,
+    port,
+    ca: certificate?.cert,
+    received,
+    fallback: 204,
+    answer(...answers) {
+      queue.push(...answers);
+    },
+    async waitFor(count, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (received.length < count) {
+        const left = deadline - Date.now();
+        if (left <= 0)
+          throw new Error(`the receiver got ${received.length} requests, not ${count}, in ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return received.slice(0, count);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  return receiver;
+}
