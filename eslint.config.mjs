@@ -43,7 +43,7 @@ const ELEMENTS = [
  * the portal), and tests and dev-only scripts, which are tooling wherever they sit.
  */
 const FILES = [
-  { category: 'entry', pattern: 'api/{main,server,app}.ts' },
+  { category: 'entry', pattern: 'api/{server,app}.ts' },
   {
     category: 'tooling',
     pattern: [

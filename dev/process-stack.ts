@@ -139,7 +139,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     async startApi() {
       const api = await spawnService({
         name: 'api',
-        script: 'api/main.ts',
+        script: 'runtime/api-process.ts',
         nodeArgs: options.nodeArgs,
         env: { ...serviceEnv(), PORT: String(apiPort) },
         ready: /"msg":"API listening"/,
@@ -152,7 +152,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
       if (healthPort === undefined) throw new Error(`there is no worker ${index}`);
       const worker = await spawnService({
         name: `worker-${index + 1}`,
-        script: 'worker/main.ts',
+        script: 'runtime/worker-process.ts',
         nodeArgs: options.nodeArgs,
         env: { ...serviceEnv(), WORKER_HEALTH_PORT: String(healthPort) },
         ready: /"msg":"worker polling"/,

@@ -1,5 +1,5 @@
 /**
- * One of the service's commands (`api/main.ts`, `worker/main.ts`, ...) as its own operating-system
+ * One of the service's commands (`runtime/api-process.ts`, `runtime/worker-process.ts`, ...) as its own operating-system
  * process, the way a deployment runs it. It runs as a single Node process with tsx loaded in it
  * (`node --import tsx`), not under the tsx CLI, which would put a second process in front: a
  * SIGKILL must reach the process that does the work, not a wrapper that leaves it orphaned.

@@ -107,9 +107,9 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
   const port = await freePort();
   const healthPorts = [await freePort(), await freePort()];
   const [apiProcess, workerA, workerB] = await Promise.all([
-    start('api/main.ts', { ...env, PORT: String(port) }, /"msg":"API listening"/),
-    start('worker/main.ts', { ...env, WORKER_HEALTH_PORT: String(healthPorts[0]) }, /"msg":"worker polling"/),
-    start('worker/main.ts', { ...env, WORKER_HEALTH_PORT: String(healthPorts[1]) }, /"msg":"worker polling"/),
+    start('runtime/api-process.ts', { ...env, PORT: String(port) }, /"msg":"API listening"/),
+    start('runtime/worker-process.ts', { ...env, WORKER_HEALTH_PORT: String(healthPorts[0]) }, /"msg":"worker polling"/),
+    start('runtime/worker-process.ts', { ...env, WORKER_HEALTH_PORT: String(healthPorts[1]) }, /"msg":"worker polling"/),
   ]);
   // The health port opens just after the worker reports that it polls.
   for (const healthPort of healthPorts) {
@@ -199,7 +199,7 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
 
 test('npm run api refuses to start without PUBLIC_URL or WEBHOOK_SECRET_KEY, or with an ADMIN_TOKEN under 32 characters, saying why', () => {
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [TSX, 'api/main.ts'], {
+    spawnSync(process.execPath, [TSX, 'runtime/api-process.ts'], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -1,4 +1,4 @@
 // `npm run worker`: one Temporal worker (run as many as needed on one task queue).
-import { runProcess } from '../runtime/process';
+import { runProcess } from './process';
 
 void runProcess('worker');
