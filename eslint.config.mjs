@@ -127,6 +127,12 @@ export default tseslint.config(
               allowTypeImports: true,
               message: 'Use `import type` for activities.',
             },
+            {
+              group: ['../domain/working-days', '../domain/reminders'],
+              allowTypeImports: true,
+              message:
+                'The calendar and the reminder plans are decided in activities (holiday data may differ between deployments): import their types only.',
+            },
           ],
         },
       ],

@@ -147,7 +147,7 @@ interface Attempt {
 type MailKey = SentMailKey & { occasion: MailOccasion };
 
 /** The failure type when the request (or its partner) is not in the database: nothing to send, not retried. */
-export const REQUEST_NOT_FOUND = 'RequestNotFound';
+const REQUEST_NOT_FOUND = 'RequestNotFound';
 
 export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig) {
   async function send(input: SendRequestMailInput, attempt: Attempt): Promise<SendRequestMailResult> {

@@ -3,7 +3,7 @@
  * in each status and, if not, why (a refusal code), the assignment deadline and the working days
  * left, and the request's state with its transitions (`LicenseRequest`, which the workflow's
  * handlers and validators delegate to). The API maps the refusal codes to HTTP answers
- * (api/errors.ts), the portal to sentences (portal/refusals.ts); nobody else decides these rules.
+ * (services/errors.ts), the portal to sentences (portal/refusals.ts); nobody else decides these rules.
  *
  * Pure, and imports only types: the workflow bundles this file into Temporal's sandbox. What needs
  * the holiday rules or luxon (which days are working days, the end of a day in Stockholm) comes in

@@ -50,7 +50,7 @@ export interface RunningServices {
 export const WEBHOOK_SECRET_KEY_MISSING =
   'WEBHOOK_SECRET_KEY must be set: 32 random bytes in base64 (`openssl rand -base64 32`), the same for the API and every worker.';
 
-export function createMailer(config: Config): Mailer {
+function createMailer(config: Config): Mailer {
   return config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl) : createMailboxMailer(config.mail.mailboxDir);
 }
 

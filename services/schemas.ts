@@ -102,7 +102,6 @@ export const createLicenseRequestBody = z.strictObject({
     .min(1, 'at least one contact')
     .max(20, 'at most 20 contacts'),
 });
-export type CreateLicenseRequestBody = z.infer<typeof createLicenseRequestBody>;
 
 const schoolIds = z.array(skolonId).max(1000, 'at most 1000 schools');
 

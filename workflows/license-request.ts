@@ -77,7 +77,7 @@ const { sendRequestMail } = proxyActivities<Activities>({
   },
 });
 
-/** A validator's rejection: the refusal's code is the failure's type, the refusal its detail (api/errors.ts reads both). */
+/** A validator's rejection: the refusal's code is the failure's type, the refusal its detail (services/errors.ts reads both). */
 function refuse(refusal: Refusal | undefined): void {
   if (!refusal) return;
   throw ApplicationFailure.create({

@@ -108,8 +108,16 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
   const healthPorts = [await freePort(), await freePort()];
   const [apiProcess, workerA, workerB] = await Promise.all([
     start('runtime/api-process.ts', { ...env, PORT: String(port) }, /"msg":"API listening"/),
-    start('runtime/worker-process.ts', { ...env, WORKER_HEALTH_PORT: String(healthPorts[0]) }, /"msg":"worker polling"/),
-    start('runtime/worker-process.ts', { ...env, WORKER_HEALTH_PORT: String(healthPorts[1]) }, /"msg":"worker polling"/),
+    start(
+      'runtime/worker-process.ts',
+      { ...env, WORKER_HEALTH_PORT: String(healthPorts[0]) },
+      /"msg":"worker polling"/,
+    ),
+    start(
+      'runtime/worker-process.ts',
+      { ...env, WORKER_HEALTH_PORT: String(healthPorts[1]) },
+      /"msg":"worker polling"/,
+    ),
   ]);
   // The health port opens just after the worker reports that it polls.
   for (const healthPort of healthPorts) {

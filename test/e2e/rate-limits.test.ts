@@ -148,6 +148,7 @@ test('10,000 invented tokens from one address get 429 after the per-address limi
     })();
     const statuses = new Map<number, number>();
     const retryAfters = new Set<string>();
+    const started = Date.now();
     await pool(10_000, 64, async (i) => {
       const res = await prober.request(`${server.url}/v1/license-requests`, { token: `lrk_invented-${i}` });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -156,18 +157,24 @@ test('10,000 invented tokens from one address get 429 after the per-address limi
         if (retryAfters.size === 1) expect(res.body).toMatchObject({ error: { code: 'rate_limited' } });
       }
     });
+    // The limit is per minute: a probe slowed past a minute on a loaded machine meets a new window.
+    const windows = Math.floor((Date.now() - started) / 60_000) + 1;
     probing = false;
     await partnerWork;
 
-    // Exactly the limit's worth got as far as authentication (401); everything after it, 429.
-    expect(Object.fromEntries(statuses)).toEqual({ 401: limit, 429: 10_000 - limit });
+    // The limit's worth per minute got as far as authentication (401); everything else, 429.
+    const admitted = statuses.get(401) ?? 0;
+    expect([...statuses.keys()].sort()).toEqual([401, 429]);
+    expect(admitted + (statuses.get(429) ?? 0)).toBe(10_000);
+    expect(admitted).toBeGreaterThanOrEqual(limit);
+    expect(admitted).toBeLessThanOrEqual(limit * windows);
     for (const retryAfter of retryAfters) {
       expect(Number(retryAfter)).toBeGreaterThan(0);
       expect(Number(retryAfter)).toBeLessThanOrEqual(60);
     }
     // The database saw one key lookup per 401, and none for the 429s.
     const partnerHash = hashApiKey(partner.apiKey);
-    expect(server.lookups.filter((h) => h !== partnerHash)).toHaveLength(limit);
+    expect(server.lookups.filter((h) => h !== partnerHash)).toHaveLength(admitted);
     // The partner was served all along (and each of its calls is one lookup of its own key).
     expect(partnerStatuses.length).toBeGreaterThan(5);
     expect(new Set(partnerStatuses)).toEqual(new Set([200]));
