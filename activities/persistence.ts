@@ -1,5 +1,10 @@
 import type { Db } from '../db/database';
-import { applyTransition, insertLicenseRequest, type TransitionRecord } from '../db/repositories/license-requests';
+import {
+  applyTransition,
+  findRequestHeader,
+  insertLicenseRequest,
+  type TransitionRecord,
+} from '../db/repositories/license-requests';
 import type { LicenseRequestInput } from '../domain/license-request';
 import { businessMetrics } from '../observability/metrics';
 
@@ -11,8 +16,13 @@ export function createPersistenceActivities(db: Db) {
     /**
      * Stores a new request in the read model: the workflow's first step, so that every workflow has
      * its request and no request is without a workflow. Safe to retry (a stored request is kept).
+     * False when a create without a key comes after its `storeBy`: its caller got 503 and may send
+     * it again, so it is not stored (unless an earlier attempt of this activity stored it already).
      */
-    async recordRequest(input: LicenseRequestInput): Promise<void> {
+    async recordRequest(input: LicenseRequestInput): Promise<boolean> {
+      if (input.storeBy && Date.now() > Date.parse(input.storeBy)) {
+        return (await findRequestHeader(db, input.requestId)) !== undefined;
+      }
       await insertLicenseRequest(
         db,
         {
@@ -26,6 +36,7 @@ export function createPersistenceActivities(db: Db) {
         },
         input.idempotency,
       );
+      return true;
     },
 
     /** Writes one workflow transition to the read model; safe to retry (see applyTransition). */

@@ -79,3 +79,11 @@ describe("the rulebook's refusals keep the API's statuses and error codes", () =
     expect(toHttpError(rejection)).toMatchObject({ status: 409, code: 'invalid_transition' });
   });
 });
+
+test('a create that no worker stored in time is a 503 to send again, not a 500', () => {
+  const abandoned = new WorkflowUpdateFailedError(
+    'Workflow Update failed',
+    ApplicationFailure.create({ message: 'not stored in time', type: 'CreateAbandoned', nonRetryable: true }),
+  );
+  expect(toHttpError(abandoned)).toMatchObject({ status: 503 });
+});

@@ -90,7 +90,15 @@ export interface LicenseRequestInput {
   createdAt: string;
   /** The create call's Idempotency-Key and a fingerprint of its body, kept with the request. */
   idempotency?: { key: string; fingerprint: string };
+  /**
+   * A create without a key: the moment after which the request is no longer stored, because its
+   * caller has been told 503 by then and may create it anew (a retry without a key cannot find it).
+   */
+  storeBy?: string;
 }
+
+/** The create update's failure when its request was not stored in time (see `storeBy`). */
+export const CREATE_ABANDONED = 'CreateAbandoned';
 
 export interface AnswerInput {
   response: 'YES' | 'NO';

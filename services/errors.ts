@@ -11,7 +11,7 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { isRefusal, ROLE_FOR, type Refusal, type RefusalCode } from '../domain/license-request';
+import { CREATE_ABANDONED, isRefusal, ROLE_FOR, type Refusal, type RefusalCode } from '../domain/license-request';
 
 export interface ErrorDetail {
   field?: string;
@@ -96,6 +96,8 @@ function fromWorkflow(error: unknown): HttpError | undefined {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const refusal: unknown = error.cause.details?.[0];
     if (isRefusal(refusal)) return refused(refusal);
+    // A create without a key that no worker stored in time: not made, the caller may send it again.
+    if (error.cause.type === CREATE_ABANDONED) return unavailable('The request processor');
   }
   // The workflow finished between our status check and the update.
   if (error instanceof WorkflowNotFoundError) return conflict('The request is already finished.');

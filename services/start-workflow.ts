@@ -20,6 +20,12 @@ import type { licenseRequestWorkflow } from '../workflows/license-request';
 export const CREATE_TIMEOUT_MS = 8_000;
 
 /**
+ * A create without an Idempotency-Key is stored only this long after it was sent, well inside
+ * CREATE_TIMEOUT_MS: its caller, told 503, may send it again, and the first must not turn up later.
+ */
+export const STORE_WITHOUT_KEY_MS = 5_000;
+
+/**
  * Starts the request's workflow, which records the request, and waits until it has. The same
  * request again (a retry with the same Idempotency-Key, so the same id) finds the workflow there and
  * gets the first call's answer: one workflow per request, ever.
@@ -27,8 +33,11 @@ export const CREATE_TIMEOUT_MS = 8_000;
 export async function createLicenseRequestWorkflow(
   temporal: Client,
   taskQueue: string,
-  input: LicenseRequestInput,
+  request: LicenseRequestInput,
 ): Promise<LicenseRequestOutcome> {
+  const input: LicenseRequestInput = request.idempotency
+    ? request
+    : { ...request, storeBy: new Date(Date.now() + STORE_WITHOUT_KEY_MS).toISOString() };
   const startWorkflowOperation = new WithStartWorkflowOperation<typeof licenseRequestWorkflow>(
     'licenseRequestWorkflow',
     {

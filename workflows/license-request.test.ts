@@ -2,8 +2,9 @@
  * The process on the real Temporal time-skipping test server: every path of contract.md's "The
  * process" and every transition the validators must refuse. Reminder timing: reminders.test.ts.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowIdConflictPolicy } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import {
   assignmentDeadlineDateOracle,
   endOfDayOracle,
@@ -21,10 +22,12 @@ import {
   answerUpdate,
   assignSchoolsUpdate,
   createUpdate,
+  licenseRequestWorkflowId,
   SearchAttributes,
   statusQuery,
   withdrawUpdate,
 } from './definitions';
+import { licenseRequestWorkflow } from './license-request';
 
 const partner = { role: 'partner' as const, partnerId: 'acme' };
 const admin = { role: 'admin' as const };
@@ -272,6 +275,7 @@ test('the workflow stores its request first, and the create update answers once 
     // A slow database: the create must still answer only after the request is stored.
     await new Promise((resolve) => setTimeout(resolve, 300));
     rec.requests.push(input);
+    return true;
   };
   const input = newInput();
   await withWorkflow(
@@ -286,4 +290,40 @@ test('the workflow stores its request first, and the create update answers once 
     input,
     rec,
   );
+});
+
+test('a create without a key that reaches a worker after its storeBy is not stored: the workflow ends with no request and no mail', async () => {
+  // Its caller was told 503 (no worker answered in time) and may send it again without a key: the
+  // first must not turn up later as a second request.
+  const rec = recordingActivities();
+  const input = { ...newInput(), storeBy: new Date(Date.now() - 1000).toISOString() };
+  const taskQueue = `test-${input.requestId}`;
+  const worker = await Worker.create({
+    connection: testEnv.env.nativeConnection,
+    taskQueue,
+    workflowBundle: testEnv.bundle,
+    activities: rec.activities,
+  });
+  await worker.runUntil(async () => {
+    const start = new WithStartWorkflowOperation(licenseRequestWorkflow, {
+      workflowId: licenseRequestWorkflowId(input.requestId),
+      taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
+    const create = testEnv.env.client.workflow.executeUpdateWithStart(createUpdate, {
+      updateId: 'create',
+      startWorkflowOperation: start,
+    });
+    await expect(create).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await create.catch((error: WorkflowUpdateFailedError) =>
+      expect((error.cause as ApplicationFailure).type).toBe('CreateAbandoned'),
+    );
+    const handle = await start.workflowHandle();
+    await handle.result();
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  });
+  expect(rec.requests).toEqual([]);
+  expect(rec.mails).toEqual([]);
+  expect(rec.transitions).toEqual([]);
 });

@@ -30,6 +30,7 @@ import {
   type MailOccasion,
   type Refusal,
   type WithdrawInput,
+  CREATE_ABANDONED,
 } from '../domain/license-request';
 import {
   ACTIVITY_TIMEOUTS,
@@ -100,8 +101,12 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   // carrying the state as it is when it runs and the schools changed since the previous write, so
   // that concurrent updates can never overwrite a newer state with an older one, and every retry of
   // a write is harmless (see activities/persistence).
-  const recorded = recordRequest(input);
-  let writes: Promise<void> = recorded.catch(() => undefined);
+  // False only for a create without a key that came after its caller was told 503 (`storeBy`).
+  const recorded = recordRequest(input).then((stored) => stored !== false);
+  let writes: Promise<void> = recorded.then(
+    () => undefined,
+    () => undefined,
+  );
   let version = 0;
   let changedSchools = new Set<string>();
   function persist(events: Array<Omit<HistoryEventRecord, 'key'>>): Promise<void> {
@@ -164,7 +169,9 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
 
   // The create call's answer: the request is in the read model.
   setHandler(createUpdate, async () => {
-    await recorded;
+    if (!(await recorded)) {
+      throw ApplicationFailure.nonRetryable('The request was not stored in time; send it again.', CREATE_ABANDONED);
+    }
     return request.outcome();
   });
 
@@ -325,8 +332,11 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   // --- The process -----------------------------------------------------------------------------
   showDetails();
   // The request goes into the read model first (the create update answers then); the mail is
-  // rendered from it.
-  await recorded;
+  // rendered from it. Not stored: nobody knows of this request, and it ends here, without a mail.
+  if (!(await recorded)) {
+    log.info('create abandoned: not stored before its storeBy; its caller was told 503');
+    return request.outcome();
+  }
   mail('CREATED');
 
   // Waiting for the answer: reminders to the partner, then one escalation to support. The request

@@ -7,14 +7,19 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { connectTemporal } from '../../runtime/temporal-connection';
+import { createMailboxMailer } from '../../activities/mailer';
+import { DEFAULT_REMINDER_POLICY } from '../../domain/reminders';
+import { licenseRequestWorkflowId } from '../../workflows/definitions';
+import { createLicenseRequestWorker } from '../../worker/worker';
 import { createApp } from '../../api/app';
 import { createDatabase } from '../../db/database';
 import { freePort } from '../../dev/processes';
 import { startDevServer } from '../../dev/temporal-dev-server';
 import { insertPartner } from '../../db/repositories/partners';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { api } from '../helpers/stack';
+import { api, workflowBundle } from '../helpers/stack';
 
 const ADMIN = 'outage-admin';
 
@@ -113,3 +118,75 @@ test('Temporal does not answer: creating a request gets 503 within seconds and l
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }, 60_000);
+
+test('no worker answers: a create without a key gets 503, and the request does not turn up when a worker comes back', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-no-worker-'));
+  const temporal = await startDevServer({
+    dataDir,
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: 'default',
+  });
+  const { connection, close: closeConnection } = await connectTemporal({ address: temporal.address });
+  const client = new Client({ connection });
+  await insertPartner(database.db, {
+    id: 'no-worker-partner',
+    name: 'Ingen AB',
+    notificationEmail: 'n@partner.test',
+    locale: 'sv',
+    apiKeyHash: 'y',
+  });
+  const taskQueue = 'nobody-polls-yet';
+  const { call, close } = await listen(createApp({ db: database.db, temporal: client, taskQueue, adminToken: ADMIN }));
+  const mailbox = path.join(dataDir, 'mailbox');
+  const workerConnection = await NativeConnection.connect({ address: temporal.address });
+  try {
+    const t0 = Date.now();
+    const created = await call('POST', '/v1/license-requests', {
+      token: ADMIN,
+      body: {
+        partnerId: 'no-worker-partner',
+        organisation: { skolonId: 'org-2', name: 'Kommunen' },
+        schools: [{ skolonId: 'sch-1', name: 'Skolan' }],
+        contacts: [{ name: 'Anna', email: 'anna@kommun.test' }],
+      },
+    });
+    expect(created.status).toBe(503);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    // The workflow is there, waiting for a worker: the one this create started.
+    const started: string[] = [];
+    for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) started.push(wf.workflowId);
+    expect(started).toHaveLength(1);
+
+    // A worker comes back: the create it finds is past its storeBy, so nothing is stored or mailed.
+    const worker = await createLicenseRequestWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue,
+      db: database.db,
+      mailer: createMailboxMailer(mailbox),
+      config: { from: 'lr@skolon.test', supportEmail: 'support@skolon.test', publicUrl: 'http://localhost' },
+      reminders: DEFAULT_REMINDER_POLICY,
+      workflowBundle: await workflowBundle(),
+    });
+    await worker.runUntil(async () => {
+      const id = started[0]!;
+      expect(id.startsWith(licenseRequestWorkflowId(''))).toBe(true);
+      await client.workflow.getHandle(id).result();
+    });
+    expect(
+      await database.db
+        .selectFrom('license_request')
+        .select('id')
+        .where('partner_id', '=', 'no-worker-partner')
+        .execute(),
+    ).toEqual([]);
+    expect(fs.existsSync(mailbox) ? fs.readdirSync(mailbox) : []).toEqual([]);
+  } finally {
+    await close();
+    await workerConnection.close();
+    await closeConnection();
+    await temporal.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}, 120_000);

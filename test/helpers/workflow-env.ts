@@ -79,7 +79,10 @@ export function recordingActivities(calendar?: WorkingDayCalendar) {
   const mails: SentMail[] = [];
   const activities: Activities = {
     async recordRequest(input) {
+      // As the real activity: a create without a key is not stored after its storeBy.
+      if (input.storeBy && Date.now() > Date.parse(input.storeBy)) return false;
       requests.push(input);
+      return true;
     },
     async recordTransition(record) {
       transitions.push(record);
