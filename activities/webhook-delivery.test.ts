@@ -66,13 +66,16 @@ async function partnerWithEndpoint(events?: string[]): Promise<{ partner: Partne
   return { partner, secret: set.secret! };
 }
 
+// Events happen now: the run date, not a fixed day.
+const OCCURRED_AT = new Date();
+
 function event(partnerId: string, overrides: Partial<WebhookEvent> = {}): WebhookEvent {
   return {
     id: `msg_${crypto.randomUUID()}`,
     partnerId,
     requestId: null,
     type: 'license_request.created',
-    occurredAt: new Date('2026-11-30T09:15:00.000Z'),
+    occurredAt: OCCURRED_AT,
     data: { id: 'req-1', status: 'AWAITING_ANSWER', organisation: { skolonId: 'org-1', name: 'Skolonkommunen' } },
     ...overrides,
   };
@@ -105,7 +108,7 @@ test("a delivery is verified by the receiver's standardwebhooks with the secret 
   expect(Math.abs(Number(request!.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
   expect(verify(secret, request!)).toEqual({
     type: 'license_request.created',
-    timestamp: '2026-11-30T09:15:00.000Z',
+    timestamp: OCCURRED_AT.toISOString(),
     data: { id: 'req-1', status: 'AWAITING_ANSWER', organisation: { skolonId: 'org-1', name: 'Skolonkommunen' } },
   });
   expect(plainHmacMatches(secret, request!)).toBe(true);

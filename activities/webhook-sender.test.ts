@@ -47,8 +47,12 @@ function resolvingTo(...addresses: string[]): LookupFunction {
   }) as unknown as LookupFunction;
 }
 
-const body = JSON.stringify({ type: 'license_request.created', timestamp: '2026-11-30T10:00:00.000Z', data: {} });
-const headers = { 'webhook-id': 'msg_1', 'webhook-timestamp': '1796032800', 'webhook-signature': 'v1,abc' };
+const body = JSON.stringify({ type: 'license_request.created', timestamp: new Date().toISOString(), data: {} });
+const headers = {
+  'webhook-id': 'msg_1',
+  'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+  'webhook-signature': 'v1,abc',
+};
 
 describe('with WEBHOOK_ALLOW_INSECURE (development and tests)', () => {
   const insecure = () => sender({ allowInsecure: true, ca: tls.ca });
