@@ -2,9 +2,8 @@
  * The process on the real Temporal time-skipping test server: every path of contract.md's "The
  * process" and every transition the validators must refuse. Reminder timing: reminders.test.ts.
  */
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdConflictPolicy } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   assignmentDeadlineDateOracle,
   endOfDayOracle,
@@ -12,9 +11,11 @@ import {
   stockholmDateOf,
 } from '../test/helpers/calendar-oracle';
 import {
+  createByUpdateWithStart,
   freshWorkflowTestEnvPerTest,
   newInput,
   recordingActivities,
+  withTestWorker,
   withWorkflow as withWorkflowIn,
   type WorkflowTestEnv,
 } from '../test/helpers/workflow-env';
@@ -22,12 +23,10 @@ import {
   answerUpdate,
   assignSchoolsUpdate,
   createUpdate,
-  licenseRequestWorkflowId,
   SearchAttributes,
   statusQuery,
   withdrawUpdate,
 } from './definitions';
-import { licenseRequestWorkflow } from './license-request';
 
 const partner = { role: 'partner' as const, partnerId: 'acme' };
 const admin = { role: 'admin' as const };
@@ -298,28 +297,13 @@ test('a create without a key that reaches a worker after its storeBy is not stor
   const rec = recordingActivities();
   const input = { ...newInput(), storeBy: new Date(Date.now() - 1000).toISOString() };
   const taskQueue = `test-${input.requestId}`;
-  const worker = await Worker.create({
-    connection: testEnv.env.nativeConnection,
-    taskQueue,
-    workflowBundle: testEnv.bundle,
-    activities: rec.activities,
-  });
-  await worker.runUntil(async () => {
-    const start = new WithStartWorkflowOperation(licenseRequestWorkflow, {
-      workflowId: licenseRequestWorkflowId(input.requestId),
-      taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    });
-    const create = testEnv.env.client.workflow.executeUpdateWithStart(createUpdate, {
-      updateId: 'create',
-      startWorkflowOperation: start,
-    });
-    await expect(create).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    await create.catch((error: WorkflowUpdateFailedError) =>
+  await withTestWorker(testEnv, taskQueue, rec, async () => {
+    const { created, handle: workflow } = createByUpdateWithStart(testEnv, input, taskQueue);
+    await expect(created).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await created.catch((error: WorkflowUpdateFailedError) =>
       expect((error.cause as ApplicationFailure).type).toBe('CreateAbandoned'),
     );
-    const handle = await start.workflowHandle();
+    const handle = await workflow();
     await handle.result();
     expect((await handle.describe()).status.name).toBe('COMPLETED');
   });

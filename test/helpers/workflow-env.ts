@@ -158,31 +158,48 @@ export function newInput(
   };
 }
 
-/** Runs `body` with a worker on a fresh task queue and a workflow created as the API creates it (update-with-start). */
-export async function withWorkflow(
+/** Runs `body` while a worker with the recording activities polls `taskQueue`. */
+export async function withTestWorker(
   { env, bundle }: WorkflowTestEnv,
-  body: (handle: WorkflowHandle<typeof licenseRequestWorkflow>, rec: Recording) => Promise<void>,
-  input: LicenseRequestInput = newInput(),
-  rec: Recording = recordingActivities(),
+  taskQueue: string,
+  rec: Recording,
+  body: () => Promise<void>,
 ): Promise<void> {
-  const taskQueue = `test-${input.requestId}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: bundle,
     activities: rec.activities,
   });
-  await worker.runUntil(async () => {
-    const start = new WithStartWorkflowOperation(licenseRequestWorkflow, {
-      workflowId: licenseRequestWorkflowId(input.requestId),
-      taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    });
-    await env.client.workflow.executeUpdateWithStart(createUpdate, {
-      updateId: 'create',
-      startWorkflowOperation: start,
-    });
-    await body(await start.workflowHandle(), rec);
+  await worker.runUntil(body);
+}
+
+/** Creates the request's workflow as the API does: update-with-start of the `create` update. */
+export function createByUpdateWithStart({ env }: WorkflowTestEnv, input: LicenseRequestInput, taskQueue: string) {
+  const start = new WithStartWorkflowOperation(licenseRequestWorkflow, {
+    workflowId: licenseRequestWorkflowId(input.requestId),
+    taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  });
+  const created = env.client.workflow.executeUpdateWithStart(createUpdate, {
+    updateId: 'create',
+    startWorkflowOperation: start,
+  });
+  return { created, handle: () => start.workflowHandle() };
+}
+
+/** Runs `body` with a worker on a fresh task queue and a workflow created as the API creates it (update-with-start). */
+export async function withWorkflow(
+  testEnv: WorkflowTestEnv,
+  body: (handle: WorkflowHandle<typeof licenseRequestWorkflow>, rec: Recording) => Promise<void>,
+  input: LicenseRequestInput = newInput(),
+  rec: Recording = recordingActivities(),
+): Promise<void> {
+  const taskQueue = `test-${input.requestId}`;
+  await withTestWorker(testEnv, taskQueue, rec, async () => {
+    const { created, handle } = createByUpdateWithStart(testEnv, input, taskQueue);
+    await created;
+    await body(await handle(), rec);
   });
 }
