@@ -32,6 +32,47 @@ async function listen(app: ReturnType<typeof createApp>) {
   };
 }
 
+/** A Temporal dev server of the test's own (in a temporary folder), a client of it, and a partner. */
+async function temporalWithPartner(partnerId: string) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-outage-'));
+  const temporal = await startDevServer({
+    dataDir,
+    port: await freePort(),
+    uiPort: await freePort(),
+    namespace: 'default',
+  });
+  const { connection, close } = await connectTemporal({ address: temporal.address });
+  await insertPartner(database.db, {
+    id: partnerId,
+    name: `${partnerId} AB`,
+    notificationEmail: `${partnerId}@partner.test`,
+    locale: 'sv',
+    apiKeyHash: `hash-of-${partnerId}`,
+  });
+  return {
+    dataDir,
+    temporal,
+    client: new Client({ connection }),
+    closeConnection: close,
+    removeDataDir: () => fs.rmSync(dataDir, { recursive: true, force: true }),
+  };
+}
+
+/** A create without an Idempotency-Key, and how long it took. */
+async function timedCreate(call: Awaited<ReturnType<typeof listen>>['call'], partnerId: string, skolonId: string) {
+  const t0 = Date.now();
+  const created = await call('POST', '/v1/license-requests', {
+    token: ADMIN,
+    body: {
+      partnerId,
+      organisation: { skolonId, name: 'Kommunen' },
+      schools: [{ skolonId: 'sch-1', name: 'Skolan' }],
+      contacts: [{ name: 'Anna', email: 'anna@kommun.test' }],
+    },
+  });
+  return { created, ms: Date.now() - t0 };
+}
+
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -74,39 +115,16 @@ test('PostgreSQL does not answer: 503 with Retry-After within seconds, and /heal
 }, 60_000);
 
 test('Temporal does not answer: creating a request gets 503 within seconds and leaves nothing behind', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-outage-'));
-  const temporal = await startDevServer({
-    dataDir,
-    port: await freePort(),
-    uiPort: await freePort(),
-    namespace: 'default',
-  });
-  const { connection, close: closeConnection } = await connectTemporal({ address: temporal.address });
-  await insertPartner(database.db, {
-    id: 'outage-partner',
-    name: 'Outage AB',
-    notificationEmail: 'o@partner.test',
-    locale: 'sv',
-    apiKeyHash: 'x',
-  });
+  const { temporal, client, closeConnection, removeDataDir } = await temporalWithPartner('outage-partner');
   const { call, close } = await listen(
-    createApp({ db: database.db, temporal: new Client({ connection }), taskQueue: 'q', adminToken: ADMIN }),
+    createApp({ db: database.db, temporal: client, taskQueue: 'q', adminToken: ADMIN }),
   );
   try {
     await temporal.stop();
-    const t0 = Date.now();
-    const created = await call('POST', '/v1/license-requests', {
-      token: ADMIN,
-      body: {
-        partnerId: 'outage-partner',
-        organisation: { skolonId: 'org-1', name: 'Kommunen' },
-        schools: [{ skolonId: 'sch-1', name: 'Skolan' }],
-        contacts: [{ name: 'Anna', email: 'anna@kommun.test' }],
-      },
-    });
+    const { created, ms } = await timedCreate(call, 'outage-partner', 'org-1');
     expect(created.status).toBe(503);
     expect(created.headers.get('retry-after')).toBe('5');
-    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(ms).toBeLessThan(15_000);
     // The caller was told "not created", and nothing was kept.
     expect(await database.db.selectFrom('license_request').select('id').execute()).toEqual([]);
     const health = await call('GET', '/health');
@@ -115,44 +133,20 @@ test('Temporal does not answer: creating a request gets 503 within seconds and l
     await close();
     // Calls to the stopped server are still being retried: close the way the services do.
     await closeConnection();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir();
   }
 }, 60_000);
 
 test('no worker answers: a create without a key gets 503, and the request does not turn up when a worker comes back', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-no-worker-'));
-  const temporal = await startDevServer({
-    dataDir,
-    port: await freePort(),
-    uiPort: await freePort(),
-    namespace: 'default',
-  });
-  const { connection, close: closeConnection } = await connectTemporal({ address: temporal.address });
-  const client = new Client({ connection });
-  await insertPartner(database.db, {
-    id: 'no-worker-partner',
-    name: 'Ingen AB',
-    notificationEmail: 'n@partner.test',
-    locale: 'sv',
-    apiKeyHash: 'y',
-  });
+  const { dataDir, temporal, client, closeConnection, removeDataDir } = await temporalWithPartner('no-worker-partner');
   const taskQueue = 'nobody-polls-yet';
   const { call, close } = await listen(createApp({ db: database.db, temporal: client, taskQueue, adminToken: ADMIN }));
   const mailbox = path.join(dataDir, 'mailbox');
   const workerConnection = await NativeConnection.connect({ address: temporal.address });
   try {
-    const t0 = Date.now();
-    const created = await call('POST', '/v1/license-requests', {
-      token: ADMIN,
-      body: {
-        partnerId: 'no-worker-partner',
-        organisation: { skolonId: 'org-2', name: 'Kommunen' },
-        schools: [{ skolonId: 'sch-1', name: 'Skolan' }],
-        contacts: [{ name: 'Anna', email: 'anna@kommun.test' }],
-      },
-    });
+    const { created, ms } = await timedCreate(call, 'no-worker-partner', 'org-2');
     expect(created.status).toBe(503);
-    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(ms).toBeLessThan(15_000);
     // The workflow is there, waiting for a worker: the one this create started.
     const started: string[] = [];
     for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) started.push(wf.workflowId);
@@ -187,6 +181,6 @@ test('no worker answers: a create without a key gets 503, and the request does n
     await workerConnection.close();
     await closeConnection();
     await temporal.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir();
   }
 }, 120_000);
