@@ -53,6 +53,9 @@ const INPUT: Record<Action, { response?: 'YES'; schools?: string[] }> = {
   answer: { response: 'YES' },
   assign: { schools: ['sch-1'] },
   withdraw: {},
+  extend: {},
+  reopen: {},
+  resend: {},
 };
 
 // status, action, role → undefined (allowed) or the refusal code.

@@ -71,11 +71,21 @@ export type Role = 'admin' | 'partner';
 /** Who did something, recorded in the history. */
 export type Actor = { role: 'admin' } | { role: 'partner'; partnerId: string };
 
-export const ACTIONS = ['answer', 'assign', 'withdraw'] as const;
+export const ACTIONS = ['answer', 'assign', 'withdraw', 'extend', 'reopen', 'resend'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-/** The one role that takes each action: the partner answers and assigns, the platform withdraws. */
-export const ROLE_FOR: Readonly<Record<Action, Role>> = { answer: 'partner', assign: 'partner', withdraw: 'admin' };
+/**
+ * The one role that takes each action: the partner answers and assigns; the platform withdraws, and
+ * its support handles the exceptions (extends a deadline, reopens a NO, resends a notification).
+ */
+export const ROLE_FOR: Readonly<Record<Action, Role>> = {
+  answer: 'partner',
+  assign: 'partner',
+  withdraw: 'admin',
+  extend: 'admin',
+  reopen: 'admin',
+  resend: 'admin',
+};
 
 /** A new request, as the platform's administrator sends it: the workflow's input. */
 export interface LicenseRequestInput {
@@ -116,6 +126,24 @@ export interface WithdrawInput {
   by: Actor;
 }
 
+/** Support extends the assignment deadline to the end of `date` (a working day after the current deadline date). */
+export interface ExtendDeadlineInput {
+  date: IsoDate;
+  reason: string;
+  by: Actor;
+}
+
+/** Support reopens a DECLINED request (a NO given by mistake), within the reopen window. */
+export interface ReopenInput {
+  reason: string;
+  by: Actor;
+}
+
+/** Support sends the partner's notification for the current status again. */
+export interface ResendNotificationInput {
+  by: Actor;
+}
+
 // --- Refusals ------------------------------------------------------------------------------------
 
 /**
@@ -144,6 +172,12 @@ export const REFUSAL_CODES = [
   'SCHOOL_NOT_LICENSED',
   /** The action is the other role's. */
   'WRONG_ROLE',
+  /** Only a DECLINED request can be reopened. */
+  'NOT_DECLINED',
+  /** The NO is older than the reopen window (REOPEN_WINDOW_DAYS). */
+  'REOPEN_WINDOW_CLOSED',
+  /** An extension's date is not a working day, not after the current deadline date, or past (400). */
+  'INVALID_DEADLINE',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -155,7 +189,12 @@ export interface Refusal {
   response: PartnerResponse;
   /** The schools at fault, where the code is about some (UNKNOWN_SCHOOLS, SCHOOL_NOT_LICENSED). */
   schools?: string[];
+  /** With INVALID_DEADLINE: what is wrong with the date. */
+  deadlineProblem?: DeadlineProblem;
 }
+
+export const DEADLINE_PROBLEMS = ['NOT_A_WORKING_DAY', 'NOT_AFTER_CURRENT_DEADLINE', 'IN_THE_PAST'] as const;
+export type DeadlineProblem = (typeof DEADLINE_PROBLEMS)[number];
 
 export function isRefusal(value: unknown): value is Refusal {
   const r = value as Partial<Refusal> | null;
@@ -166,7 +205,8 @@ export function isRefusal(value: unknown): value is Refusal {
     ACTIONS.includes(r.action as Action) &&
     STATUSES.includes(r.status as Status) &&
     RESPONSES.includes(r.response as PartnerResponse) &&
-    (r.schools === undefined || (Array.isArray(r.schools) && r.schools.every((s) => typeof s === 'string')))
+    (r.schools === undefined || (Array.isArray(r.schools) && r.schools.every((s) => typeof s === 'string'))) &&
+    (r.deadlineProblem === undefined || DEADLINE_PROBLEMS.includes(r.deadlineProblem))
   );
 }
 
@@ -176,12 +216,12 @@ export function isRefusal(value: unknown): value is Refusal {
  */
 // prettier-ignore
 export const RULES: Readonly<Record<Status, Readonly<Record<Action, RefusalCode | null>>>> = {
-  AWAITING_ANSWER:     { answer: null,               assign: 'NOT_YET_ANSWERED', withdraw: null },
-  AWAITING_ASSIGNMENT: { answer: 'ALREADY_ANSWERED', assign: null,               withdraw: null },
-  OVERDUE:             { answer: 'ALREADY_ANSWERED', assign: null,               withdraw: null },
-  DECLINED:            { answer: 'ALREADY_ANSWERED', assign: 'FINISHED',         withdraw: 'FINISHED' },
-  COMPLETED:           { answer: 'ALREADY_ANSWERED', assign: 'FINISHED',         withdraw: 'FINISHED' },
-  WITHDRAWN:           { answer: 'WITHDRAWN',        assign: 'WITHDRAWN',        withdraw: 'WITHDRAWN' },
+  AWAITING_ANSWER:     { answer: null,               assign: 'NOT_YET_ANSWERED', withdraw: null,        extend: 'NOT_YET_ANSWERED', reopen: 'NOT_DECLINED', resend: null },
+  AWAITING_ASSIGNMENT: { answer: 'ALREADY_ANSWERED', assign: null,               withdraw: null,        extend: null,               reopen: 'NOT_DECLINED', resend: null },
+  OVERDUE:             { answer: 'ALREADY_ANSWERED', assign: null,               withdraw: null,        extend: null,               reopen: 'NOT_DECLINED', resend: null },
+  DECLINED:            { answer: 'ALREADY_ANSWERED', assign: 'FINISHED',         withdraw: 'FINISHED',  extend: 'FINISHED',         reopen: null,           resend: 'FINISHED' },
+  COMPLETED:           { answer: 'ALREADY_ANSWERED', assign: 'FINISHED',         withdraw: 'FINISHED',  extend: 'FINISHED',         reopen: 'NOT_DECLINED', resend: 'FINISHED' },
+  WITHDRAWN:           { answer: 'WITHDRAWN',        assign: 'WITHDRAWN',        withdraw: 'WITHDRAWN', extend: 'WITHDRAWN',        reopen: 'WITHDRAWN',    resend: 'WITHDRAWN' },
 };
 
 /**

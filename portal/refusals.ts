@@ -24,7 +24,11 @@ export function refusalSentence(t: Catalogue, refusal: Refusal): string {
       return t.errors.unknownSchool;
     case 'NO_SCHOOLS_NAMED':
       return refusal.action === 'assign' ? t.errors.chooseSchools : t.confirm.chooseSchool;
+    // Support's exceptions (admin only): a partner's session never takes them.
     case 'WRONG_ROLE':
+    case 'NOT_DECLINED':
+    case 'REOPEN_WINDOW_CLOSED':
+    case 'INVALID_DEADLINE':
       return t.signIn.sessionEnded;
     // Only a forged form names schools with NO.
     case 'NO_WITH_SCHOOLS':

@@ -52,7 +52,19 @@ export function fromZod(error: ZodError, where: 'body' | 'query' | 'params'): Ht
   );
 }
 
-const DONE: Record<Refusal['action'], string> = { answer: 'answered', assign: 'assigned', withdraw: 'withdrawn' };
+const DONE: Record<Refusal['action'], string> = {
+  answer: 'answered',
+  assign: 'assigned',
+  withdraw: 'withdrawn',
+  extend: 'given a later deadline',
+  reopen: 'reopened',
+  resend: 'notified again',
+};
+const DEADLINE_PROBLEM: Record<NonNullable<Refusal['deadlineProblem']>, string> = {
+  NOT_A_WORKING_DAY: 'The new deadline must be a working day in Sweden.',
+  NOT_AFTER_CURRENT_DEADLINE: 'The new deadline must be later than the current deadline date.',
+  IN_THE_PAST: 'The new deadline cannot be before today (Europe/Stockholm).',
+};
 const notNow = (r: Refusal) => conflict(`The request is ${r.status}: it cannot be ${DONE[r.action]} now.`);
 const schoolsField = (message: string) => [{ field: 'schools', message }];
 
@@ -76,6 +88,15 @@ const REFUSALS: Record<RefusalCode, (r: Refusal) => HttpError> = {
     ),
   UNKNOWN_SCHOOLS: (r) => badRequest(`Unknown schools in this request: ${r.schools?.join(', ') ?? ''}`),
   SCHOOL_NAMED_TWICE: () => badRequest('A school is named twice.'),
+  NOT_DECLINED: (r) => conflict(`The request is ${r.status}: only a DECLINED request can be reopened.`),
+  REOPEN_WINDOW_CLOSED: () => conflict('The NO is older than the reopen window: the request cannot be reopened.'),
+  INVALID_DEADLINE: (r) =>
+    new HttpError(
+      400,
+      'invalid_deadline',
+      r.deadlineProblem ? DEADLINE_PROBLEM[r.deadlineProblem] : 'The new deadline is not valid.',
+      [{ field: 'date', message: r.deadlineProblem ?? 'invalid' }],
+    ),
   WRONG_ROLE: (r) =>
     new HttpError(
       403,

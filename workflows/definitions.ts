@@ -9,9 +9,12 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type {
   AnswerInput,
   AssignSchoolsInput,
+  ExtendDeadlineInput,
   LicenseRequestInput,
   LicenseRequestOutcome,
   LicenseRequestState,
+  ReopenInput,
+  ResendNotificationInput,
   WithdrawInput,
 } from '../domain/license-request';
 
@@ -53,6 +56,12 @@ export const createUpdate = defineUpdate<LicenseRequestOutcome, []>('create');
 export const answerUpdate = defineUpdate<LicenseRequestOutcome, [AnswerInput]>('answer');
 export const assignSchoolsUpdate = defineUpdate<LicenseRequestOutcome, [AssignSchoolsInput]>('assignSchools');
 export const withdrawUpdate = defineUpdate<LicenseRequestOutcome, [WithdrawInput]>('withdraw');
+// Support's exceptions (docs: "Exceptions").
+export const extendDeadlineUpdate = defineUpdate<LicenseRequestOutcome, [ExtendDeadlineInput]>('extendDeadline');
+export const reopenUpdate = defineUpdate<LicenseRequestOutcome, [ReopenInput]>('reopen');
+export const resendNotificationUpdate = defineUpdate<LicenseRequestOutcome, [ResendNotificationInput]>(
+  'resendNotification',
+);
 export const statusQuery = defineQuery<LicenseRequestState>('status');
 
 /** Search attributes an operator filters on in the Temporal Web UI (registered on the cluster). */
