@@ -7,5 +7,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   // Each file starts its own Temporal server; two at a time fit on a 2-core machine.
   maxWorkers: 2,
+  testSequencer: '<rootDir>/jest.sequencer.config.js',
   testTimeout: 60_000,
 };

@@ -1,5 +1,5 @@
 /**
- * `npm run chaos [-- --requests N] [--database-outage S] [--only kill-worker,...] [--report FILE] [--json]`
+ * `npm run chaos [-- --requests N] [--database-outage S] [--only kill-worker,...] [--report FILE] [--json] [--time-limit S]`
  *
  * Runs the service as a deployment does (its own PostgreSQL, a file-backed Temporal dev server, an
  * SMTP listener, the migration, the API and two workers as separate processes) on free ports,
@@ -40,6 +40,9 @@ async function main(): Promise<number> {
       'smtp-delay': { type: 'string', default: '1000' },
       // The results as one line of JSON, last on stdout (for the CI test).
       json: { type: 'boolean', default: false },
+      // Give up after this many seconds: say where the run was, stop the stack, exit 3 (CI's test
+      // sets it below its own timeout, so that a slow run fails with its story, not a bare timeout).
+      'time-limit': { type: 'string' },
     },
   });
   const names = (values.only?.split(',') ?? Object.keys(FAULTS)) as Array<keyof typeof FAULTS>;
@@ -53,16 +56,42 @@ async function main(): Promise<number> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-chaos-'));
   const t0 = Date.now();
   console.error(`[chaos] starting the stack under ${dataDir}`);
-  const stack = await startProcessStack({
+  let current = 'starting the stack';
+  let stopping: Promise<void> | undefined;
+  // Stopped from outside, or out of time: never leave PostgreSQL, Temporal or the services behind.
+  const giveUp = (why: string, code: number) => {
+    console.error(
+      `[chaos] ${why} during "${current}" after ${((Date.now() - t0) / 1000).toFixed(0)} s; stopping the stack`,
+    );
+    // While the stack is still starting, let it come up first: its processes must be stopped too.
+    stopping ??= starting
+      .then((started) => started.stop())
+      .catch((error: unknown) => console.error('[chaos] stopping the stack:', error))
+      .finally(() => {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        process.exit(code);
+      });
+  };
+  process.once('SIGTERM', () => giveUp('SIGTERM', 143));
+  process.once('SIGINT', () => giveUp('SIGINT', 130));
+  const limitS = Number(values['time-limit']);
+  if (values['time-limit'] !== undefined && !(limitS > 0)) throw new Error('--time-limit takes a number of seconds');
+  const timeLimit =
+    values['time-limit'] === undefined
+      ? undefined
+      : setTimeout(() => giveUp(`out of time (--time-limit ${limitS})`, 3), limitS * 1000).unref();
+  const starting = startProcessStack({
     dataDir,
     workers: 2,
     // A slow mail server (each message answered after a delay) keeps sends in flight to cut into.
     smtp: { acceptDelayMs: Number(values['smtp-delay']) },
     log: (line) => console.error(`[chaos] ${line}`),
   });
+  const stack = await starting;
   const results: FaultResult[] = [];
   try {
     for (const name of names) {
+      current = name;
       console.error(`[chaos] fault: ${name}`);
       const result = await FAULTS[name](stack, options);
       console.error(
@@ -71,6 +100,8 @@ async function main(): Promise<number> {
       results.push(result);
     }
   } finally {
+    clearTimeout(timeLimit);
+    current = 'stopping the stack';
     await stack.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
