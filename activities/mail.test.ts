@@ -37,6 +37,7 @@ const config = {
   from: 'Skolon <no-reply@skolon.test>',
   supportEmail: 'support@skolon.test',
   publicUrl: 'https://licenses.skolon.test',
+  statusPageKey: Buffer.alloc(32, 'mail-test-status-page-key'),
 };
 
 /** Addresses at this domain are refused for good (550) by the listener. */
