@@ -81,6 +81,8 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
   const errors: ErrorRequestHandler = (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     const e = toHttpError(error);
+    // A URL Express cannot even decode (bad percent-encoding) is one more wrong address.
+    if (e.status < 500) return sendPage(res, 404, statusNotFoundPage(contextOf(req)));
     req.log?.error({ err: error }, `status page: ${e.code}: ${e.message}`);
     sendPage(res, e.status === 503 ? 503 : 500, statusErrorPage(contextOf(req)));
   };
