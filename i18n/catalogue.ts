@@ -226,6 +226,8 @@ export interface Catalogue {
     /** What the page is: the organisation asked the partner, and this is where it stands. */
     intro: MailSentence;
     partner: string;
+    /** When the organisation sent the request. */
+    sent: string;
     /** The status as the organisation's badge says it. */
     statuses: Record<Status, string>;
     /** What the status means for the organisation now (the deadline as a long date, '' before one). */

@@ -260,6 +260,7 @@ export const en: Catalogue = {
     intro: (w) =>
       `${w.organisation} has asked ${w.partner} to move the organisation's licenses onto Skolon. This page shows how it is going, always as it stands now.`,
     partner: 'Partner',
+    sent: 'Sent',
     statuses: {
       AWAITING_ANSWER: 'Awaiting an answer',
       AWAITING_ASSIGNMENT: 'Licenses being assigned',

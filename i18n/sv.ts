@@ -265,6 +265,7 @@ export const sv: Catalogue = {
     intro: (w) =>
       `${w.organisation} har bett ${w.partner} att flytta organisationens licenser till Skolon. Här ser ni hur det går; sidan visar alltid läget just nu.`,
     partner: 'Partner',
+    sent: 'Skickad',
     statuses: {
       AWAITING_ANSWER: 'Väntar på svar',
       AWAITING_ASSIGNMENT: 'Licenserna tilldelas',

@@ -84,7 +84,7 @@ export function statusPage(ctx: StatusPageContext, request: StatusPageView): str
             f.desiredAvailability,
             request.desiredAvailability ? longDate(request.desiredAvailability, locale) : f.notGiven,
           )}
-          ${row(r.created, longDate(request.createdAt, locale))}
+          ${row(s.sent, longDate(request.createdAt, locale))}
         </dl>
       </section>
       <p class="result" data-explained>${s.explained[request.status](words)}</p>
