@@ -32,11 +32,13 @@ import {
   type SendRequestMailResult,
 } from './mail';
 import { createSmtpMailer, isPermanentMailFailure, refusedRecipients, type Mailer } from './mailer';
+import { requestIdOfStatusPageToken } from '../domain/status-page-token';
 
 const config = {
   from: 'Skolon <no-reply@skolon.test>',
   supportEmail: 'support@skolon.test',
   publicUrl: 'https://licenses.skolon.test',
+  statusPageKey: Buffer.alloc(32, 'mail-test-status-page-key'),
 };
 
 /** Addresses at this domain are refused for good (550) by the listener. */
@@ -316,7 +318,9 @@ describe('sendRequestMail', () => {
     expect(mail.text).toContain(`Organisation: ${f.organisationName}`);
     expect(mail.text).toContain('Antal skolor: 3');
     expect(mail.text).toContain(`Önskat tillgänglighetsdatum: ${swedishLongDate(desired)}`);
-    expect(mail.text).not.toContain('https://'); // contacts have no page in the partner portal
+    // Contacts have no page in the partner portal: their link is the request's status page.
+    expect(mail.text).not.toContain('/portal/');
+    expect(mail.text).toMatch(/^Följ förfrågan: https:\/\/licenses\.skolon\.test\/status\/[\w-]{64}$/m);
     expect(await historyEvents(f.requestId)).toContain('CONTACTS_NOTIFIED');
   });
 
@@ -348,7 +352,9 @@ describe('sendRequestMail', () => {
     expect(mail.subject).toBe(`${f.partnerName} har inga licenser för ${f.organisationName}`);
     expect(mail.text).toContain(`${f.organisationName} har inga licenser hos dem`);
     expect(mail.text).toContain('Antal skolor: 3');
-    expect(mail.text).not.toContain('https://'); // contacts have no page in the partner portal
+    // Contacts have no page in the partner portal: their link is the request's status page.
+    expect(mail.text).not.toContain('/portal/');
+    expect(mail.text).toMatch(/^Följ förfrågan: https:\/\/licenses\.skolon\.test\/status\/[\w-]{64}$/m);
     expect(await historyEvents(f.requestId)).toContain('CONTACTS_NOTIFIED');
   });
 
@@ -367,7 +373,9 @@ describe('sendRequestMail', () => {
     expect([...mail.to].sort()).toEqual([...f.contacts].sort());
     expect(mail.subject).toBe(`Licenserna från ${f.partnerName} finns nu i Skolon för ${f.organisationName}`);
     expect(mail.text).toContain(`Organisation: ${f.organisationName}`);
-    expect(mail.text).not.toContain('https://'); // contacts have no page in the partner portal
+    // Contacts have no page in the partner portal: their link is the request's status page.
+    expect(mail.text).not.toContain('/portal/');
+    expect(mail.text).toMatch(/^Följ förfrågan: https:\/\/licenses\.skolon\.test\/status\/[\w-]{64}$/m);
     expect(await historyEvents(f.requestId)).toContain('CONTACTS_NOTIFIED');
   });
 
@@ -654,10 +662,16 @@ describe('sendRequestMail', () => {
     expect(mail.subject).toContain(f.organisationName);
     expect(mail.text).toContain(f.organisationSkolonId);
     expect(mail.text).toContain(language === 'sv' ? 'Antal skolor: 3' : 'Number of schools: 3');
-    // Only the partner gets a link: the request's page in the partner portal.
+    // The partner gets the request's page in the partner portal; the contacts their status page
+    // (the token opens this request); support neither.
+    const links = mail.text.match(/https:\/\/\S+/g) ?? [];
     if (TO_PARTNER.includes(occasion))
-      expect(mail.text).toContain(`https://licenses.skolon.test/portal/requests/${f.requestId}`);
-    else expect(mail.text).not.toContain('https://');
+      expect(links).toEqual([`https://licenses.skolon.test/portal/requests/${f.requestId}`]);
+    else if (TO_CONTACTS.includes(occasion)) {
+      expect(links).toEqual([expect.stringMatching(/^https:\/\/licenses\.skolon\.test\/status\/[A-Za-z0-9_-]{64}$/)]);
+      expect(requestIdOfStatusPageToken(config.statusPageKey, links[0]!.split('/status/')[1]!)).toBe(f.requestId);
+      expect(mail.text).toContain(`Följ förfrågan: ${links[0]}`);
+    } else expect(links).toEqual([]);
     if (state.deadline) expect(mail.text).toContain(longDateOracle(DEADLINE_DATE, language));
   });
 

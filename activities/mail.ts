@@ -32,6 +32,7 @@ import { renderMail } from './templates';
 import { singleLine } from '../domain/text';
 import { DEFAULT_LOCALE, type Locale } from '../domain/locale';
 import { swedishCalendar } from '../domain/working-days';
+import { statusPageToken, statusPageUrl } from '../domain/status-page-token';
 import { businessMetrics } from '../observability/metrics';
 
 /**
@@ -54,6 +55,8 @@ export interface MailConfig {
   publicUrl: string;
   /** The language of mail to organisations' contacts (Swedish unless configured). */
   contactLocale?: Locale;
+  /** STATUS_PAGE_KEY: signs the status-page link in every mail to the contacts. */
+  statusPageKey: Buffer;
 }
 
 export interface SendRequestMailInput {
@@ -162,6 +165,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       throw ApplicationFailure.nonRetryable(`partner ${request.partner_id} is not in the database`, REQUEST_NOT_FOUND);
 
     const toPartner = TO_PARTNER.includes(occasion);
+    const toContacts = !toPartner && occasion !== 'UNANSWERED_ESCALATION';
     const recipients =
       occasion === 'UNANSWERED_ESCALATION'
         ? [config.supportEmail]
@@ -252,6 +256,10 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         : null,
       // The partner answers and assigns in the portal; contacts and support have no page there.
       link: toPartner ? `${config.publicUrl}/portal/requests/${encodeURIComponent(requestId)}` : null,
+      // The contacts' own page: derived from the id, so every mail (after a restart too) has the same link.
+      statusPageLink: toContacts
+        ? statusPageUrl(config.publicUrl, statusPageToken(config.statusPageKey, requestId), locale)
+        : null,
       supportInformed: occasion === 'OVERDUE' && input.alsoToSupport === true,
     });
 

@@ -21,7 +21,9 @@ import { createLicenseRequestService } from '../services/license-requests';
 import { createPartnerService } from '../services/partners';
 import { createPortalSessionService } from '../services/portal-sessions';
 import { createWebhookService, type WebhookServiceOptions } from '../services/webhooks';
+import { createStatusPageService } from '../services/status-pages';
 import { portalRouter } from '../portal/router';
+import { statusPageRouter } from '../portal/status-page';
 
 export interface AppDeps {
   db: Db;
@@ -42,6 +44,11 @@ export interface AppDeps {
   publicUrl?: string;
   /** WEBHOOK_SECRET_KEY and WEBHOOK_ALLOW_INSECURE (without a key, setting a webhook answers 503). */
   webhooks?: WebhookServiceOptions;
+  /**
+   * STATUS_PAGE_KEY: checks the tokens of the organisations' status pages (/status/<token>). The
+   * processes always have one; an app built without it (some tests) serves no status pages.
+   */
+  statusPageKey?: Buffer;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -126,6 +133,14 @@ export function createApp(deps: AppDeps): express.Express {
       publicUrl: deps.publicUrl,
     }),
   );
+
+  // The organisations' read-only status pages, linked from every mail to their contacts.
+  if (deps.statusPageKey) {
+    app.use(
+      '/status',
+      statusPageRouter({ pages: createStatusPageService(deps.db, deps.statusPageKey), rateLimitStores: stores }),
+    );
+  }
 
   app.use(() => {
     throw new HttpError(404, 'not_found', 'There is nothing at this path.');

@@ -105,6 +105,16 @@ test('PUBLIC_URL: whether it was set is known (npm run api requires it)', () => 
   });
 });
 
+test('STATUS_PAGE_KEY is 32 bytes in base64; a bad one names the variable, never the value', () => {
+  const key = Buffer.alloc(32, 9);
+  expect(loadConfig({ STATUS_PAGE_KEY: key.toString('base64') }).statusPage.key).toEqual(key);
+  expect(loadConfig({}).statusPage.key).toBeUndefined();
+  const bad = Buffer.alloc(16, 9).toString('base64');
+  const message = problem({ STATUS_PAGE_KEY: bad });
+  expect(message).toMatch(/STATUS_PAGE_KEY: must be 32 random bytes in base64/);
+  expect(message).not.toContain(bad);
+});
+
 test('WEBHOOK_SECRET_KEY is 32 bytes in base64; a bad one names the variable, never the value', () => {
   const key = Buffer.alloc(32, 7);
   expect(loadConfig({ WEBHOOK_SECRET_KEY: key.toString('base64') }).webhooks.secretKey).toEqual(key);

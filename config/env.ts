@@ -17,13 +17,27 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
-/** WEBHOOK_SECRET_KEY's form: exactly 32 bytes, base64 (`openssl rand -base64 32`); undefined otherwise. */
-export function parseWebhookSecretKey(base64: string): Buffer | undefined {
+/**
+ * A server key's form (WEBHOOK_SECRET_KEY, STATUS_PAGE_KEY): exactly 32 bytes, base64
+ * (`openssl rand -base64 32`); undefined otherwise.
+ */
+export function parseSecretKey(base64: string): Buffer | undefined {
   const text = base64.trim();
   if (!/^[A-Za-z0-9+/]{43}=?$/.test(text)) return undefined;
   const key = Buffer.from(text, 'base64');
   return key.length === 32 ? key : undefined;
 }
+
+export const parseWebhookSecretKey = parseSecretKey;
+
+/** A 32-byte base64 key variable: a bad value names the variable, never the value. */
+const secretKey = optionalText.pipe(
+  z
+    .string()
+    .refine((v) => parseSecretKey(v) !== undefined, 'must be 32 random bytes in base64 (`openssl rand -base64 32`)')
+    .transform((v) => parseSecretKey(v)!)
+    .optional(),
+);
 
 const schema = z.object({
   PORT: port.default(3000),
@@ -68,16 +82,9 @@ const schema = z.object({
       .optional(),
   ),
   // Seals partners' webhook signing secrets at rest (db/secret-box.ts); never printed.
-  WEBHOOK_SECRET_KEY: optionalText.pipe(
-    z
-      .string()
-      .refine(
-        (v) => parseWebhookSecretKey(v) !== undefined,
-        'must be 32 random bytes in base64 (`openssl rand -base64 32`)',
-      )
-      .transform((v) => parseWebhookSecretKey(v)!)
-      .optional(),
-  ),
+  WEBHOOK_SECRET_KEY: secretKey,
+  // Signs the organisations' status-page links (domain/status-page-token.ts); never printed.
+  STATUS_PAGE_KEY: secretKey,
   WEBHOOK_ALLOW_INSECURE: optionalText.pipe(
     z.enum(['true', 'false'], 'must be "true" or "false" (and "true" only in development and tests)').optional(),
   ),
@@ -138,6 +145,10 @@ export interface Config {
     secretKey: Buffer | undefined;
     /** WEBHOOK_ALLOW_INSECURE: http and local addresses allowed (development and tests only). */
     allowInsecure: boolean;
+  };
+  statusPage: {
+    /** STATUS_PAGE_KEY: signs the status-page links in contacts' mail (npm start makes a dev key when unset). */
+    key: Buffer | undefined;
   };
 }
 
@@ -233,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secretKey: e.WEBHOOK_SECRET_KEY,
       allowInsecure: e.WEBHOOK_ALLOW_INSECURE === 'true',
     },
+    statusPage: { key: e.STATUS_PAGE_KEY },
     reminders: {
       unansweredReminderDays: e.REMINDER_UNANSWERED_WORKING_DAYS
         ? e.REMINDER_UNANSWERED_WORKING_DAYS.split(',').map((d) => Number.parseInt(d.trim(), 10))

@@ -58,6 +58,8 @@ export interface ProcessStack {
 const ADMIN_TOKEN = 'stack-admin-token-at-least-32-characters';
 /** Seals the partners' webhook secrets; the same for the API and every worker, as in production. */
 const WEBHOOK_SECRET_KEY = Buffer.alloc(32, 'stack-webhook-secret-key').toString('base64');
+/** Signs the status-page links (workers) and checks them (API): the same everywhere, as in production. */
+const STATUS_PAGE_KEY = Buffer.alloc(32, 'stack-status-page-key').toString('base64');
 
 async function waitUntil(what: string, ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -102,6 +104,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     TEMPORAL_TASK_QUEUE: taskQueue,
     ADMIN_TOKEN,
     WEBHOOK_SECRET_KEY,
+    STATUS_PAGE_KEY,
     SMTP_URL: smtp.url,
     DATA_DIR: dataDir,
     PUBLIC_URL: 'https://licenses.skolon.test',

@@ -215,4 +215,49 @@ export interface Catalogue {
     language: string;
     save: string;
   };
+
+  /**
+   * The organisation's status page (PUBLIC_URL/status/<token>), read by its contacts without signing
+   * in: the request seen from the organisation's side, and the link to it in their mail.
+   */
+  statusPage: {
+    /** The page's brand line and the end of its title. */
+    appName: string;
+    /** What the page is: the organisation asked the partner, and this is where it stands. */
+    intro: MailSentence;
+    partner: string;
+    /** When the organisation sent the request. */
+    sent: string;
+    /** The status as the organisation's badge says it. */
+    statuses: Record<Status, string>;
+    /** What the status means for the organisation now (the deadline as a long date, '' before one). */
+    explained: Record<Status, MailSentence>;
+    /** In place of a deadline before the partner's YES. */
+    noDeadlineYet: string;
+    /** One line of the history each (the organisation's view of it: never mail or reminders). */
+    events: {
+      CREATED: (schools: number) => string;
+      ANSWERED_YES: (licensed: number, total: number) => string;
+      ANSWERED_NO: string;
+      /** `date`: the deadline as a long date. */
+      DEADLINE_SET: (date: string) => string;
+      SCHOOLS_ASSIGNED: (names: string[]) => string;
+      OVERDUE: string;
+      /** `date`: the new deadline as a long date. */
+      DEADLINE_EXTENDED: (date: string) => string;
+      REOPENED: string;
+      COMPLETED: string;
+      WITHDRAWN: string;
+      /** Follows an extension or a reopening: support's reason. */
+      reason: (reason: string) => string;
+    };
+    /** Under the page: read-only, and whom to ask. */
+    footer: string;
+    notFoundTitle: string;
+    /** The plain 404 page: nothing about why. */
+    notFound: string;
+    tooManyAttempts: (minutes: number) => string;
+    /** The link's text in the contacts' mail. */
+    mailLink: string;
+  };
 }

@@ -254,4 +254,51 @@ export const en: Catalogue = {
     language: 'Language',
     save: 'Save',
   },
+
+  statusPage: {
+    appName: 'License request',
+    intro: (w) =>
+      `${w.organisation} has asked ${w.partner} to move the organisation's licenses onto Skolon. This page shows how it is going, always as it stands now.`,
+    partner: 'Partner',
+    sent: 'Sent',
+    statuses: {
+      AWAITING_ANSWER: 'Awaiting an answer',
+      AWAITING_ASSIGNMENT: 'Licenses being assigned',
+      OVERDUE: 'Overdue',
+      DECLINED: 'No licenses',
+      COMPLETED: 'Completed',
+      WITHDRAWN: 'Withdrawn',
+    },
+    explained: {
+      AWAITING_ANSWER: (w) => `${w.partner} has not yet answered whether you hold licenses with them.`,
+      AWAITING_ASSIGNMENT: (w) =>
+        `${w.partner} has answered YES and is to assign the licenses in Skolon by ${w.deadline}.`,
+      OVERDUE: (w) =>
+        `${w.partner} was to assign the licenses by ${w.deadline}. Skolon support knows and is following it up.`,
+      DECLINED: (w) => `${w.partner} has answered NO: ${w.organisation} holds no licenses with them.`,
+      COMPLETED: (w) => `${w.partner} has assigned licenses to every school. The licenses are now in Skolon.`,
+      WITHDRAWN: (w) => `The request to ${w.partner} has been withdrawn.`,
+    },
+    noDeadlineYet: 'set when the partner answers YES',
+    events: {
+      CREATED: (n) => `Request sent (${n === 1 ? '1 school' : `${n} schools`})`,
+      ANSWERED_YES: (n, total) => `Answer YES: licenses for ${n} of ${total} schools`,
+      ANSWERED_NO: 'Answer NO: no licenses',
+      DEADLINE_SET: (date) => `Assignment deadline: ${date}`,
+      SCHOOLS_ASSIGNED: (names) => `Licenses assigned: ${names.join(', ')}`,
+      OVERDUE: 'The deadline passed before every school had its licenses',
+      DEADLINE_EXTENDED: (date) => `The deadline was moved to ${date}`,
+      REOPENED: 'The request was reopened',
+      COMPLETED: 'Completed: every licensed school has its licenses',
+      WITHDRAWN: 'The request was withdrawn',
+      reason: (reason) => `Reason: ${reason}`,
+    },
+    footer:
+      'This page is read-only and needs no sign-in: share its link only with those who follow the request. Questions about the licenses go to the partner.',
+    notFoundTitle: 'Page not found',
+    notFound: 'There is no page at this address.',
+    tooManyAttempts: (minutes) =>
+      `Too many wrong addresses from here. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} and try again.`,
+    mailLink: 'Follow the request',
+  },
 };

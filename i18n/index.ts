@@ -12,6 +12,7 @@ import { sv } from './sv';
 export type { Catalogue, MailSentence, MailWords } from './catalogue';
 export { dateTime, joinNames, longDate } from './format';
 export { describeEvent, type HistoryEntry } from './history';
+export { describeContactEvent } from './status-history';
 
 export const CATALOGUES: Record<Locale, Catalogue> = { sv, en };
 

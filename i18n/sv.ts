@@ -259,4 +259,51 @@ export const sv: Catalogue = {
     language: 'Språk',
     save: 'Spara',
   },
+
+  statusPage: {
+    appName: 'Licensförfrågan',
+    intro: (w) =>
+      `${w.organisation} har bett ${w.partner} att flytta organisationens licenser till Skolon. Här ser ni hur det går; sidan visar alltid läget just nu.`,
+    partner: 'Partner',
+    sent: 'Skickad',
+    statuses: {
+      AWAITING_ANSWER: 'Väntar på svar',
+      AWAITING_ASSIGNMENT: 'Licenserna tilldelas',
+      OVERDUE: 'Försenad',
+      DECLINED: 'Inga licenser',
+      COMPLETED: 'Klar',
+      WITHDRAWN: 'Tillbakadragen',
+    },
+    explained: {
+      AWAITING_ANSWER: (w) => `${w.partner} har inte svarat än om ni har licenser hos dem.`,
+      AWAITING_ASSIGNMENT: (w) =>
+        `${w.partner} har svarat JA och ska tilldela licenserna i Skolon senast ${w.deadline}.`,
+      OVERDUE: (w) =>
+        `${w.partner} skulle ha tilldelat licenserna senast ${w.deadline}. Skolons support vet om det och följer upp.`,
+      DECLINED: (w) => `${w.partner} har svarat NEJ: ${w.organisation} har inga licenser hos dem.`,
+      COMPLETED: (w) => `${w.partner} har tilldelat licenser till alla skolor. Licenserna finns nu i Skolon.`,
+      WITHDRAWN: (w) => `Förfrågan till ${w.partner} är tillbakadragen.`,
+    },
+    noDeadlineYet: 'sätts när partnern svarar JA',
+    events: {
+      CREATED: (n) => `Förfrågan skickades (${n === 1 ? '1 skola' : `${n} skolor`})`,
+      ANSWERED_YES: (n, total) => `Svar JA: licenser för ${n} av ${total} skolor`,
+      ANSWERED_NO: 'Svar NEJ: inga licenser',
+      DEADLINE_SET: (date) => `Sista dag för tilldelning: ${date}`,
+      SCHOOLS_ASSIGNED: (names) => `Licenser tilldelade: ${names.join(', ')}`,
+      OVERDUE: 'Sista dagen passerade innan alla skolor hade fått licenser',
+      DEADLINE_EXTENDED: (date) => `Sista dagen flyttades till ${date}`,
+      REOPENED: 'Förfrågan öppnades igen',
+      COMPLETED: 'Klar: alla skolor med licenser har fått dem',
+      WITHDRAWN: 'Förfrågan drogs tillbaka',
+      reason: (reason) => `Skäl: ${reason}`,
+    },
+    footer:
+      'Sidan kan bara läsas och kräver ingen inloggning: dela länken bara med dem som ska följa förfrågan. Frågor om licenserna ställer ni till partnern.',
+    notFoundTitle: 'Sidan finns inte',
+    notFound: 'Det finns ingen sida på den här adressen.',
+    tooManyAttempts: (minutes) =>
+      `För många felaktiga adresser härifrån. Vänta ${minutes === 1 ? 'en minut' : `${minutes} minuter`} och försök igen.`,
+    mailLink: 'Följ förfrågan',
+  },
 };

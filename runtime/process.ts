@@ -8,6 +8,7 @@ import { createLogger } from '../observability/logger';
 import { METRICS_CONTENT_TYPE, metricsText } from '../observability/metrics';
 import { bearerMatches } from '../api/auth';
 import { startServices, WEBHOOK_SECRET_KEY_MISSING } from './services';
+import { STATUS_PAGE_KEY_MISSING } from './status-page-key';
 import { installTemporalRuntime } from './telemetry';
 
 export async function runProcess(role: 'api' | 'worker'): Promise<void> {
@@ -27,6 +28,7 @@ export async function runProcess(role: 'api' | 'worker'): Promise<void> {
       throw new ConfigError('PUBLIC_URL must be set for the API (e.g. https://licenses.example.com).');
     }
     if (!config.webhooks.secretKey) throw new ConfigError(WEBHOOK_SECRET_KEY_MISSING);
+    if (!config.statusPage.key) throw new ConfigError(STATUS_PAGE_KEY_MISSING);
     await installTemporalRuntime({ logger, sdkMetricsPort: config.observability.sdkMetricsPort });
     const services = await startServices({
       config,

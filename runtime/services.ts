@@ -13,6 +13,7 @@ import { startApi } from '../api/server';
 import { workerTuning } from '../worker/options';
 import { createLicenseRequestWorker } from '../worker/worker';
 import { silentLogger, type Logger } from '../observability/logger';
+import { STATUS_PAGE_KEY_MISSING } from './status-page-key';
 import { connectTemporal } from './temporal-connection';
 
 export interface ServicesOptions {
@@ -22,6 +23,8 @@ export interface ServicesOptions {
   adminToken: string;
   /** Seals and opens webhook signing secrets; default WEBHOOK_SECRET_KEY (npm start: a dev key). */
   webhookSecretKey?: Buffer;
+  /** Signs and checks the status-page links; default STATUS_PAGE_KEY (npm start: a dev key). */
+  statusPageKey?: Buffer;
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Start the worker (default) and/or the API (default). */
   worker?: boolean;
@@ -59,6 +62,8 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   const logger = options.logger ?? silentLogger;
   const webhookSecretKey = options.webhookSecretKey ?? config.webhooks.secretKey;
   if (!webhookSecretKey) throw new ConfigError(WEBHOOK_SECRET_KEY_MISSING);
+  const statusPageKey = options.statusPageKey ?? config.statusPage.key;
+  if (!statusPageKey) throw new ConfigError(STATUS_PAGE_KEY_MISSING);
   const db = createDatabase(options.databaseUrl, {
     onPoolError: (error) => logger.warn({ err: error }, 'database pool: an idle connection failed'),
   });
@@ -84,6 +89,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
         supportEmail: config.mail.supportEmail,
         publicUrl: config.publicUrl,
         contactLocale: config.mail.contactLocale,
+        statusPageKey,
       },
       reminders: config.reminders,
       workflowBundle: options.workflowBundle,
@@ -131,6 +137,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
         metricsToken: config.observability.metricsToken,
         publicUrl: config.publicUrl,
         webhooks: { secretKey: webhookSecretKey, allowInsecure: config.webhooks.allowInsecure },
+        statusPageKey,
       },
       config.port,
       undefined,

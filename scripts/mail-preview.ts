@@ -28,6 +28,9 @@ const facts: MailFacts = {
   link: 'https://licenses.skolon.example/portal/requests/3f2b8c1e-0000-4000-8000-000000000000',
 };
 
+/** A status-page link as the contacts get it (a made-up token of the right shape). */
+const STATUS_PAGE_LINK = `https://licenses.skolon.example/status/${'x'.repeat(64)}`;
+
 const rows: string[] = [];
 for (const occasion of MAIL_OCCASIONS) {
   for (const locale of LOCALES) {
@@ -35,8 +38,10 @@ for (const occasion of MAIL_OCCASIONS) {
     const mail = renderMail(occasion, locale, {
       ...facts,
       ...(before && { deadline: null, workingDaysLeft: null }),
-      // As sendRequestMail does: only the partner gets the link (to the partner portal).
+      // As sendRequestMail does: the partner gets the link to the partner portal, the contacts the
+      // link to their status page, support neither.
       link: TO_PARTNER.includes(occasion) ? facts.link : null,
+      statusPageLink: TO_PARTNER.includes(occasion) || occasion === 'UNANSWERED_ESCALATION' ? null : STATUS_PAGE_LINK,
     });
     const base = `${occasion.toLowerCase()}.${locale}`;
     fs.writeFileSync(path.join(outDir, `${base}.html`), mail.html);

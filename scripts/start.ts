@@ -13,6 +13,7 @@ import { createLogger } from '../observability/logger';
 import { startServices } from '../runtime/services';
 import { installTemporalRuntime } from '../runtime/telemetry';
 import { devWebhookSecretKey } from '../runtime/webhook-secret-key';
+import { devStatusPageKey } from '../runtime/status-page-key';
 
 const log = (line: string) => console.log(`[start] ${line}`);
 
@@ -83,6 +84,11 @@ async function main() {
       'WEBHOOK_SECRET_KEY must be set when NODE_ENV=production; npm start makes a dev key only outside production.',
     );
   }
+  if (process.env.NODE_ENV === 'production' && !config.statusPage.key) {
+    throw new ConfigError(
+      'STATUS_PAGE_KEY must be set when NODE_ENV=production; npm start makes a dev key only outside production.',
+    );
+  }
   // The services log JSON lines (pino) as in production; the lines prefixed [start] are this script's.
   const logger = createLogger({ service: 'license-request-service', level: config.observability.logLevel });
   // The SDK's info lines (bundling, worker state) drown the banner; warnings and errors still show.
@@ -122,12 +128,14 @@ async function main() {
     const adminToken = config.adminToken ?? devAdminToken(config.dataDir);
     log('Starting the worker and the API ...');
     const webhookSecretKey = config.webhooks.secretKey ?? devWebhookSecretKey(config.dataDir);
+    const statusPageKey = config.statusPage.key ?? devStatusPageKey(config.dataDir);
     const services = await startServices({
       config,
       databaseUrl,
       temporalAddress,
       adminToken,
       webhookSecretKey,
+      statusPageKey,
       logger,
       stopGraceMs: 1000,
     });

@@ -23,6 +23,8 @@ export interface MailFacts {
   workingDaysLeft: number | null;
   /** The request's page in the partner portal, in mail to the partner (others cannot open it). */
   link: string | null;
+  /** The organisation's status page, in mail to its contacts. */
+  statusPageLink?: string | null;
   /** An overdue mail that support gets a copy of (the first and the last): the partner is told so. */
   supportInformed?: boolean;
 }
@@ -89,6 +91,7 @@ export function renderMail(occasion: MailOccasion, locale: Locale, facts: MailFa
       ? [`${listTitle}:\n${[...listed.map((s) => `- ${s}`), ...(unlisted > 0 ? [l.more(unlisted)] : [])].join('\n')}`]
       : []),
     ...(facts.link ? [`${l.openRequest}: ${facts.link}`] : []),
+    ...(facts.statusPageLink ? [`${t.statusPage.mailLink}: ${facts.statusPageLink}`] : []),
     l.regards,
   ].join('\n\n');
 
@@ -107,6 +110,9 @@ export function renderMail(occasion: MailOccasion, locale: Locale, facts: MailFa
         ]
       : []),
     ...(facts.link ? [`<p><a href="${escapeHtml(facts.link)}">${escapeHtml(l.openRequest)}</a></p>`] : []),
+    ...(facts.statusPageLink
+      ? [`<p><a href="${escapeHtml(facts.statusPageLink)}">${escapeHtml(t.statusPage.mailLink)}</a></p>`]
+      : []),
     `<p>${escapeHtml(l.regards).replace('\n', '<br>')}</p>`,
     '</body></html>',
   ].join('\n');

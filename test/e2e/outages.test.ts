@@ -159,7 +159,12 @@ test('no worker answers: a create without a key gets 503, and the request does n
       taskQueue,
       db: database.db,
       mailer: createMailboxMailer(mailbox),
-      config: { from: 'lr@skolon.test', supportEmail: 'support@skolon.test', publicUrl: 'http://localhost' },
+      config: {
+        from: 'lr@skolon.test',
+        supportEmail: 'support@skolon.test',
+        publicUrl: 'http://localhost',
+        statusPageKey: Buffer.alloc(32, 'outage-status-page-key'),
+      },
       reminders: DEFAULT_REMINDER_POLICY,
       workflowBundle: await workflowBundle(),
     });

@@ -92,6 +92,7 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
     TEMPORAL_TASK_QUEUE: 'processes-test',
     ADMIN_TOKEN: 'procs-admin-token-at-least-32-characters',
     WEBHOOK_SECRET_KEY: Buffer.alloc(32, 'procs-webhook-key').toString('base64'),
+    STATUS_PAGE_KEY: Buffer.alloc(32, 'procs-status-page-key').toString('base64'),
     SMTP_URL: smtp.url,
     DATA_DIR: dataDir,
     PUBLIC_URL: 'https://licenses.skolon.test',
@@ -205,7 +206,7 @@ test('migrate, an API and two workers as separate processes complete the lifecyc
   expect(await stopped(workerB)).toBe(0);
 }, 180_000);
 
-test('npm run api refuses to start without PUBLIC_URL or WEBHOOK_SECRET_KEY, or with an ADMIN_TOKEN under 32 characters, saying why', () => {
+test('npm run api refuses to start without PUBLIC_URL, WEBHOOK_SECRET_KEY or STATUS_PAGE_KEY, or with an ADMIN_TOKEN under 32 characters, saying why', () => {
   const run = (env: Record<string, string>) =>
     spawnSync(process.execPath, [TSX, 'runtime/api-process.ts'], {
       cwd: ROOT,
@@ -232,4 +233,11 @@ test('npm run api refuses to start without PUBLIC_URL or WEBHOOK_SECRET_KEY, or 
   const noWebhookKey = run({ PUBLIC_URL: 'https://licenses.skolon.test', WEBHOOK_SECRET_KEY: '' });
   expect(noWebhookKey.status).toBe(1);
   expect(noWebhookKey.stderr).toContain('WEBHOOK_SECRET_KEY must be set');
+  const noStatusPageKey = run({
+    PUBLIC_URL: 'https://licenses.skolon.test',
+    WEBHOOK_SECRET_KEY: Buffer.alloc(32, 'procs-webhook-key').toString('base64'),
+    STATUS_PAGE_KEY: '',
+  });
+  expect(noStatusPageKey.status).toBe(1);
+  expect(noStatusPageKey.stderr).toContain('STATUS_PAGE_KEY must be set');
 }, 120_000);

@@ -333,7 +333,7 @@ test('npm start killed with SIGKILL (as a test runner does on a timeout) leaves 
   expect(fs.readFileSync(path.join(dataDir, 'postgres.log'), 'utf8')).toContain('received fast shutdown request');
 }, 180_000);
 
-test('with NODE_ENV=production, npm start refuses to run without ADMIN_TOKEN or WEBHOOK_SECRET_KEY, and starts nothing', () => {
+test('with NODE_ENV=production, npm start refuses to run without ADMIN_TOKEN, WEBHOOK_SECRET_KEY or STATUS_PAGE_KEY, and starts nothing', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-start-prod-'));
   try {
     const run = spawnSync(START.file, START.args, {
@@ -361,6 +361,23 @@ test('with NODE_ENV=production, npm start refuses to run without ADMIN_TOKEN or 
     });
     expect(noKey.status).toBe(1);
     expect(noKey.stderr).toContain('WEBHOOK_SECRET_KEY must be set when NODE_ENV=production');
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+    // Nor without STATUS_PAGE_KEY.
+    const noStatusKey = spawnSync(START.file, START.args, {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        ADMIN_TOKEN: 'prod-admin-token-at-least-32-characters',
+        WEBHOOK_SECRET_KEY: Buffer.alloc(32, 'prod-webhook-key').toString('base64'),
+        STATUS_PAGE_KEY: '',
+        DATA_DIR: dataDir,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(noStatusKey.status).toBe(1);
+    expect(noStatusKey.stderr).toContain('STATUS_PAGE_KEY must be set when NODE_ENV=production');
     expect(fs.readdirSync(dataDir)).toEqual([]);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -18,6 +18,8 @@ import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from './
 export const ADMIN_TOKEN = 'test-admin-token-at-least-32-characters';
 /** WEBHOOK_SECRET_KEY of the test stacks: 32 bytes, base64. */
 export const WEBHOOK_SECRET_KEY = Buffer.alloc(32, 'test-webhook-secret-key').toString('base64');
+/** Signs the status-page links in the contacts' mail (tests make the same tokens with it). */
+export const STATUS_PAGE_KEY = Buffer.alloc(32, 'test-status-page-key');
 
 export interface TestStack {
   config: Config;
@@ -93,6 +95,7 @@ export async function startStack(
       // per-address limit has tests of its own (test/e2e/rate-limits.test.ts).
       RATE_LIMIT_FAILED_AUTH_PER_MINUTE: '1000000',
       WEBHOOK_SECRET_KEY,
+      STATUS_PAGE_KEY: STATUS_PAGE_KEY.toString('base64'),
       ...options.env,
     }),
     port: 0,
