@@ -300,11 +300,11 @@ export function statusRefusal(request: RequestFacts, action: Action, role: Role)
   if (role !== ROLE_FOR[action]) return refusal(request, action, 'WRONG_ROLE');
   const code = RULES[request.status][action];
   if (code) return refusal(request, action, code);
-  // Assignments (and extensions) start once the YES has its deadline: the workflow works that out
-  // just after the YES.
-  if ((action === 'assign' || action === 'extend') && request.deadline === null) {
-    return refusal(request, action, 'NOT_YET_ANSWERED');
-  }
+  // Assignments, extensions and the deadline reminder's resend start once the YES has its deadline:
+  // the workflow works that out just after the YES.
+  const needsDeadline =
+    action === 'assign' || action === 'extend' || (action === 'resend' && request.response === 'YES');
+  if (needsDeadline && request.deadline === null) return refusal(request, action, 'NOT_YET_ANSWERED');
   return undefined;
 }
 
@@ -428,6 +428,9 @@ export function extendedDeadline(
 export function invalidDeadline(request: RequestFacts, problem: DeadlineProblem): Refusal {
   return refusal(request, 'extend', 'INVALID_DEADLINE', undefined, problem);
 }
+
+/** How many days after a NO support may reopen it, unless the worker's REOPEN_WINDOW_DAYS says otherwise. */
+export const DEFAULT_REOPEN_WINDOW_DAYS = 30;
 
 /** Where a request stands with its deadline, for the people who read about it. */
 export interface DeadlineStanding {
