@@ -92,6 +92,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
         statusPageKey,
       },
       reminders: config.reminders,
+      reopenWindowDays: config.reopenWindowDays,
       workflowBundle: options.workflowBundle,
       tuning: {
         ...workerTuning(config.worker),
