@@ -547,6 +547,8 @@ describe('resending the partner notification', () => {
       await handle.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ALL, by: partner }] });
       const refused = await rejection(handle.executeUpdate(resendNotificationUpdate, { args: [{ by: admin }] }));
       expect(refused.type).toBe('FINISHED');
+      // The mails go out after the updates answer: the run ends once they are sent.
+      await handle.result();
       expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'COMPLETED']);
     });
     await withWorkflow(testEnv, async (handle) => {
