@@ -6,10 +6,12 @@ import type { Mailer } from './mailer';
 import type { ReminderPolicy } from '../domain/reminders';
 import type { WorkingDayCalendar } from '../domain/working-days';
 import { createPersistenceActivities } from './persistence';
+import { createWebhookActivities, type WebhookActivityDeps } from './webhooks';
 
 export type { HistoryEventRecord, TransitionRecord } from './persistence';
 export type { SendRequestMailInput, SendRequestMailResult } from './mail';
 export type { DeadlinePlan } from './calendar';
+export type { RecordRequestWebhookInput, WebhookAttemptResult, WebhookDeliveryInput } from './webhooks';
 
 export interface ActivityDeps {
   db: Db;
@@ -18,13 +20,16 @@ export interface ActivityDeps {
   reminders: ReminderPolicy;
   /** Sweden's working days unless a test says otherwise. */
   calendar?: WorkingDayCalendar;
+  /** Recording and delivering partners' webhook events (the database is `db`). */
+  webhooks: Omit<WebhookActivityDeps, 'db'>;
 }
 
-export function createActivities({ db, mailer, config, reminders, calendar }: ActivityDeps) {
+export function createActivities({ db, mailer, config, reminders, calendar, webhooks }: ActivityDeps) {
   return {
     ...createPersistenceActivities(db),
     ...createCalendarActivities(reminders, calendar),
     ...createMailActivities(db, mailer, config),
+    ...createWebhookActivities({ db, ...webhooks }),
   };
 }
 

@@ -621,6 +621,7 @@ describe('sendRequestMail', () => {
     OVERDUE: { status: 'OVERDUE', response: 'YES', deadline: true },
     COMPLETED: { status: 'COMPLETED', response: 'YES', deadline: true },
     WITHDRAWN: { status: 'WITHDRAWN' },
+    WEBHOOK_DISABLED: { status: 'AWAITING_ANSWER' },
   };
   const TO_CONTACTS: MailOccasion[] = ['ANSWERED_YES', 'ANSWERED_NO', 'COMPLETED'];
   const cases = MAIL_OCCASIONS.flatMap((occasion) => LOCALES.map((locale) => [occasion, locale] as const));

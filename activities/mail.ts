@@ -76,6 +76,7 @@ export const TO_PARTNER: readonly MailOccasion[] = [
   'DEADLINE_NEAR',
   'OVERDUE',
   'WITHDRAWN',
+  'WEBHOOK_DISABLED',
 ];
 
 const HISTORY_EVENT: Record<MailOccasion, string> = {
@@ -88,6 +89,7 @@ const HISTORY_EVENT: Record<MailOccasion, string> = {
   ANSWERED_YES: 'CONTACTS_NOTIFIED',
   ANSWERED_NO: 'CONTACTS_NOTIFIED',
   COMPLETED: 'CONTACTS_NOTIFIED',
+  WEBHOOK_DISABLED: 'PARTNER_NOTIFIED',
 };
 
 /** What an attempt tells the next one, through Temporal (the details of its heartbeats). */

@@ -50,6 +50,8 @@ export const MAIL_OCCASIONS = [
   'OVERDUE',
   'COMPLETED',
   'WITHDRAWN',
+  // The partner's webhook endpoint answered 410 Gone to an event of this request and was disabled.
+  'WEBHOOK_DISABLED',
 ] as const;
 export type MailOccasion = (typeof MAIL_OCCASIONS)[number];
 

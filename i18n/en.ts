@@ -107,6 +107,13 @@ export const en: Catalogue = {
         happened: (w) => `${w.organisation} has withdrawn its license request.`,
         next: () => 'Nothing more is needed from you.',
       },
+      WEBHOOK_DISABLED: {
+        subject: (w) => `Your webhook endpoint has been turned off (license request from ${w.organisation})`,
+        happened: (w) =>
+          `Your webhook endpoint answered "410 Gone" to an event about the license request from ${w.organisation}, so Skolon has stopped sending events to it.`,
+        next: () =>
+          'Set the webhook URL again under Settings in the partner portal (or PUT /v1/partner/webhook) to receive events again; you can redeliver missed events from there.',
+      },
     },
     supportCopied: 'Skolon support has received a copy of this message.',
     desiredAvailability: 'Desired availability',

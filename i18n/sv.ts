@@ -111,6 +111,13 @@ export const sv: Catalogue = {
         happened: (w) => `${w.organisation} har dragit tillbaka sin licensförfrågan.`,
         next: () => 'Ni behöver inte göra något mer.',
       },
+      WEBHOOK_DISABLED: {
+        subject: (w) => `Er webhook-adress har stängts av (licensförfrågan från ${w.organisation})`,
+        happened: (w) =>
+          `Er webhook-adress svarade "410 Gone" på en händelse om licensförfrågan från ${w.organisation}, så Skolon har slutat skicka händelser dit.`,
+        next: () =>
+          'Ange webhook-adressen igen under Inställningar i partnerportalen (eller med PUT /v1/partner/webhook) för att få händelser igen; där kan ni också skicka missade händelser på nytt.',
+      },
     },
     supportCopied: 'Skolons support har fått en kopia av det här meddelandet.',
     desiredAvailability: 'Önskat tillgänglighetsdatum',

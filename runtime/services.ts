@@ -9,6 +9,11 @@ import { ConfigError, temporalConnectionOptions, type Config } from '../config/e
 import { createDatabase, type Db } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
 import { createMailboxMailer, createSmtpMailer, type Mailer } from '../activities/mailer';
+import { createWebhookDeliverer } from '../activities/webhook-delivery';
+import { createWebhookSender } from '../activities/webhook-sender';
+import { getLicenseRequest } from '../db/repositories/license-requests';
+import { createSecretBox } from '../db/secret-box';
+import { toLicenseRequestView } from '../services/license-request-view';
 import { startApi } from '../api/server';
 import { workerTuning } from '../worker/options';
 import { createLicenseRequestWorker } from '../worker/worker';
@@ -72,6 +77,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   if (options.worker !== false) {
     const mailer = createMailer(config);
     mail = mailer.description;
+    const webhookSender = createWebhookSender({ allowInsecure: config.webhooks.allowInsecure });
     const workerConnection = await NativeConnection.connect(temporalConnectionOptions(config, options.temporalAddress));
     const worker = await createLicenseRequestWorker({
       connection: workerConnection,
@@ -86,6 +92,14 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
         contactLocale: config.mail.contactLocale,
       },
       reminders: config.reminders,
+      webhooks: {
+        deliverer: createWebhookDeliverer({ db, secrets: createSecretBox(webhookSecretKey), sender: webhookSender }),
+        // An event carries the request as the API shows it.
+        represent: async (requestId) => {
+          const row = await getLicenseRequest(db, requestId);
+          return row && toLicenseRequestView(row);
+        },
+      },
       workflowBundle: options.workflowBundle,
       tuning: {
         ...workerTuning(config.worker),
@@ -109,6 +123,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       await workerRun?.catch(() => undefined);
       await workerConnection.close();
       mailer.close();
+      webhookSender.close();
       logger.info('worker stopped');
     });
   }

@@ -8,6 +8,7 @@
  */
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   allHandlersFinished,
   condition,
   log,
@@ -15,11 +16,13 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, HistoryEventRecord } from '../activities';
 import type { PlannedReminder, ReminderSkipReason } from '../domain/reminders';
+import { webhookDeliveryWorkflowId, webhookEventOf } from '../domain/webhook-events';
 import {
   LicenseRequest,
   REMINDER_APPLIES_WHILE,
@@ -41,6 +44,7 @@ import {
   SearchAttributes,
   withdrawUpdate,
 } from './definitions';
+import { webhookDeliveryWorkflow } from './webhook-delivery';
 
 /**
  * Read-model writes and calendar decisions: quick, idempotent, retried until the database is back.
@@ -67,6 +71,12 @@ const { recordRequest } = proxyActivities<Activities>({
 });
 
 /** Mail: SMTP can be slow or down for a while; retried until it is delivered or refused for good. */
+/** Recording a webhook event (a lookup when the partner has no endpoint): quick, like the database writes. */
+const { recordRequestWebhookEvent } = proxyActivities<Activities>({
+  startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
 const { sendRequestMail } = proxyActivities<Activities>({
   startToCloseTimeout: ACTIVITY_TIMEOUTS.mail.startToCloseMs,
   heartbeatTimeout: ACTIVITY_TIMEOUTS.mail.heartbeatMs,
@@ -269,19 +279,23 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     ]);
   };
 
+  /** Why a reminder no longer goes out: the request moved on, or a later reminder of the kind (or the deadline) came. */
+  function lapsed(occasion: MailOccasion, reminder: PlannedReminder | undefined): ReminderSkipReason | undefined {
+    if (!reminder) return undefined;
+    if (reminder.expiresAt && Date.now() >= Date.parse(reminder.expiresAt))
+      return reminder.expiresBecause ?? 'LATER_REMINDER_DUE';
+    const appliesWhile = REMINDER_APPLIES_WHILE[occasion];
+    if (appliesWhile && !appliesWhile.includes(request.status)) return 'NO_LONGER_APPLIES';
+    return undefined;
+  }
+
   /** Queues a mail; a reminder is checked again when its turn comes (the queue may have waited). */
   function mail(occasion: MailOccasion, reminder?: PlannedReminder): void {
+    webhookEvent(occasion, reminder);
     mails = mails
       .then(async () => {
-        if (reminder) {
-          // The request moved on, or a later reminder of the kind (or the deadline) came meanwhile.
-          if (reminder.expiresAt && Date.now() >= Date.parse(reminder.expiresAt))
-            return skipReminder(reminder, reminder.expiresBecause ?? 'LATER_REMINDER_DUE');
-          const appliesWhile = REMINDER_APPLIES_WHILE[occasion];
-          if (appliesWhile && !appliesWhile.includes(request.status)) {
-            return skipReminder(reminder, 'NO_LONGER_APPLIES');
-          }
-        }
+        const lapse = lapsed(occasion, reminder);
+        if (reminder && lapse) return skipReminder(reminder, lapse);
         const alsoToSupport = occasion === 'OVERDUE' && (reminder?.alsoToSupport === true || !supportToldOverdue);
         await writes; // the mail is rendered from the read model: let it catch up first
         const result = await sendRequestMail({
@@ -298,6 +312,37 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       // the activity records itself) costs this one mail, not the request.
       .catch((error: unknown) => {
         log.error('Mail not sent', { requestId: input.requestId, occasion, error: String(error) });
+      });
+  }
+
+  // --- Webhooks --------------------------------------------------------------------------------
+  // An occasion that tells the partner something is also an event for the partner's own system:
+  // recorded at once on a chain of its own (never behind a mail), and delivered by a workflow of
+  // its own that this one does not wait for (ABANDON: it outlives this one if it must).
+  let webhookEvents: Promise<void> = Promise.resolve();
+
+  function webhookEvent(occasion: MailOccasion, reminder?: PlannedReminder): void {
+    if (!webhookEventOf(occasion) || lapsed(occasion, reminder)) return;
+    const occurredAt = now();
+    webhookEvents = webhookEvents
+      .then(async () => {
+        await writes; // the event carries the request as the read model has it
+        const event = await recordRequestWebhookEvent({
+          requestId: input.requestId,
+          partnerId: input.partnerId,
+          occasion,
+          sequence: reminder?.sequence ?? 0,
+          occurredAt,
+        });
+        if (!event) return; // the partner has no endpoint that wants it
+        await startChild(webhookDeliveryWorkflow, {
+          workflowId: webhookDeliveryWorkflowId(event.deliveryId),
+          args: [event],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+      })
+      .catch((error: unknown) => {
+        log.error('Webhook event not recorded', { requestId: input.requestId, occasion, error: String(error) });
       });
   }
 
@@ -373,5 +418,6 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   await condition(allHandlersFinished);
   await writes;
   await mails;
+  await webhookEvents;
   return request.outcome();
 }

@@ -47,6 +47,7 @@ const LISTED: Record<MailOccasion, 'all' | 'pending' | 'none'> = {
   OVERDUE: 'pending',
   COMPLETED: 'none',
   WITHDRAWN: 'none',
+  WEBHOOK_DISABLED: 'none',
 };
 
 export function renderMail(occasion: MailOccasion, locale: Locale, facts: MailFacts): RenderedMail {
