@@ -126,6 +126,7 @@ export function createApp(deps: AppDeps): express.Express {
       requests,
       partners,
       sessions: createPortalSessionService(deps.db),
+      webhooks,
       rateLimitStores: stores,
       publicUrl: deps.publicUrl,
     }),
