@@ -58,7 +58,7 @@ async function runReadmeReceiver(secret: string, port: number): Promise<RunningR
   children.push(child);
   child.on('exit', () => fs.rmSync(file, { force: true }));
   const lines: string[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => lines.push(...chunk.split('\n').filter(Boolean)));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => lines.push(...chunk.split('\n').filter(Boolean)));
   const url = `http://127.0.0.1:${port}/license-requests`;
   for (let i = 0; ; i++) {
     const up = await fetch(url, { method: 'POST', body: '{}' }).then(
@@ -82,7 +82,7 @@ async function runReadmeReceiver(secret: string, port: number): Promise<RunningR
 
 /** A browser's view of the portal over plain HTTP: its session cookie and the page's CSRF token. */
 async function signIn(apiKey: string) {
-  const base = new URL(stack.apiUrl!);
+  const base = new URL(stack.apiUrl);
   const cookies = new Map<string, string>();
   const keep = (res: Response) => {
     for (const line of res.headers.getSetCookie()) {
