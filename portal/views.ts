@@ -557,11 +557,17 @@ function webhookSection(ctx: PageContext, settings: WebhookSettings): SafeHtml {
       <fieldset>
         <legend>${w.events}</legend>
         ${WEBHOOK_EVENT_TYPES.map(
-          (type) =>
-            html`<label
-              ><input type="checkbox" name="events" value="${type}" ${chosen.has(type) ? html`checked` : ''} />
-              <code>${type}</code></label
-            >`,
+          (type, i) =>
+            html`<div>
+              <input
+                type="checkbox"
+                id="webhook-event-${String(i)}"
+                name="events"
+                value="${type}"
+                ${chosen.has(type) ? html`checked` : ''}
+              />
+              <label for="webhook-event-${String(i)}"><code>${type}</code></label>
+            </div>`,
         )}
       </fieldset>
       <button type="submit">${w.save}</button>
