@@ -71,8 +71,12 @@ const { recordRequest } = proxyActivities<Activities>({
 });
 
 /** Mail: SMTP can be slow or down for a while; retried until it is delivered or refused for good. */
-/** Recording a webhook event (a lookup when the partner has no endpoint): quick, like the database writes. */
-const { recordRequestWebhookEvent } = proxyActivities<Activities>({
+/**
+ * Recording a webhook event (a lookup when the partner has no endpoint): quick, like the database
+ * writes, and local for the same reason: one marker in the history, so that a request with many
+ * reminders keeps a short history whether or not its partner has a webhook.
+ */
+const { recordRequestWebhookEvent } = proxyLocalActivities<Activities>({
   startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
