@@ -6,10 +6,12 @@ import type { Mailer } from './mailer';
 import type { ReminderPolicy } from '../domain/reminders';
 import type { WorkingDayCalendar } from '../domain/working-days';
 import { createPersistenceActivities } from './persistence';
+import { createWebhookActivities, type WebhookActivityDeps } from './webhooks';
 
 export type { HistoryEventRecord, TransitionRecord } from './persistence';
 export type { SendRequestMailInput, SendRequestMailResult } from './mail';
 export type { DeadlinePlan } from './calendar';
+export type { RecordRequestWebhookInput, WebhookAttemptResult, WebhookDeliveryInput } from './webhooks';
 
 export interface ActivityDeps {
   db: Db;
@@ -20,13 +22,24 @@ export interface ActivityDeps {
   calendar?: WorkingDayCalendar;
   /** How many days support may reopen a NO (REOPEN_WINDOW_DAYS; 30 unless configured). */
   reopenWindowDays?: number;
+  /** Recording and delivering partners' webhook events (the database is `db`). */
+  webhooks: Omit<WebhookActivityDeps, 'db'>;
 }
 
-export function createActivities({ db, mailer, config, reminders, calendar, reopenWindowDays }: ActivityDeps) {
+export function createActivities({
+  db,
+  mailer,
+  config,
+  reminders,
+  calendar,
+  reopenWindowDays,
+  webhooks,
+}: ActivityDeps) {
   return {
     ...createPersistenceActivities(db),
     ...createCalendarActivities(reminders, calendar, reopenWindowDays),
     ...createMailActivities(db, mailer, config),
+    ...createWebhookActivities({ db, ...webhooks }),
   };
 }
 

@@ -632,6 +632,7 @@ describe('sendRequestMail', () => {
     DEADLINE_EXTENDED: { status: 'AWAITING_ASSIGNMENT', response: 'YES', deadline: true },
     DEADLINE_EXTENDED_CONTACTS: { status: 'AWAITING_ASSIGNMENT', response: 'YES', deadline: true },
     REOPENED: { status: 'AWAITING_ANSWER' },
+    WEBHOOK_DISABLED: { status: 'AWAITING_ANSWER' },
   };
   const TO_CONTACTS: MailOccasion[] = ['ANSWERED_YES', 'ANSWERED_NO', 'COMPLETED', 'DEADLINE_EXTENDED_CONTACTS'];
   /** Support's exceptions: their mails give support's reason. */

@@ -83,6 +83,7 @@ export const TO_PARTNER: readonly MailOccasion[] = [
   'WITHDRAWN',
   'DEADLINE_EXTENDED',
   'REOPENED',
+  'WEBHOOK_DISABLED',
 ];
 
 const HISTORY_EVENT: Record<MailOccasion, string> = {
@@ -98,6 +99,7 @@ const HISTORY_EVENT: Record<MailOccasion, string> = {
   DEADLINE_EXTENDED: 'PARTNER_NOTIFIED',
   DEADLINE_EXTENDED_CONTACTS: 'CONTACTS_NOTIFIED',
   REOPENED: 'PARTNER_NOTIFIED',
+  WEBHOOK_DISABLED: 'PARTNER_NOTIFIED',
 };
 
 /** What an attempt tells the next one, through Temporal (the details of its heartbeats). */

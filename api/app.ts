@@ -118,7 +118,11 @@ export function createApp(deps: AppDeps): express.Express {
   // Bodies are read after the token is checked: a stranger gets 401 whatever it sends.
   v1.use(express.json({ limit: '1mb', type: () => true }));
   v1.use(partnersRouter(partners));
-  v1.use(webhooksRouter(createWebhookService(deps.db, deps.webhooks ?? { allowInsecure: false })));
+  const webhooks = createWebhookService(deps.db, {
+    ...(deps.webhooks ?? { allowInsecure: false }),
+    temporal: { client: deps.temporal, taskQueue: deps.taskQueue },
+  });
+  v1.use(webhooksRouter(webhooks));
   v1.use(licenseRequestsRouter(requests));
   app.use('/v1', v1);
 
@@ -129,6 +133,7 @@ export function createApp(deps: AppDeps): express.Express {
       requests,
       partners,
       sessions: createPortalSessionService(deps.db),
+      webhooks,
       rateLimitStores: stores,
       publicUrl: deps.publicUrl,
     }),

@@ -24,6 +24,7 @@ import {
   partnerSettingsBody,
   rotateWebhookSecretBody,
   webhookBody,
+  webhookDeliveryResponse,
   webhookPutResponse,
   webhookResponse,
   webhookSecretResponse,
@@ -219,6 +220,7 @@ function buildDocument(today: string): Schema {
         Webhook: jsonSchema(webhookResponse, 'output'),
         WebhookSet: jsonSchema(webhookPutResponse, 'output'),
         WebhookSecret: jsonSchema(webhookSecretResponse, 'output'),
+        WebhookDelivery: jsonSchema(webhookDeliveryResponse, 'output'),
       },
     },
     webhooks: webhookEvents(),
@@ -354,6 +356,28 @@ function buildDocument(today: string): Schema {
             '200': { description: 'The new secret.', content: json(ref('WebhookSecret')) },
             '404': noWebhook,
             ...pick('400', '403', '413'),
+            ...common,
+          },
+        },
+      },
+      '/v1/partner/webhook/deliveries/{id}/redeliver': {
+        post: {
+          summary: 'Redeliver one delivery now: the same event, body and webhook-id (also one delivered or given up)',
+          description:
+            'The attempt goes out in the background; if it fails, the delivery is retried as a new one (for 24 hours). ' +
+            'GET /v1/partner/webhook shows how it went.',
+          security: [{ partner: [] }],
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'The webhook-id.' },
+          ],
+          responses: {
+            '202': {
+              description: 'Redelivery started; the delivery as it is now.',
+              content: json(ref('WebhookDelivery')),
+            },
+            '404': error('No such delivery for this partner, or no webhook is set up.'),
+            '409': error('The webhook is disabled (`webhook_disabled`, e.g. after a 410 Gone): set it again first.'),
+            ...pick('403'),
             ...common,
           },
         },

@@ -81,6 +81,8 @@ export async function startWebhookReceiver(
     /** Host names the certificate names besides localhost (for a test's own resolver). */
     names?: string[];
     host?: string;
+    /** A fixed port (a receiver that comes back where it was); default any free one. */
+    port?: number;
   } = {},
 ): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
@@ -112,7 +114,7 @@ export async function startWebhookReceiver(
   };
   const server = certificate ? https.createServer(certificate, handler) : http.createServer(handler);
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
 

@@ -56,6 +56,8 @@ export const MAIL_OCCASIONS = [
   'DEADLINE_EXTENDED_CONTACTS',
   /** Support reopened a NO: the partner's mail, as for a new request, with the reason. */
   'REOPENED',
+  // The partner's webhook endpoint answered 410 Gone to an event of this request and was disabled.
+  'WEBHOOK_DISABLED',
 ] as const;
 export type MailOccasion = (typeof MAIL_OCCASIONS)[number];
 

@@ -220,6 +220,28 @@ export interface Catalogue {
     email: string;
     language: string;
     save: string;
+    /** The partner's webhook: its own system hears of each request's occasions. */
+    webhook: {
+      title: string;
+      intro: string;
+      url: string;
+      events: string;
+      save: string;
+      remove: string;
+      rotate: string;
+      /** Shown once, beside a new signing secret. */
+      secretOnce: string;
+      rotatedOverlap: string;
+      disabled: (reason: string) => string;
+      deliveries: string;
+      noDeliveries: string;
+      columns: { event: string; time: string; status: string; httpStatus: string; latency: string; attempts: string };
+      deliveryStatuses: { PENDING: string; DELIVERED: string; FAILED: string };
+      redeliver: string;
+      saved: string;
+      removed: string;
+      redelivering: string;
+    };
   };
 
   /**

@@ -131,6 +131,13 @@ export const en: Catalogue = {
         next: () =>
           'Answer YES if the organisation holds active licenses from you, otherwise NO. After a YES you have five working days to assign the licenses to the schools, or until the desired date if that is earlier.',
       },
+      WEBHOOK_DISABLED: {
+        subject: (w) => `Your webhook endpoint has been turned off (license request from ${w.organisation})`,
+        happened: (w) =>
+          `Your webhook endpoint answered "410 Gone" to an event about the license request from ${w.organisation}, so Skolon has stopped sending events to it.`,
+        next: () =>
+          'Set the webhook URL again under Settings in the partner portal (or PUT /v1/partner/webhook) to receive events again; you can redeliver missed events from there.',
+      },
     },
     supportCopied: 'Skolon support has received a copy of this message.',
     reason: 'Reason',
@@ -278,6 +285,35 @@ export const en: Catalogue = {
     email: 'Notification e-mail address',
     language: 'Language',
     save: 'Save',
+    webhook: {
+      title: 'Webhook',
+      intro:
+        'Your own system can hear of each request as it happens: Skolon sends a signed HTTPS POST (Standard Webhooks) to this URL.',
+      url: 'Webhook URL (https)',
+      events: 'Events',
+      save: 'Save webhook',
+      remove: 'Remove webhook',
+      rotate: 'New signing secret',
+      secretOnce:
+        'Your signing secret. Copy it now: it is shown only this once. Verify every delivery with it (e.g. with the standardwebhooks package).',
+      rotatedOverlap: 'The previous secret keeps signing beside this one for 24 hours.',
+      disabled: (reason) => `Deliveries are turned off: ${reason} Save the webhook again to turn them back on.`,
+      deliveries: 'Recent deliveries',
+      noDeliveries: 'Nothing has been delivered yet.',
+      columns: {
+        event: 'Event',
+        time: 'Time',
+        status: 'Status',
+        httpStatus: 'HTTP status',
+        latency: 'Latency',
+        attempts: 'Attempts',
+      },
+      deliveryStatuses: { PENDING: 'Retrying', DELIVERED: 'Delivered', FAILED: 'Given up' },
+      redeliver: 'Redeliver',
+      saved: 'The webhook is saved.',
+      removed: 'The webhook is removed.',
+      redelivering: 'The event is being sent again.',
+    },
   },
 
   statusPage: {

@@ -135,6 +135,13 @@ export const sv: Catalogue = {
         next: () =>
           'Svara JA om organisationen har aktiva licenser hos er, annars NEJ. Efter ett JA har ni fem arbetsdagar på er att tilldela licenserna till skolorna, eller till det önskade datumet om det är tidigare.',
       },
+      WEBHOOK_DISABLED: {
+        subject: (w) => `Er webhook-adress har stängts av (licensförfrågan från ${w.organisation})`,
+        happened: (w) =>
+          `Er webhook-adress svarade "410 Gone" på en händelse om licensförfrågan från ${w.organisation}, så Skolon har slutat skicka händelser dit.`,
+        next: () =>
+          'Ange webhook-adressen igen under Inställningar i partnerportalen (eller med PUT /v1/partner/webhook) för att få händelser igen; där kan ni också skicka missade händelser på nytt.',
+      },
     },
     supportCopied: 'Skolons support har fått en kopia av det här meddelandet.',
     reason: 'Anledning',
@@ -283,6 +290,35 @@ export const sv: Catalogue = {
     email: 'E-postadress för aviseringar',
     language: 'Språk',
     save: 'Spara',
+    webhook: {
+      title: 'Webhook',
+      intro:
+        'Ert eget system kan få veta om varje förfrågan när något händer: Skolon skickar ett signerat HTTPS-anrop (Standard Webhooks) till den här adressen.',
+      url: 'Webhook-adress (https)',
+      events: 'Händelser',
+      save: 'Spara webhook',
+      remove: 'Ta bort webhook',
+      rotate: 'Ny signeringsnyckel',
+      secretOnce:
+        'Er signeringsnyckel. Kopiera den nu: den visas bara den här gången. Kontrollera varje leverans med den (t.ex. med paketet standardwebhooks).',
+      rotatedOverlap: 'Den förra nyckeln signerar vid sidan av den här i 24 timmar.',
+      disabled: (reason) => `Leveranserna är avstängda: ${reason} Spara webhooken igen för att slå på dem.`,
+      deliveries: 'Senaste leveranser',
+      noDeliveries: 'Inget har levererats än.',
+      columns: {
+        event: 'Händelse',
+        time: 'Tid',
+        status: 'Status',
+        httpStatus: 'HTTP-status',
+        latency: 'Svarstid',
+        attempts: 'Försök',
+      },
+      deliveryStatuses: { PENDING: 'Försöker igen', DELIVERED: 'Levererad', FAILED: 'Uppgiven' },
+      redeliver: 'Skicka igen',
+      saved: 'Webhooken är sparad.',
+      removed: 'Webhooken är borttagen.',
+      redelivering: 'Händelsen skickas igen.',
+    },
   },
 
   statusPage: {

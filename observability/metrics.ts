@@ -72,6 +72,28 @@ const mailsFailed = new client.Counter({
   registers: [registry],
 });
 
+const webhooksDelivered = new client.Counter({
+  name: 'license_request_webhooks_delivered_total',
+  help: "Webhook events delivered (a 2xx from the partner's receiver), by event type.",
+  labelNames: ['type'] as const,
+  registers: [registry],
+});
+
+const webhooksFailed = new client.Counter({
+  name: 'license_request_webhooks_failed_total',
+  help: 'Webhook events given up on (retried for 24 hours, 410 Gone, endpoint removed or refused), by event type.',
+  labelNames: ['type'] as const,
+  registers: [registry],
+});
+
+const webhookAttemptDuration = new client.Histogram({
+  name: 'license_request_webhook_delivery_duration_seconds',
+  help: "Time from sending a webhook delivery to the receiver's answer (attempts that got one), by event type.",
+  labelNames: ['type'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
 export const businessMetrics = {
   requestCreated(): void {
     requestsCreated.inc();
@@ -92,6 +114,16 @@ export const businessMetrics = {
   },
   mailFailed(occasion: string): void {
     mailsFailed.inc({ occasion });
+  },
+  /** An attempt that the receiver answered (whatever it answered), after `latencyMs`. */
+  webhookAttempt(type: string, latencyMs: number): void {
+    webhookAttemptDuration.observe({ type }, latencyMs / 1000);
+  },
+  webhookDelivered(type: string): void {
+    webhooksDelivered.inc({ type });
+  },
+  webhookFailed(type: string): void {
+    webhooksFailed.inc({ type });
   },
 };
 

@@ -8,16 +8,28 @@ import type { LicenseRequestService } from '../services/license-requests';
 import type { LicenseRequestView } from '../services/license-request-view';
 import type { PartnerService } from '../services/partners';
 import type { PortalSessionService } from '../services/portal-sessions';
+import { HttpError } from '../services/errors';
+import type { WebhookService, WebhookView } from '../services/webhooks';
 import { factsOf, STATUSES, statusRefusal } from '../domain/license-request';
 import { pageContext, sendPage, signedInPartner, state, viewer } from './context';
 import { sentenceFor, settingsFieldRefused } from './errors';
 import { refusalSentence } from './refusals';
 import { formIdempotencyKey, many, single } from './forms';
 import { isLocale } from '../domain/locale';
+import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks';
 import { catalogue, longDate } from '../i18n';
 import { newToken, safeNextPath } from './security';
 import type { Flashes } from './session';
-import { confirmPage, errorPage, listPage, requestPage, requestPath, settingsPage, type ConfirmData } from './views';
+import {
+  confirmPage,
+  errorPage,
+  listPage,
+  requestPage,
+  requestPath,
+  settingsPage,
+  type ConfirmData,
+  type WebhookSettings,
+} from './views';
 
 const PAGE_SIZE = 20;
 
@@ -154,11 +166,89 @@ export interface SettingsPagesDeps {
   partners: PartnerService;
   sessions: PortalSessionService;
   flashes: Flashes;
+  webhooks: WebhookService;
 }
 
 /** The notification address and language (the partner's settings), and the session's language switch. */
-export function settingsPages({ partners, sessions, flashes }: SettingsPagesDeps): Router {
+export function settingsPages({ partners, sessions, flashes, webhooks }: SettingsPagesDeps): Router {
   const router = Router();
+
+  /** The partner's webhook, or null when it has none. */
+  async function webhookOf(req: Parameters<typeof signedInPartner>[0]): Promise<WebhookView | null> {
+    try {
+      return await webhooks.get(signedInPartner(req));
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** The Settings page as it is now, with the webhook's part as given (e.g. a secret to show once). */
+  async function showSettings(
+    req: Parameters<typeof signedInPartner>[0],
+    res: Parameters<typeof sendPage>[0],
+    status: number,
+    webhook: Omit<WebhookSettings, 'webhook'> = {},
+  ) {
+    const partner = signedInPartner(req);
+    sendPage(
+      res,
+      status,
+      settingsPage(
+        pageContext(req, status === 200 ? await flashes.take(req) : undefined),
+        { notificationEmail: partner.notificationEmail, locale: partner.locale },
+        undefined,
+        { ...webhook, webhook: await webhookOf(req) },
+      ),
+    );
+  }
+
+  // The webhook (services/webhooks.ts, as the API's PUT/DELETE/POST): a new secret is shown in the
+  // answer to the form that made it, once, and never stored in the session.
+  router.post('/settings/webhook', async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const url = (single(body.url) ?? '').trim();
+    // Every box ticked is "all events", so that event types added later are delivered too.
+    const events = many(body.events);
+    try {
+      const set = await webhooks.put(signedInPartner(req), {
+        url,
+        ...(events.length < WEBHOOK_EVENT_TYPES.length && { events }),
+      });
+      if (set.secret) return showSettings(req, res, 200, { secret: { value: set.secret, rotated: false } });
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 400) {
+        return showSettings(req, res, 400, { refused: { url, message: error.message } });
+      }
+      throw error;
+    }
+    await flashes.put(req, 'success', state(req).t.settings.webhook.saved);
+    res.redirect(303, '/portal/settings#webhook');
+  });
+
+  router.post('/settings/webhook/secret', async (req, res) => {
+    const { secret } = await webhooks.rotateSecret(signedInPartner(req), {});
+    await showSettings(req, res, 200, { secret: { value: secret, rotated: true } });
+  });
+
+  router.post('/settings/webhook/remove', async (req, res) => {
+    await webhooks.remove(signedInPartner(req));
+    await flashes.put(req, 'success', state(req).t.settings.webhook.removed);
+    res.redirect(303, '/portal/settings');
+  });
+
+  router.post('/settings/webhook/deliveries/:id/redeliver', async (req, res) => {
+    const { t } = state(req);
+    try {
+      await webhooks.redeliver(signedInPartner(req), String(req.params.id));
+      await flashes.put(req, 'success', t.settings.webhook.redelivering);
+    } catch (error) {
+      // A disabled webhook (409) or a delivery that is not there (404): said on the page.
+      if (!(error instanceof HttpError) || error.status >= 500) throw error;
+      await flashes.put(req, 'error', error.message);
+    }
+    res.redirect(303, '/portal/settings#webhook');
+  });
 
   router.post('/language', async (req, res) => {
     const body = req.body as Record<string, unknown>;
@@ -168,15 +258,7 @@ export function settingsPages({ partners, sessions, flashes }: SettingsPagesDeps
   });
 
   router.get('/settings', async (req, res) => {
-    const partner = signedInPartner(req);
-    sendPage(
-      res,
-      200,
-      settingsPage(pageContext(req, await flashes.take(req)), {
-        notificationEmail: partner.notificationEmail,
-        locale: partner.locale,
-      }),
-    );
+    await showSettings(req, res, 200);
   });
 
   router.post('/settings', async (req, res) => {

@@ -15,6 +15,7 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import type { LicenseRequestService } from '../services/license-requests';
 import type { PartnerService } from '../services/partners';
+import type { WebhookService } from '../services/webhooks';
 import type { PortalSessionService } from '../services/portal-sessions';
 import type { RateLimitStores } from '../http/rate-limit-store';
 import { pageSecurityHeaders } from '../http/security-headers';
@@ -29,6 +30,8 @@ export interface PortalDeps {
   requests: LicenseRequestService;
   partners: PartnerService;
   sessions: PortalSessionService;
+  /** The partner's webhook on the Settings page (the same service as the API's). */
+  webhooks: WebhookService;
   /** Where the sign-in throttle counts wrong keys (PostgreSQL, shared by every API process). */
   rateLimitStores: RateLimitStores;
   /** PUBLIC_URL: https makes the cookies Secure; its origin is accepted as the site's own. */
@@ -64,7 +67,7 @@ export function portalRouter(deps: PortalDeps): Router {
   // Everything below needs a session.
   router.use(requireSession);
   router.use(requestPages({ requests, flashes: messages, now }));
-  router.use(settingsPages({ partners, sessions, flashes: messages }));
+  router.use(settingsPages({ partners, sessions, flashes: messages, webhooks: deps.webhooks }));
 
   // Nothing here, and anything that went wrong.
   router.use(pageNotFound);

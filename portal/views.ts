@@ -8,7 +8,9 @@ import type { LicenseRequestSummaryView, LicenseRequestView } from '../services/
 import { STATUSES, type Status } from '../domain/license-request';
 import { html, type HtmlValue, type SafeHtml } from './html';
 import { LOCALES, type Locale } from '../domain/locale';
-import { catalogue, describeEvent, longDate, type Catalogue } from '../i18n';
+import { catalogue, dateTime, describeEvent, longDate, type Catalogue } from '../i18n';
+import type { WebhookView } from '../services/webhooks';
+import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks';
 import { assignmentProgress, deadlineState, yesPreview } from './model';
 
 export interface Flash {
@@ -515,10 +517,118 @@ export function confirmPage(ctx: PageContext, data: ConfirmData): string {
 
 // --- Settings -----------------------------------------------------------------------------------
 
+/** The Settings page's webhook part: what is set, a secret to show once, and a refusal of the form. */
+export interface WebhookSettings {
+  webhook: WebhookView | null;
+  secret?: { value: string; rotated: boolean };
+  /** The URL as typed, with why it was refused. */
+  refused?: { url: string; message: string };
+}
+
+function webhookSection(ctx: PageContext, settings: WebhookSettings): SafeHtml {
+  const w = ctx.t.settings.webhook;
+  const { webhook, secret, refused } = settings;
+  const chosen = new Set<string>(webhook?.events ?? WEBHOOK_EVENT_TYPES);
+  const deliveries = webhook?.deliveries ?? [];
+  return html`<section class="card" aria-labelledby="webhook-title" id="webhook">
+    <h2 id="webhook-title">${w.title}</h2>
+    <p>${w.intro}</p>
+    ${
+      secret
+        ? html`<div class="flash flash-info" role="status" id="webhook-secret">
+            <p>${w.secretOnce}${secret.rotated ? html` ${w.rotatedOverlap}` : ''}</p>
+            <p><code>${secret.value}</code></p>
+          </div>`
+        : ''
+    }
+    ${webhook?.disabled ? html`<div class="flash flash-error" role="alert">${w.disabled(webhook.disabled.reason)}</div>` : ''}
+    ${refused ? html`<div class="flash flash-error" role="alert" id="webhook-error">${refused.message}</div>` : ''}
+    <form method="post" action="/portal/settings/webhook">
+      ${csrfField(ctx.csrfToken)}
+      <label for="webhook-url">${w.url}</label>
+      <input
+        type="url"
+        id="webhook-url"
+        name="url"
+        value="${refused?.url ?? webhook?.url ?? ''}"
+        required
+        ${refused ? html`aria-invalid="true" aria-describedby="webhook-error" autofocus` : ''}
+      />
+      <fieldset>
+        <legend>${w.events}</legend>
+        ${WEBHOOK_EVENT_TYPES.map(
+          (type, i) =>
+            html`<div>
+              <input
+                type="checkbox"
+                id="webhook-event-${String(i)}"
+                name="events"
+                value="${type}"
+                ${chosen.has(type) ? html`checked` : ''}
+              />
+              <label for="webhook-event-${String(i)}"><code>${type}</code></label>
+            </div>`,
+        )}
+      </fieldset>
+      <button type="submit">${w.save}</button>
+    </form>
+    ${
+      webhook
+        ? html`<form method="post" action="/portal/settings/webhook/secret">
+              ${csrfField(ctx.csrfToken)}<button type="submit">${w.rotate}</button>
+            </form>
+            <form method="post" action="/portal/settings/webhook/remove">
+              ${csrfField(ctx.csrfToken)}<button type="submit" class="secondary">${w.remove}</button>
+            </form>
+            <h3>${w.deliveries}</h3>
+            ${
+              deliveries.length === 0
+                ? html`<p>${w.noDeliveries}</p>`
+                : html`<table class="deliveries">
+                    <thead>
+                      <tr>
+                        <th scope="col">${w.columns.event}</th>
+                        <th scope="col">${w.columns.time}</th>
+                        <th scope="col">${w.columns.status}</th>
+                        <th scope="col">${w.columns.httpStatus}</th>
+                        <th scope="col">${w.columns.latency}</th>
+                        <th scope="col">${w.columns.attempts}</th>
+                        <th scope="col"></th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${deliveries.map(
+                        (d) =>
+                          html`<tr>
+                            <td><code>${d.event}</code></td>
+                            <td>${dateTime(d.lastAttemptAt ?? d.createdAt)}</td>
+                            <td>${w.deliveryStatuses[d.status]}</td>
+                            <td>${d.httpStatus === null ? '–' : String(d.httpStatus)}</td>
+                            <td>${d.latencyMs === null ? '–' : `${d.latencyMs} ms`}</td>
+                            <td>${String(d.attempts)}</td>
+                            <td>
+                              <form
+                                method="post"
+                                action="/portal/settings/webhook/deliveries/${encodeURIComponent(d.id)}/redeliver"
+                              >
+                                ${csrfField(ctx.csrfToken)}<button type="submit" class="link">${w.redeliver}</button>
+                              </form>
+                            </td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>`
+            }`
+        : ''
+    }
+  </section>`;
+}
+
 export function settingsPage(
   ctx: PageContext,
   values: { notificationEmail: string; locale: string },
   error?: { field: 'notificationEmail' | 'locale' | 'form'; message: string },
+  webhook: WebhookSettings = { webhook: null },
 ): string {
   const { t } = ctx;
   const s = t.settings;
@@ -551,7 +661,8 @@ export function settingsPage(
           )}
         </select>
         <button type="submit">${s.save}</button>
-      </form>`,
+      </form>
+      ${webhookSection(ctx, webhook)}`,
     'settings',
   );
 }

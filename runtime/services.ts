@@ -9,6 +9,11 @@ import { ConfigError, temporalConnectionOptions, type Config } from '../config/e
 import { createDatabase, type Db } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
 import { createMailboxMailer, createSmtpMailer, type Mailer } from '../activities/mailer';
+import { createWebhookDeliverer } from '../activities/webhook-delivery';
+import { createWebhookSender } from '../activities/webhook-sender';
+import { getLicenseRequest } from '../db/repositories/license-requests';
+import { createSecretBox } from '../db/secret-box';
+import { toLicenseRequestView } from '../services/license-request-view';
 import { startApi } from '../api/server';
 import { workerTuning } from '../worker/options';
 import { createLicenseRequestWorker } from '../worker/worker';
@@ -77,6 +82,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   if (options.worker !== false) {
     const mailer = createMailer(config);
     mail = mailer.description;
+    const webhookSender = createWebhookSender({ allowInsecure: config.webhooks.allowInsecure });
     const workerConnection = await NativeConnection.connect(temporalConnectionOptions(config, options.temporalAddress));
     const worker = await createLicenseRequestWorker({
       connection: workerConnection,
@@ -93,6 +99,14 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       },
       reminders: config.reminders,
       reopenWindowDays: config.reopenWindowDays,
+      webhooks: {
+        deliverer: createWebhookDeliverer({ db, secrets: createSecretBox(webhookSecretKey), sender: webhookSender }),
+        // An event carries the request as the API shows it.
+        represent: async (requestId) => {
+          const row = await getLicenseRequest(db, requestId);
+          return row && toLicenseRequestView(row);
+        },
+      },
       workflowBundle: options.workflowBundle,
       tuning: {
         ...workerTuning(config.worker),
@@ -116,6 +130,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
       await workerRun?.catch(() => undefined);
       await workerConnection.close();
       mailer.close();
+      webhookSender.close();
       logger.info('worker stopped');
     });
   }

@@ -223,7 +223,7 @@ export const healthResponse = z.object({
   mail: z.object({ failedLast24h: z.number().int(), waitingOver10Min: z.number().int() }).optional(),
 });
 
-const webhookDelivery = z.object({
+export const webhookDeliveryResponse = z.object({
   id: z.string().describe('the webhook-id header of every attempt'),
   event: z.enum(WEBHOOK_EVENT_TYPES),
   requestId: z.string().nullable(),
@@ -249,7 +249,7 @@ export const webhookResponse = z.object({
   previousSecretExpiresAt: isoInstant
     .nullable()
     .describe('after a rotation: until when the previous secret still signs beside the new one'),
-  deliveries: z.array(webhookDelivery).describe('the latest deliveries, newest first'),
+  deliveries: z.array(webhookDeliveryResponse).describe('the latest deliveries, newest first'),
 });
 
 export const webhookPutResponse = webhookResponse.extend({

@@ -10,10 +10,13 @@
  */
 import crypto from 'node:crypto';
 import dns from 'node:dns';
+import type { Client } from '@temporalio/client';
 import type { Db } from '../db/database';
 import {
   deleteWebhookEndpoint,
+  findWebhookDelivery,
   findWebhookEndpoint,
+  reopenWebhookDelivery,
   recentWebhookDeliveries,
   rotateWebhookSecret,
   upsertWebhookEndpoint,
@@ -31,7 +34,10 @@ import {
   WEBHOOK_EVENT_TYPES,
   type WebhookEventType,
 } from '../domain/webhooks';
-import { HttpError, unavailable } from './errors';
+import { webhookDeliveryWorkflowId } from '../domain/webhook-events';
+import { redeliverSignal } from '../workflows/definitions';
+import type { webhookDeliveryWorkflow } from '../workflows/webhook-delivery';
+import { conflict, HttpError, unavailable } from './errors';
 import type { Partner } from './partners';
 import { rotateWebhookSecretBody, webhookBody } from './schemas';
 import { parse } from './validate';
@@ -49,6 +55,8 @@ export interface WebhookServiceOptions {
   resolve?: ResolveHost;
   /** How long resolving a host may take before the call is answered 503. */
   resolveTimeoutMs?: number;
+  /** Where redeliveries are started (the API's Temporal client); without it, redeliver answers 503. */
+  temporal?: { client: Client; taskQueue: string };
 }
 
 export interface WebhookDeliveryView {
@@ -84,12 +92,20 @@ export interface WebhookService {
   remove(partner: Partner): Promise<void>;
   /** A new secret; the previous one keeps signing beside it for 24 hours. 404 without an endpoint. */
   rotateSecret(partner: Partner, input: unknown): Promise<{ secret: string; previousSecretExpiresAt: string }>;
+  /**
+   * A fresh attempt at one of the partner's deliveries, now: the same event, body and webhook-id,
+   * also for one delivered or given up before; retried as a new delivery if it fails. 404 for a
+   * delivery that is not the partner's, 409 while the webhook is disabled.
+   */
+  redeliver(partner: Partner, deliveryId: string): Promise<WebhookDeliveryView>;
 }
 
 /** A new signing secret as Standard Webhooks writes them: `whsec_` and 32 random bytes in base64. */
 export function newWebhookSecret(): string {
   return `whsec_${crypto.randomBytes(32).toString('base64')}`;
 }
+
+const noSuchDelivery = () => new HttpError(404, 'not_found', 'No such webhook delivery.');
 
 const notConfigured = () =>
   new HttpError(404, 'not_found', 'No webhook is set up for this partner; PUT /v1/partner/webhook sets one.');
@@ -221,6 +237,38 @@ export function createWebhookService(db: Db, options: WebhookServiceOptions): We
       );
       if (!row?.previous_secret_expires_at) throw notConfigured();
       return { secret, previousSecretExpiresAt: iso(row.previous_secret_expires_at) };
+    },
+
+    async redeliver(partner, deliveryId) {
+      const delivery = await findWebhookDelivery(db, deliveryId);
+      if (!delivery || delivery.partner_id !== partner.id) throw noSuchDelivery();
+      const endpoint = await findWebhookEndpoint(db, partner.id);
+      if (!endpoint) throw notConfigured();
+      if (endpoint.disabled_at) {
+        throw conflict(
+          `The webhook is disabled (${endpoint.disabled_reason ?? 'no reason given'}); set it again (PUT /v1/partner/webhook) first.`,
+          'webhook_disabled',
+        );
+      }
+      if (!options.temporal) throw unavailable('Webhook delivery');
+      const reopened = await reopenWebhookDelivery(db, partner.id, deliveryId);
+      if (!reopened) throw noSuchDelivery();
+      // The event's workflow: woken if it is waiting to try again, started anew if it has ended.
+      try {
+        await options.temporal.client.workflow.signalWithStart<typeof webhookDeliveryWorkflow, []>(
+          'webhookDeliveryWorkflow',
+          {
+            workflowId: webhookDeliveryWorkflowId(deliveryId),
+            taskQueue: options.temporal.taskQueue,
+            args: [{ deliveryId, requestId: reopened.request_id ?? '', type: reopened.type as WebhookEventType }],
+            signal: redeliverSignal,
+            signalArgs: [],
+          },
+        );
+      } catch {
+        throw unavailable('Temporal');
+      }
+      return deliveryView(reopened);
     },
   };
 }

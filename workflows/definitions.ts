@@ -4,7 +4,7 @@
  * (domain/license-request.ts). Shared by the workflow, the worker and the API, so it imports
  * nothing that the workflow sandbox cannot load.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type {
   AnswerInput,
@@ -90,3 +90,14 @@ export function workflowSummary(input: Pick<LicenseRequestInput, 'organisation' 
   const n = input.schools.length;
   return `${input.organisation.name} → ${input.partnerId}, ${n} school${n === 1 ? '' : 's'}`;
 }
+
+// --- Webhook deliveries (workflows/webhook-delivery.ts) ------------------------------------------
+
+/**
+ * One attempt at a webhook delivery: the receiver has 10 s (DELIVERY_TIMEOUT_MS), the database
+ * writes around it a few more; an attempt lost with its worker is tried again after this.
+ */
+export const WEBHOOK_ATTEMPT_TIMEOUT_MS = 60_000;
+
+/** The partner asks for the event again: the next attempt is made now, not after the backoff. */
+export const redeliverSignal = defineSignal('redeliver');

@@ -8,6 +8,7 @@
  */
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   allHandlersFinished,
   condition,
   log,
@@ -15,11 +16,13 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, HistoryEventRecord } from '../activities';
 import type { PlannedReminder, ReminderSkipReason } from '../domain/reminders';
+import { webhookDeliveryWorkflowId, webhookEventOf } from '../domain/webhook-events';
 import {
   invalidDeadline,
   LicenseRequest,
@@ -49,6 +52,7 @@ import {
   SearchAttributes,
   withdrawUpdate,
 } from './definitions';
+import { webhookDeliveryWorkflow } from './webhook-delivery';
 
 /**
  * Read-model writes and calendar decisions: quick, idempotent, retried until the database is back.
@@ -81,6 +85,16 @@ const { recordRequest } = proxyActivities<Activities>({
 });
 
 /** Mail: SMTP can be slow or down for a while; retried until it is delivered or refused for good. */
+/**
+ * Recording a webhook event (a lookup when the partner has no endpoint): quick, like the database
+ * writes, and local for the same reason: one marker in the history, so that a request with many
+ * reminders keeps a short history whether or not its partner has a webhook.
+ */
+const { recordRequestWebhookEvent } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
 const { sendRequestMail } = proxyActivities<Activities>({
   startToCloseTimeout: ACTIVITY_TIMEOUTS.mail.startToCloseMs,
   heartbeatTimeout: ACTIVITY_TIMEOUTS.mail.heartbeatMs,
@@ -417,26 +431,40 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     reminder?: PlannedReminder;
     /** Support's reason, in the mail about an extension or a reopening. */
     reason?: string;
-    /** Support has the partner's notification sent again: to the partner only, no copy to support. */
+    /** Support has the partner's notification sent again: to the partner only, no copy to support, no webhook event. */
     resent?: boolean;
   }
 
-  /** Queues a mail: the one place where mail about the request is queued. */
+  /**
+   * Why a reminder no longer goes out: support replaced its plan (`plan` is the plan it came from),
+   * the request moved on, or a later reminder of the kind (or the deadline) came meanwhile.
+   */
+  function lapsed(
+    occasion: MailOccasion,
+    reminder: PlannedReminder | undefined,
+    plan: number,
+  ): ReminderSkipReason | undefined {
+    if (!reminder) return undefined;
+    if (plan !== plans) return replacedBecause;
+    if (reminder.expiresAt && Date.now() >= Date.parse(reminder.expiresAt))
+      return reminder.expiresBecause ?? 'LATER_REMINDER_DUE';
+    const appliesWhile = REMINDER_APPLIES_WHILE[occasion];
+    if (appliesWhile && !appliesWhile.includes(request.status)) return 'NO_LONGER_APPLIES';
+    return undefined;
+  }
+
+  /**
+   * Queues a mail: the one place where mail about the request is queued, and so where the partner's
+   * webhook event of the occasion starts too.
+   */
   function mail(occasion: MailOccasion, { reminder, reason, resent = false }: MailOptions = {}): void {
     const sequence = reminder ? reminder.sequence : takeSequence(occasion);
     const plan = plans;
+    if (!resent) webhookEvent(occasion, sequence, reminder);
     mails = mails
       .then(async () => {
-        if (reminder) {
-          if (plan !== plans) return skipReminder(reminder, replacedBecause);
-          // The request moved on, or a later reminder of the kind (or the deadline) came meanwhile.
-          if (reminder.expiresAt && Date.now() >= Date.parse(reminder.expiresAt))
-            return skipReminder(reminder, reminder.expiresBecause ?? 'LATER_REMINDER_DUE');
-          const appliesWhile = REMINDER_APPLIES_WHILE[occasion];
-          if (appliesWhile && !appliesWhile.includes(request.status)) {
-            return skipReminder(reminder, 'NO_LONGER_APPLIES');
-          }
-        }
+        const lapse = lapsed(occasion, reminder, plan);
+        if (reminder && lapse) return skipReminder(reminder, lapse);
         const alsoToSupport =
           !resent && occasion === 'OVERDUE' && (reminder?.alsoToSupport === true || !supportToldOverdue);
         await writes; // the mail is rendered from the read model: let it catch up first
@@ -455,6 +483,40 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       // the activity records itself) costs this one mail, not the request.
       .catch((error: unknown) => {
         log.error('Mail not sent', { requestId: input.requestId, occasion, error: String(error) });
+      });
+  }
+
+  // --- Webhooks --------------------------------------------------------------------------------
+  // An occasion that tells the partner something is also an event for the partner's own system:
+  // recorded at once on a chain of its own (never behind a mail), and delivered by a workflow of
+  // its own that this one does not wait for (ABANDON: it outlives this one if it must).
+  let webhookEvents: Promise<void> = Promise.resolve();
+
+  function webhookEvent(occasion: MailOccasion, sequence: number, reminder?: PlannedReminder): void {
+    if (!webhookEventOf(occasion) || lapsed(occasion, reminder, plans)) return;
+    const occurredAt = now();
+    webhookEvents = webhookEvents
+      .then(async () => {
+        // After the writes queued so far, so the event carries the request as the read model has
+        // it; and in their line, so no two local activities are in flight at once (see afterWrites).
+        const event = await afterWrites(() =>
+          recordRequestWebhookEvent({
+            requestId: input.requestId,
+            partnerId: input.partnerId,
+            occasion,
+            sequence,
+            occurredAt,
+          }),
+        );
+        if (!event) return; // the partner has no endpoint that wants it
+        await startChild(webhookDeliveryWorkflow, {
+          workflowId: webhookDeliveryWorkflowId(event.deliveryId),
+          args: [event],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+      })
+      .catch((error: unknown) => {
+        log.error('Webhook event not recorded', { requestId: input.requestId, occasion, error: String(error) });
       });
   }
 
@@ -565,5 +627,6 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   await condition(allHandlersFinished);
   await writes;
   await mails;
+  await webhookEvents;
   return request.outcome();
 }

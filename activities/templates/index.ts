@@ -54,6 +54,7 @@ const LISTED: Record<MailOccasion, 'all' | 'pending' | 'none'> = {
   DEADLINE_EXTENDED: 'pending',
   DEADLINE_EXTENDED_CONTACTS: 'none',
   REOPENED: 'all',
+  WEBHOOK_DISABLED: 'none',
 };
 
 export function renderMail(occasion: MailOccasion, locale: Locale, facts: MailFacts): RenderedMail {

@@ -28,5 +28,11 @@ export function webhooksRouter(webhooks: WebhookService): Router {
     res.json(await webhooks.rotateSecret(partner, req.body));
   });
 
+  // A fresh attempt at one delivery now (same event, same webhook-id); 202: it goes out in the background.
+  router.post('/partner/webhook/deliveries/:id/redeliver', async (req, res) => {
+    const partner = requirePartner(req);
+    res.status(202).json(await webhooks.redeliver(partner, String(req.params.id)));
+  });
+
   return router;
 }

@@ -170,3 +170,14 @@ export async function countMailTrouble(db: Db): Promise<{ failed_last_24h: numbe
     .executeTakeFirstOrThrow();
   return { failed_last_24h: Number(row.failed), sending_over_10_min: Number(row.waiting) };
 }
+
+/** How many mails of this occasion the request has a record of (the next one's sequence). */
+export async function countSentMail(db: Db, requestId: string, occasion: string): Promise<number> {
+  const row = await db
+    .selectFrom('sent_mail')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('request_id', '=', requestId)
+    .where('occasion', '=', occasion)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

@@ -187,3 +187,32 @@ export async function recentWebhookDeliveries(db: Db, partnerId: string, limit: 
     .limit(limit)
     .execute();
 }
+
+/**
+ * Disables the endpoint because of one delivery (e.g. it answered that delivery 410 Gone): true for
+ * the call that disabled it, and again for a retry of that call (the reason names the delivery),
+ * so that exactly one delivery goes on to tell the partner.
+ */
+export async function disableWebhookEndpointFor(db: Db, partnerId: string, reason: string): Promise<boolean> {
+  if (await disableWebhookEndpoint(db, partnerId, reason)) return true;
+  const endpoint = await findWebhookEndpoint(db, partnerId);
+  return endpoint?.disabled_at != null && endpoint.disabled_reason === reason;
+}
+
+/**
+ * Makes a delivery pending again for a redelivery the partner asked for (the same event, the same
+ * webhook-id): undefined when the partner has no such delivery.
+ */
+export async function reopenWebhookDelivery(
+  db: Db,
+  partnerId: string,
+  id: string,
+): Promise<WebhookDeliveryRow | undefined> {
+  return db
+    .updateTable('webhook_delivery')
+    .set({ status: 'PENDING', next_attempt_at: null })
+    .where('id', '=', id)
+    .where('partner_id', '=', partnerId)
+    .returningAll()
+    .executeTakeFirst();
+}

@@ -18,6 +18,7 @@ import { createDatabase } from '../../db/database';
 import { freePort } from '../../dev/processes';
 import { startDevServer } from '../../dev/temporal-dev-server';
 import { insertPartner } from '../../db/repositories/partners';
+import { testWebhookDeps } from '../helpers/webhooks';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { api, workflowBundle } from '../helpers/stack';
 
@@ -166,6 +167,7 @@ test('no worker answers: a create without a key gets 503, and the request does n
         statusPageKey: Buffer.alloc(32, 'outage-status-page-key'),
       },
       reminders: DEFAULT_REMINDER_POLICY,
+      webhooks: testWebhookDeps(database.db).webhooks,
       workflowBundle: await workflowBundle(),
     });
     await worker.runUntil(async () => {

@@ -491,7 +491,7 @@ test('language: an English partner reads English; the switch changes the session
   await expectEveryControlLabelled(page);
   await page.getByLabel('E-postadress för aviseringar').fill('licenses@acme.test');
   await page.getByLabel('Språk').selectOption('en');
-  await page.getByRole('button', { name: 'Spara' }).click();
+  await page.getByRole('button', { name: 'Spara', exact: true }).click();
   await page.getByText('Your settings are saved.').waitFor();
   expect(await page.getAttribute('html', 'lang')).toBe('en');
   expect((await call('GET', '/v1/partner/settings', { token: partner.apiKey })).body).toMatchObject({
@@ -503,7 +503,7 @@ test('language: an English partner reads English; the switch changes the session
   // A bad address: the browser's own check is bypassed to reach the server's.
   await page.locator('form[action="/portal/settings"]').evaluate((form: any) => (form.noValidate = true));
   await page.getByLabel('Notification e-mail address').fill('not an address');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   expect(await page.getByRole('alert').innerText()).toBe('That is not a valid e-mail address. Nothing was changed.');
   expect(await page.getByLabel('Notification e-mail address').inputValue()).toBe('not an address');
   expect((await call('GET', '/v1/partner/settings', { token: partner.apiKey })).body.notificationEmail).toBe(

@@ -10,7 +10,7 @@ import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Activities, SendRequestMailInput, TransitionRecord } from '../../activities';
+import type { Activities, RecordRequestWebhookInput, SendRequestMailInput, TransitionRecord } from '../../activities';
 import { createCalendarActivities } from '../../activities/calendar';
 import { registerSearchAttributes } from '../../runtime/search-attributes';
 import { DEFAULT_REMINDER_POLICY } from '../../domain/reminders';
@@ -77,6 +77,11 @@ export function recordingActivities(calendar?: WorkingDayCalendar) {
   const requests: LicenseRequestInput[] = [];
   const transitions: TransitionRecord[] = [];
   const mails: SentMail[] = [];
+  /** Occasions the workflow recorded as webhook events; no partner here has an endpoint. */
+  const webhookEvents: RecordRequestWebhookInput[] = [];
+  const noWebhooks = async (): Promise<never> => {
+    throw new Error('no webhook is configured in these tests');
+  };
   const activities: Activities = {
     async recordRequest(input) {
       // As the real activity: a create without a key is not stored after its storeBy.
@@ -92,8 +97,15 @@ export function recordingActivities(calendar?: WorkingDayCalendar) {
       mails.push({ ...input, at: new Date(Context.current().info.currentAttemptScheduledTimestampMs) });
       return 'SENT';
     },
+    async recordRequestWebhookEvent(input) {
+      webhookEvents.push(input);
+      return null;
+    },
+    deliverWebhook: noWebhooks,
+    giveUpWebhookDelivery: noWebhooks,
+    disableWebhookEndpointAfterGone: noWebhooks,
   };
-  return { activities, requests, transitions, mails, occasions: () => mails.map((m) => m.occasion) };
+  return { activities, requests, transitions, mails, webhookEvents, occasions: () => mails.map((m) => m.occasion) };
 }
 
 export type Recording = ReturnType<typeof recordingActivities>;
