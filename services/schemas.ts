@@ -129,7 +129,8 @@ const reason = text(MAX_REASON_LENGTH).meta({
  */
 export const extendDeadlineBody = z.strictObject({
   date: z.iso
-    .date('must be a real date as YYYY-MM-DD')
+    // One message for a date that is malformed (`abort`: the real-date check below then does not repeat it).
+    .date({ error: 'must be a real date as YYYY-MM-DD', abort: true })
     .refine((v) => parseIsoDate(v) !== undefined, 'must be a real date as YYYY-MM-DD')
     .meta({
       description:
