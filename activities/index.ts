@@ -18,12 +18,14 @@ export interface ActivityDeps {
   reminders: ReminderPolicy;
   /** Sweden's working days unless a test says otherwise. */
   calendar?: WorkingDayCalendar;
+  /** How many days support may reopen a NO (REOPEN_WINDOW_DAYS; 30 unless configured). */
+  reopenWindowDays?: number;
 }
 
-export function createActivities({ db, mailer, config, reminders, calendar }: ActivityDeps) {
+export function createActivities({ db, mailer, config, reminders, calendar, reopenWindowDays }: ActivityDeps) {
   return {
     ...createPersistenceActivities(db),
-    ...createCalendarActivities(reminders, calendar),
+    ...createCalendarActivities(reminders, calendar, reopenWindowDays),
     ...createMailActivities(db, mailer, config),
   };
 }

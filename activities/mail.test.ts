@@ -621,8 +621,14 @@ describe('sendRequestMail', () => {
     OVERDUE: { status: 'OVERDUE', response: 'YES', deadline: true },
     COMPLETED: { status: 'COMPLETED', response: 'YES', deadline: true },
     WITHDRAWN: { status: 'WITHDRAWN' },
+    DEADLINE_EXTENDED: { status: 'AWAITING_ASSIGNMENT', response: 'YES', deadline: true },
+    DEADLINE_EXTENDED_CONTACTS: { status: 'AWAITING_ASSIGNMENT', response: 'YES', deadline: true },
+    REOPENED: { status: 'AWAITING_ANSWER' },
   };
-  const TO_CONTACTS: MailOccasion[] = ['ANSWERED_YES', 'ANSWERED_NO', 'COMPLETED'];
+  const TO_CONTACTS: MailOccasion[] = ['ANSWERED_YES', 'ANSWERED_NO', 'COMPLETED', 'DEADLINE_EXTENDED_CONTACTS'];
+  /** Support's exceptions: their mails give support's reason. */
+  const WITH_REASON: MailOccasion[] = ['DEADLINE_EXTENDED', 'DEADLINE_EXTENDED_CONTACTS', 'REOPENED'];
+  const REASON = 'Skolornas licenser förnyas <i>just nu</i>';
   const cases = MAIL_OCCASIONS.flatMap((occasion) => LOCALES.map((locale) => [occasion, locale] as const));
 
   test.each(cases)('%s to a partner with locale %s: right recipients, language and facts', async (occasion, locale) => {
@@ -636,7 +642,13 @@ describe('sendRequestMail', () => {
 
     // The first overdue mail is the one support gets too (the workflow says so).
     await expect(
-      send({ requestId: f.requestId, occasion, sequence: 0, ...(occasion === 'OVERDUE' && { alsoToSupport: true }) }),
+      send({
+        requestId: f.requestId,
+        occasion,
+        sequence: 0,
+        ...(occasion === 'OVERDUE' && { alsoToSupport: true }),
+        ...(WITH_REASON.includes(occasion) && { reason: REASON }),
+      }),
     ).resolves.toBe('SENT');
 
     const mail = onlyMail(messageIdOf(f.requestId, occasion, 0));
@@ -659,6 +671,18 @@ describe('sendRequestMail', () => {
       expect(mail.text).toContain(`https://licenses.skolon.test/portal/requests/${f.requestId}`);
     else expect(mail.text).not.toContain('https://');
     if (state.deadline) expect(mail.text).toContain(longDateOracle(DEADLINE_DATE, language));
+    if (WITH_REASON.includes(occasion)) {
+      // The reason as support wrote it: as text in the plain part, escaped in the HTML part.
+      expect(mail.text).toContain(`${language === 'sv' ? 'Anledning' : 'Reason'}: ${REASON}`);
+      expect(htmlPart(mail.raw)).not.toContain('<i>');
+    } else expect(mail.text).not.toContain(REASON);
+    // The partner's mail about an extension gives the working days left to the new date.
+    if (occasion === 'DEADLINE_EXTENDED') {
+      const left = workingDaysBetweenOracle(stockholmDateOf(new Date()), DEADLINE_DATE);
+      expect(mail.text).toContain(`${language === 'sv' ? 'Arbetsdagar kvar' : 'Working days left'}: ${left}`);
+    }
+    // A reopened request is new to the partner again: every school is listed.
+    if (occasion === 'REOPENED') expect(mail.text).toContain('- Skola 2 ');
   });
 
   test('school names with CRLF and <script> are listed as text and escaped in HTML', async () => {

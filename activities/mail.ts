@@ -66,6 +66,8 @@ export interface SendRequestMailInput {
   expiresBecause?: ReminderSkipReason | null;
   /** Support gets a copy (the first and the last overdue mail). */
   alsoToSupport?: boolean;
+  /** Support's reason, in the mail about an extension or a reopening. */
+  reason?: string;
 }
 
 export type SendRequestMailResult = 'SENT' | 'ALREADY_SENT' | 'FAILED' | 'NO_RECIPIENTS' | 'SKIPPED';
@@ -76,6 +78,8 @@ export const TO_PARTNER: readonly MailOccasion[] = [
   'DEADLINE_NEAR',
   'OVERDUE',
   'WITHDRAWN',
+  'DEADLINE_EXTENDED',
+  'REOPENED',
 ];
 
 const HISTORY_EVENT: Record<MailOccasion, string> = {
@@ -88,6 +92,9 @@ const HISTORY_EVENT: Record<MailOccasion, string> = {
   ANSWERED_YES: 'CONTACTS_NOTIFIED',
   ANSWERED_NO: 'CONTACTS_NOTIFIED',
   COMPLETED: 'CONTACTS_NOTIFIED',
+  DEADLINE_EXTENDED: 'PARTNER_NOTIFIED',
+  DEADLINE_EXTENDED_CONTACTS: 'CONTACTS_NOTIFIED',
+  REOPENED: 'PARTNER_NOTIFIED',
 };
 
 /** What an attempt tells the next one, through Temporal (the details of its heartbeats). */
@@ -253,6 +260,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       // The partner answers and assigns in the portal; contacts and support have no page there.
       link: toPartner ? `${config.publicUrl}/portal/requests/${encodeURIComponent(requestId)}` : null,
       supportInformed: occasion === 'OVERDUE' && input.alsoToSupport === true,
+      reason: input.reason ?? null,
     });
 
     let outcome: Outcome;

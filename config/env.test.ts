@@ -73,6 +73,12 @@ test('the number of overdue reminders is configurable', () => {
   expect(loadConfig({ OVERDUE_REMINDER_MAX: '3' }).reminders.overdueReminderMax).toBe(3);
 });
 
+test('support may reopen a NO for 30 days unless REOPEN_WINDOW_DAYS says otherwise', () => {
+  expect(loadConfig({}).reopenWindowDays).toBe(30);
+  expect(loadConfig({ REOPEN_WINDOW_DAYS: '7' }).reopenWindowDays).toBe(7);
+  expect(problem({ REOPEN_WINDOW_DAYS: '0' })).toMatch(/REOPEN_WINDOW_DAYS/);
+});
+
 test('ADMIN_TOKEN, where given, has at least 32 characters; the message names the variable, never the value', () => {
   const message = problem({ ADMIN_TOKEN: 'too-short-a-secret' });
   expect(message).toMatch(/ADMIN_TOKEN: must be at least 32 characters/);

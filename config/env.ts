@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_LOCALE, LOCALES, type Locale } from '../domain/locale';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminders';
+import { DEFAULT_REOPEN_WINDOW_DAYS } from '../domain/license-request';
 
 /** The task queue the worker polls and the API starts workflows on, unless TEMPORAL_TASK_QUEUE says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'license-requests';
@@ -57,6 +58,7 @@ const schema = z.object({
   OVERDUE_REMINDER_EVERY_WORKING_DAYS: z.coerce.number().int().min(1).max(250).optional(),
   OVERDUE_REMINDER_MAX: z.coerce.number().int().min(1).max(100).optional(),
   REMINDER_HOUR: z.coerce.number().int().min(0).max(23).optional(),
+  REOPEN_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_FAILED_AUTH_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   // A hop count only: `true` would let any caller name its own address in X-Forwarded-For.
@@ -118,6 +120,8 @@ export interface Config {
   publicUrlSet: boolean;
   dataDir: string;
   reminders: ReminderPolicy;
+  /** How many days after a NO support may reopen it (the worker decides, when the NO comes). */
+  reopenWindowDays: number;
   /** Authenticated API calls a minute per token. */
   rateLimitPerMinute: number;
   /** API calls a minute per client address that fail authentication. */
@@ -244,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       overdueReminderMax: e.OVERDUE_REMINDER_MAX ?? DEFAULT_REMINDER_POLICY.overdueReminderMax,
       reminderHour: e.REMINDER_HOUR ?? DEFAULT_REMINDER_POLICY.reminderHour,
     },
+    reopenWindowDays: e.REOPEN_WINDOW_DAYS ?? DEFAULT_REOPEN_WINDOW_DAYS,
   };
 }
 

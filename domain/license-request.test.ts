@@ -5,7 +5,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  calendarDaysAfter,
+  endOfDayOracle,
+  isWorkingDayOracle,
+  nthWorkingDayAfterOracle,
+  stockholmDateOf,
+} from '../test/helpers/calendar-oracle';
+import { swedishCalendar } from './working-days';
+import {
+  extendedDeadline,
   factsOf,
+  invalidDeadline,
   isFinal,
   LicenseRequest,
   refusalFor,
@@ -67,6 +77,12 @@ const TABLE: Array<[Status, Action, Role, string | undefined]> = [
   ['AWAITING_ANSWER',     'assign',   'admin',   'WRONG_ROLE'],
   ['AWAITING_ANSWER',     'withdraw', 'admin',   undefined],
   ['AWAITING_ANSWER',     'withdraw', 'partner', 'WRONG_ROLE'],
+  ['AWAITING_ANSWER',     'extend',   'admin',   'NOT_YET_ANSWERED'],
+  ['AWAITING_ANSWER',     'extend',   'partner', 'WRONG_ROLE'],
+  ['AWAITING_ANSWER',     'reopen',   'admin',   'NOT_DECLINED'],
+  ['AWAITING_ANSWER',     'reopen',   'partner', 'WRONG_ROLE'],
+  ['AWAITING_ANSWER',     'resend',   'admin',   undefined],
+  ['AWAITING_ANSWER',     'resend',   'partner', 'WRONG_ROLE'],
 
   ['AWAITING_ASSIGNMENT', 'answer',   'partner', 'ALREADY_ANSWERED'],
   ['AWAITING_ASSIGNMENT', 'answer',   'admin',   'WRONG_ROLE'],
@@ -74,6 +90,12 @@ const TABLE: Array<[Status, Action, Role, string | undefined]> = [
   ['AWAITING_ASSIGNMENT', 'assign',   'admin',   'WRONG_ROLE'],
   ['AWAITING_ASSIGNMENT', 'withdraw', 'admin',   undefined],
   ['AWAITING_ASSIGNMENT', 'withdraw', 'partner', 'WRONG_ROLE'],
+  ['AWAITING_ASSIGNMENT','extend',  'admin',   undefined],
+  ['AWAITING_ASSIGNMENT','extend',  'partner', 'WRONG_ROLE'],
+  ['AWAITING_ASSIGNMENT','reopen',  'admin',   'NOT_DECLINED'],
+  ['AWAITING_ASSIGNMENT','reopen',  'partner', 'WRONG_ROLE'],
+  ['AWAITING_ASSIGNMENT','resend',  'admin',   undefined],
+  ['AWAITING_ASSIGNMENT','resend',  'partner', 'WRONG_ROLE'],
 
   ['OVERDUE',             'answer',   'partner', 'ALREADY_ANSWERED'],
   ['OVERDUE',             'answer',   'admin',   'WRONG_ROLE'],
@@ -81,6 +103,12 @@ const TABLE: Array<[Status, Action, Role, string | undefined]> = [
   ['OVERDUE',             'assign',   'admin',   'WRONG_ROLE'],
   ['OVERDUE',             'withdraw', 'admin',   undefined],
   ['OVERDUE',             'withdraw', 'partner', 'WRONG_ROLE'],
+  ['OVERDUE',             'extend',   'admin',   undefined],
+  ['OVERDUE',             'extend',   'partner', 'WRONG_ROLE'],
+  ['OVERDUE',             'reopen',   'admin',   'NOT_DECLINED'],
+  ['OVERDUE',             'reopen',   'partner', 'WRONG_ROLE'],
+  ['OVERDUE',             'resend',   'admin',   undefined],
+  ['OVERDUE',             'resend',   'partner', 'WRONG_ROLE'],
 
   ['DECLINED',            'answer',   'partner', 'ALREADY_ANSWERED'],
   ['DECLINED',            'answer',   'admin',   'WRONG_ROLE'],
@@ -88,6 +116,12 @@ const TABLE: Array<[Status, Action, Role, string | undefined]> = [
   ['DECLINED',            'assign',   'admin',   'WRONG_ROLE'],
   ['DECLINED',            'withdraw', 'admin',   'FINISHED'],
   ['DECLINED',            'withdraw', 'partner', 'WRONG_ROLE'],
+  ['DECLINED',            'extend',   'admin',   'FINISHED'],
+  ['DECLINED',            'extend',   'partner', 'WRONG_ROLE'],
+  ['DECLINED',            'reopen',   'admin',   undefined],
+  ['DECLINED',            'reopen',   'partner', 'WRONG_ROLE'],
+  ['DECLINED',            'resend',   'admin',   'FINISHED'],
+  ['DECLINED',            'resend',   'partner', 'WRONG_ROLE'],
 
   // A COMPLETED request has every licensed school assigned: assigning one again is a harmless retry.
   ['COMPLETED',           'answer',   'partner', 'ALREADY_ANSWERED'],
@@ -96,6 +130,12 @@ const TABLE: Array<[Status, Action, Role, string | undefined]> = [
   ['COMPLETED',           'assign',   'admin',   'WRONG_ROLE'],
   ['COMPLETED',           'withdraw', 'admin',   'FINISHED'],
   ['COMPLETED',           'withdraw', 'partner', 'WRONG_ROLE'],
+  ['COMPLETED',           'extend',   'admin',   'FINISHED'],
+  ['COMPLETED',           'extend',   'partner', 'WRONG_ROLE'],
+  ['COMPLETED',           'reopen',   'admin',   'NOT_DECLINED'],
+  ['COMPLETED',           'reopen',   'partner', 'WRONG_ROLE'],
+  ['COMPLETED',           'resend',   'admin',   'FINISHED'],
+  ['COMPLETED',           'resend',   'partner', 'WRONG_ROLE'],
 
   ['WITHDRAWN',           'answer',   'partner', 'WITHDRAWN'],
   ['WITHDRAWN',           'answer',   'admin',   'WRONG_ROLE'],
@@ -103,6 +143,12 @@ const TABLE: Array<[Status, Action, Role, string | undefined]> = [
   ['WITHDRAWN',           'assign',   'admin',   'WRONG_ROLE'],
   ['WITHDRAWN',           'withdraw', 'admin',   'WITHDRAWN'],
   ['WITHDRAWN',           'withdraw', 'partner', 'WRONG_ROLE'],
+  ['WITHDRAWN',           'extend',   'admin',   'WITHDRAWN'],
+  ['WITHDRAWN',           'extend',   'partner', 'WRONG_ROLE'],
+  ['WITHDRAWN',           'reopen',   'admin',   'WITHDRAWN'],
+  ['WITHDRAWN',           'reopen',   'partner', 'WRONG_ROLE'],
+  ['WITHDRAWN',           'resend',   'admin',   'WITHDRAWN'],
+  ['WITHDRAWN',           'resend',   'partner', 'WRONG_ROLE'],
 ];
 
 test.each(TABLE)('%s: %s by the %s → %s', (status, action, role, expected) => {
@@ -237,6 +283,81 @@ describe('LicenseRequest: the transitions', () => {
     request.withdraw('2027-06-04T10:00:01.000Z');
     expect(request.setDeadline({ deadlineDate: '2027-06-11', deadline: DEADLINE })).toBe(false);
     expect(request.snapshot()).toMatchObject({ status: 'WITHDRAWN', response: 'YES', deadline: null });
+  });
+});
+
+describe("support's exceptions", () => {
+  const admin = { role: 'admin' as const };
+  const now = new Date();
+  const today = stockholmDateOf(now);
+
+  test('an extension: a working day after the current deadline date, not in the past; else what is wrong', () => {
+    const current = nthWorkingDayAfterOracle(today, 2);
+    const later = nthWorkingDayAfterOracle(current, 3);
+    expect(extendedDeadline(swedishCalendar, current, later, now)).toEqual({
+      deadlineDate: later,
+      deadline: endOfDayOracle(later),
+    });
+    let weekendOrHoliday = calendarDaysAfter(current, 1);
+    while (isWorkingDayOracle(weekendOrHoliday)) weekendOrHoliday = calendarDaysAfter(weekendOrHoliday, 1);
+    expect(extendedDeadline(swedishCalendar, current, weekendOrHoliday, now)).toEqual({ problem: 'NOT_A_WORKING_DAY' });
+    expect(extendedDeadline(swedishCalendar, current, current, now)).toEqual({
+      problem: 'NOT_AFTER_CURRENT_DEADLINE',
+    });
+    // An overdue request's deadline is in the past: a date before today is past, whatever else it is.
+    const pastDeadline = calendarDaysAfter(today, -10);
+    expect(extendedDeadline(swedishCalendar, pastDeadline, calendarDaysAfter(today, -1), now)).toEqual({
+      problem: 'IN_THE_PAST',
+    });
+    expect(extendedDeadline(swedishCalendar, current, '2027-02-30', now)).toEqual({ problem: 'NOT_A_WORKING_DAY' });
+    expect(extendedDeadline(swedishCalendar, current, 'next week', now)).toEqual({ problem: 'NOT_A_WORKING_DAY' });
+    expect(invalidDeadline(inStatus('OVERDUE'), 'IN_THE_PAST')).toEqual({
+      code: 'INVALID_DEADLINE',
+      action: 'extend',
+      status: 'OVERDUE',
+      response: 'YES',
+      deadlineProblem: 'IN_THE_PAST',
+    });
+  });
+
+  test("an extension needs the YES's deadline, and takes an OVERDUE request back to AWAITING_ASSIGNMENT", () => {
+    const request = new LicenseRequest('r', ['a']);
+    request.answer({ response: 'YES' }, '2027-06-04T10:00:00.000Z');
+    expect(request.refusalFor('extend', admin)?.code).toBe('NOT_YET_ANSWERED');
+    request.setDeadline({ deadlineDate: '2027-06-11', deadline: DEADLINE });
+    expect(request.refusalFor('extend', admin)).toBeUndefined();
+    request.markOverdue('2027-06-11T22:00:00.000Z');
+    const later = { deadlineDate: '2027-06-16', deadline: '2027-06-16T23:59:59.999+02:00' };
+    expect(request.extendDeadline(later)).toBe(DEADLINE);
+    expect(request.snapshot()).toMatchObject({ status: 'AWAITING_ASSIGNMENT', ...later, finishedAt: null });
+  });
+
+  test('a reopening: only a recorded NO, within its window; then as new, every school PENDING', () => {
+    const request = new LicenseRequest('r', ['a', 'b']);
+    const declinedAt = now.toISOString();
+    expect(request.reopenRefusal(admin, now)?.code).toBe('NOT_DECLINED');
+    request.answer({ response: 'NO' }, declinedAt);
+    // The NO is not recorded yet: nobody can see it, nor reopen it.
+    expect(request.reopenRefusal(admin, now)?.code).toBe('NOT_DECLINED');
+    const until = new Date(now.getTime() + 30 * 86_400_000);
+    request.allowReopeningUntil(until.toISOString());
+    expect(request.reopenRefusal({ role: 'partner', partnerId: 'p' }, now)?.code).toBe('WRONG_ROLE');
+    expect(request.reopenRefusal(admin, new Date(until.getTime() - 1))).toBeUndefined();
+    expect(request.reopenRefusal(admin, until)).toMatchObject({ code: 'REOPEN_WINDOW_CLOSED', status: 'DECLINED' });
+
+    expect(request.reopen()).toEqual(['a', 'b']);
+    expect(request.snapshot()).toEqual({
+      requestId: 'r',
+      status: 'AWAITING_ANSWER',
+      response: 'UNANSWERED',
+      answeredAt: null,
+      deadline: null,
+      deadlineDate: null,
+      finishedAt: null,
+      schools: { a: 'PENDING', b: 'PENDING' },
+    });
+    // A second reopening, racing the first, is refused: the request is no longer DECLINED.
+    expect(request.reopenRefusal(admin, now)?.code).toBe('NOT_DECLINED');
   });
 });
 

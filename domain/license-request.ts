@@ -50,6 +50,12 @@ export const MAIL_OCCASIONS = [
   'OVERDUE',
   'COMPLETED',
   'WITHDRAWN',
+  /** Support extended the deadline: the partner's mail (new date, working days left, the reason). */
+  'DEADLINE_EXTENDED',
+  /** The same extension, told to the organisation's contacts. */
+  'DEADLINE_EXTENDED_CONTACTS',
+  /** Support reopened a NO: the partner's mail, as for a new request, with the reason. */
+  'REOPENED',
 ] as const;
 export type MailOccasion = (typeof MAIL_OCCASIONS)[number];
 
@@ -62,6 +68,16 @@ export const REMINDER_APPLIES_WHILE: Partial<Record<MailOccasion, readonly Statu
   UNANSWERED_ESCALATION: ['AWAITING_ANSWER'],
   DEADLINE_NEAR: ['AWAITING_ASSIGNMENT'],
   OVERDUE: ['OVERDUE'],
+};
+
+/**
+ * The partner's notification for each open status, which support may have sent again: the request
+ * mail while it waits for an answer (REOPENED after a reopening), the deadline reminder after a YES.
+ */
+export const NOTIFICATION_FOR: Partial<Record<Status, MailOccasion>> = {
+  AWAITING_ANSWER: 'CREATED',
+  AWAITING_ASSIGNMENT: 'DEADLINE_NEAR',
+  OVERDUE: 'OVERDUE',
 };
 
 // --- Who does what -----------------------------------------------------------------------------
@@ -264,12 +280,19 @@ export function factsOf(request: {
   return { status: request.status, response: request.response, deadline: request.deadline, schools };
 }
 
-const refusal = (request: RequestFacts, action: Action, code: RefusalCode, schools?: string[]): Refusal => ({
+const refusal = (
+  request: RequestFacts,
+  action: Action,
+  code: RefusalCode,
+  schools?: string[],
+  deadlineProblem?: DeadlineProblem,
+): Refusal => ({
   code,
   action,
   status: request.status,
   response: request.response,
   ...(schools && { schools }),
+  ...(deadlineProblem && { deadlineProblem }),
 });
 
 /** Whether the status (and the role) allow the action at all, whatever the call names. */
@@ -277,8 +300,11 @@ export function statusRefusal(request: RequestFacts, action: Action, role: Role)
   if (role !== ROLE_FOR[action]) return refusal(request, action, 'WRONG_ROLE');
   const code = RULES[request.status][action];
   if (code) return refusal(request, action, code);
-  // Assignments start once the YES has its deadline: the workflow works that out just after the YES.
-  if (action === 'assign' && request.deadline === null) return refusal(request, action, 'NOT_YET_ANSWERED');
+  // Assignments, extensions and the deadline reminder's resend start once the YES has its deadline:
+  // the workflow works that out just after the YES.
+  const needsDeadline =
+    action === 'assign' || action === 'extend' || (action === 'resend' && request.response === 'YES');
+  if (needsDeadline && request.deadline === null) return refusal(request, action, 'NOT_YET_ANSWERED');
   return undefined;
 }
 
@@ -374,6 +400,38 @@ export function workingDaysLeft(calendar: WorkingDayCalendar, deadline: string, 
   return calendar.workingDaysBetween(calendar.dateOf(now), calendar.dateOf(new Date(deadline)));
 }
 
+/**
+ * Support's new deadline: the end of `date`, which must be a working day, later than the current
+ * deadline date and not before today (Stockholm); else what is wrong with it. Checked in this order,
+ * so a past date is IN_THE_PAST whatever else it is.
+ */
+export function extendedDeadline(
+  calendar: WorkingDayCalendar,
+  currentDeadlineDate: IsoDate,
+  date: IsoDate,
+  now: Date,
+): AssignmentDeadline | { problem: DeadlineProblem } {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return { problem: 'NOT_A_WORKING_DAY' };
+  if (date < calendar.dateOf(now)) return { problem: 'IN_THE_PAST' };
+  if (date <= currentDeadlineDate) return { problem: 'NOT_AFTER_CURRENT_DEADLINE' };
+  let workingDay: boolean;
+  try {
+    workingDay = calendar.isWorkingDay(date);
+  } catch {
+    workingDay = false; // not a real date (2027-02-30)
+  }
+  if (!workingDay) return { problem: 'NOT_A_WORKING_DAY' };
+  return { deadlineDate: date, deadline: calendar.endOfDay(date) };
+}
+
+/** The refusal of an extension to a date that `extendedDeadline` found wrong (the API answers 400). */
+export function invalidDeadline(request: RequestFacts, problem: DeadlineProblem): Refusal {
+  return refusal(request, 'extend', 'INVALID_DEADLINE', undefined, problem);
+}
+
+/** How many days after a NO support may reopen it, unless the worker's REOPEN_WINDOW_DAYS says otherwise. */
+export const DEFAULT_REOPEN_WINDOW_DAYS = 30;
+
 /** Where a request stands with its deadline, for the people who read about it. */
 export interface DeadlineStanding {
   deadline: string;
@@ -454,6 +512,11 @@ export class LicenseRequest implements RequestFacts {
   deadline: string | null = null;
   deadlineDate: IsoDate | null = null;
   finishedAt: string | null = null;
+  /**
+   * After a NO: until when support may reopen it (set once the NO is recorded, from the reopen
+   * window that the worker's configuration gives); null otherwise.
+   */
+  reopenableUntil: string | null = null;
   /** No prototype: a school id like "constructor" or "__proto__" is just another key. */
   readonly schools: Record<string, Assignment> = Object.create(null) as Record<string, Assignment>;
 
@@ -515,6 +578,52 @@ export class LicenseRequest implements RequestFacts {
     const completed = assigned.length > 0 && this.pendingSchools().length === 0;
     if (completed) this.moveTo('COMPLETED', at);
     return { assigned, completed };
+  }
+
+  /**
+   * Support's new deadline (see `extendedDeadline`): an OVERDUE request waits for its assignments
+   * again. Returns the deadline it replaces.
+   */
+  extendDeadline(deadline: AssignmentDeadline): string | null {
+    const from = this.deadline;
+    this.deadline = deadline.deadline;
+    this.deadlineDate = deadline.deadlineDate;
+    if (this.status === 'OVERDUE') this.status = 'AWAITING_ASSIGNMENT';
+    return from;
+  }
+
+  /** The NO is recorded: support may reopen it until `until`. */
+  allowReopeningUntil(until: string): void {
+    this.reopenableUntil = until;
+  }
+
+  /**
+   * May support reopen the request now? The rulebook, then the window: a NO not yet recorded (its
+   * window not yet known) cannot be reopened yet, as the read model does not show it either.
+   */
+  reopenRefusal(by: Actor, now: Date): Refusal | undefined {
+    const refused = this.refusalFor('reopen', by);
+    if (refused) return refused;
+    if (this.reopenableUntil === null) return refusal(this, 'reopen', 'NOT_DECLINED');
+    if (now.getTime() >= Date.parse(this.reopenableUntil)) return refusal(this, 'reopen', 'REOPEN_WINDOW_CLOSED');
+    return undefined;
+  }
+
+  /**
+   * A NO given by mistake, undone: the request waits for an answer again, as new, every school
+   * PENDING. Returns the schools whose assignment changed.
+   */
+  reopen(): string[] {
+    this.status = 'AWAITING_ANSWER';
+    this.response = 'UNANSWERED';
+    this.answeredAt = null;
+    this.deadline = null;
+    this.deadlineDate = null;
+    this.finishedAt = null;
+    this.reopenableUntil = null;
+    const changed = Object.keys(this.schools).filter((id) => this.schools[id] !== 'PENDING');
+    for (const id of changed) this.schools[id] = 'PENDING';
+    return changed;
   }
 
   withdraw(at: string): void {

@@ -34,9 +34,11 @@ export type ReminderOccasion = 'UNANSWERED_REMINDER' | 'UNANSWERED_ESCALATION' |
  * - LATER_REMINDER_DUE: a later reminder of the same kind is due too (the workers, the cluster or
  *   the mail server were down across both); only the latest of a kind catches up.
  * - DEADLINE_PASSED: a "deadline near" reminder after the deadline would be wrong.
- * - NO_LONGER_APPLIES: the request has left the status the reminder is about.
+ * - NO_LONGER_APPLIES: the request has left the status the reminder is about (or was reopened).
+ * - DEADLINE_EXTENDED: support moved the deadline the reminder was planned from; the new deadline
+ *   has reminders of its own.
  */
-export type ReminderSkipReason = 'LATER_REMINDER_DUE' | 'DEADLINE_PASSED' | 'NO_LONGER_APPLIES';
+export type ReminderSkipReason = 'LATER_REMINDER_DUE' | 'DEADLINE_PASSED' | 'NO_LONGER_APPLIES' | 'DEADLINE_EXTENDED';
 
 export interface PlannedReminder {
   /** ISO-8601 instant with the Stockholm offset. */

@@ -63,8 +63,12 @@ export interface Catalogue {
     ESCALATED_TO_SUPPORT: string;
     CONTACTS_NOTIFIED: string;
     MAIL_FAILED: string;
-    /** `reason`: DEADLINE_PASSED, LATER_REMINDER_DUE, or anything else for "moved on". */
+    /** `reason`: DEADLINE_PASSED, LATER_REMINDER_DUE, DEADLINE_EXTENDED, or anything else for "moved on". */
     REMINDER_SKIPPED: (reason: string) => string;
+    /** Support's exceptions. `date`: the new deadline as a long date; `reason`: as support wrote it. */
+    DEADLINE_EXTENDED: (date: string, reason: string) => string;
+    REOPENED: (reason: string) => string;
+    NOTIFICATION_RESENT: string;
   };
 
   /** Mail: the sentences of each occasion, the labels of the facts table (with `facts`) and the close. */
@@ -73,6 +77,8 @@ export interface Catalogue {
     occasions: Record<MailOccasion, { subject: MailSentence; happened: MailSentence; next: MailSentence }>;
     /** Added to the OVERDUE mail whose copy goes to support. */
     supportCopied: string;
+    /** Before support's reason, in the mail about an extension or a reopening. */
+    reason: string;
     /** The mail's own wording of `facts.desiredAvailability`. */
     desiredAvailability: string;
     workingDaysLeft: string;

@@ -50,8 +50,13 @@ export const en: Catalogue = {
           ? 'the deadline had already passed'
           : reason === 'LATER_REMINDER_DUE'
             ? 'a later reminder went out instead'
-            : 'the request had already moved on'
+            : reason === 'DEADLINE_EXTENDED'
+              ? 'the deadline had been moved'
+              : 'the request had already moved on'
       }`,
+    DEADLINE_EXTENDED: (date, reason) => `Skolon support moved the assignment deadline to ${date}: ${reason}`,
+    REOPENED: (reason) => `Skolon support reopened the request: ${reason}`,
+    NOTIFICATION_RESENT: 'Skolon support sent you the notification again',
   },
 
   mail: {
@@ -107,8 +112,28 @@ export const en: Catalogue = {
         happened: (w) => `${w.organisation} has withdrawn its license request.`,
         next: () => 'Nothing more is needed from you.',
       },
+      DEADLINE_EXTENDED: {
+        subject: (w) => `New deadline for the licenses for ${w.organisation}: ${w.deadline}`,
+        happened: (w) =>
+          `Skolon support has moved the deadline for assigning the licenses for ${w.organisation} to ${w.deadline}.`,
+        next: () => 'Please assign the licenses to the schools below in Skolon and mark them as assigned by that day.',
+      },
+      DEADLINE_EXTENDED_CONTACTS: {
+        subject: (w) => `${w.partner} has more time to assign the licenses for ${w.organisation}`,
+        happened: (w) =>
+          `Skolon support has given ${w.partner} until ${w.deadline} to assign the licenses for ${w.organisation}.`,
+        next: () => 'Nothing is needed from you; we will tell you when every school has its licenses.',
+      },
+      REOPENED: {
+        subject: (w) => `The license request from ${w.organisation} is open again`,
+        happened: (w) =>
+          `Skolon support has reopened the license request from ${w.organisation}, which you answered NO. ${w.organisation} wants to move its existing licenses for ${w.partner} to Skolon.`,
+        next: () =>
+          'Answer YES if the organisation holds active licenses from you, otherwise NO. After a YES you have five working days to assign the licenses to the schools, or until the desired date if that is earlier.',
+      },
     },
     supportCopied: 'Skolon support has received a copy of this message.',
+    reason: 'Reason',
     desiredAvailability: 'Desired availability',
     workingDaysLeft: 'Working days left',
     pendingSchools: 'Schools still waiting for licenses',

@@ -47,3 +47,25 @@ test('a skipped reminder says why, and the time is Stockholm wall-clock time in 
     describeEvent({ at: '2027-06-01T21:30:00Z', event: 'OVERDUE', detail: null }, request, CATALOGUES.en, 'en'),
   ).toEqual({ when: '2027-06-01 23:30', what: 'The deadline passed before every school was assigned' });
 });
+
+test("support's exceptions say what support did and why, in the reader's language", () => {
+  expect(
+    line('DEADLINE_EXTENDED', {
+      from: '2026-12-08T23:59:59.999+01:00',
+      to: '2026-12-10T23:59:59.999+01:00',
+      reason: 'Licenses renewed',
+    }).what,
+  ).toBe('Skolon support moved the assignment deadline to Thursday 10 December 2026: Licenses renewed');
+  expect(line('REOPENED', { reason: 'NO by mistake' }, 'sv').what).toBe(
+    'Skolons support öppnade förfrågan igen: NO by mistake',
+  );
+  expect(line('NOTIFICATION_RESENT', { occasion: 'CREATED' }).what).toBe(
+    'Skolon support sent you the notification again',
+  );
+  expect(line('REMINDER_SKIPPED', { reason: 'DEADLINE_EXTENDED' }).what).toBe(
+    'A reminder was not sent: the deadline had been moved',
+  );
+  // Odd details: a shorter line, never a broken page.
+  expect(line('DEADLINE_EXTENDED', {}).what).toBe('DEADLINE_EXTENDED');
+  expect(line('REOPENED', null).what).toBe('Skolon support reopened the request: ');
+});

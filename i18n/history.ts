@@ -58,6 +58,18 @@ export function describeEvent(
     case 'REMINDER_SKIPPED':
       what = e.REMINDER_SKIPPED(typeof detail.reason === 'string' ? detail.reason : '');
       break;
+    case 'DEADLINE_EXTENDED':
+      what =
+        typeof detail.to === 'string'
+          ? e.DEADLINE_EXTENDED(longDate(detail.to, locale), typeof detail.reason === 'string' ? detail.reason : '')
+          : event.event;
+      break;
+    case 'REOPENED':
+      what = e.REOPENED(typeof detail.reason === 'string' ? detail.reason : '');
+      break;
+    case 'NOTIFICATION_RESENT':
+      what = e.NOTIFICATION_RESENT;
+      break;
     case 'PARTNER_NOTIFIED':
     case 'PARTNER_REMINDED':
     case 'ESCALATED_TO_SUPPORT':

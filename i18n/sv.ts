@@ -54,8 +54,13 @@ export const sv: Catalogue = {
           ? 'sista dagen hade redan passerat'
           : reason === 'LATER_REMINDER_DUE'
             ? 'en senare påminnelse gick ut i stället'
-            : 'förfrågan hade redan gått vidare'
+            : reason === 'DEADLINE_EXTENDED'
+              ? 'sista dagen hade flyttats'
+              : 'förfrågan hade redan gått vidare'
       }`,
+    DEADLINE_EXTENDED: (date, reason) => `Skolons support flyttade sista dag för tilldelning till ${date}: ${reason}`,
+    REOPENED: (reason) => `Skolons support öppnade förfrågan igen: ${reason}`,
+    NOTIFICATION_RESENT: 'Skolons support skickade meddelandet till er igen',
   },
 
   mail: {
@@ -111,8 +116,28 @@ export const sv: Catalogue = {
         happened: (w) => `${w.organisation} har dragit tillbaka sin licensförfrågan.`,
         next: () => 'Ni behöver inte göra något mer.',
       },
+      DEADLINE_EXTENDED: {
+        subject: (w) => `Ny sista dag för licenserna till ${w.organisation}: ${w.deadline}`,
+        happened: (w) =>
+          `Skolons support har flyttat sista dagen för att tilldela licenserna för ${w.organisation} till ${w.deadline}.`,
+        next: () => 'Tilldela licenserna till skolorna nedan i Skolon och markera dem som tilldelade senast den dagen.',
+      },
+      DEADLINE_EXTENDED_CONTACTS: {
+        subject: (w) => `${w.partner} har fått mer tid att tilldela licenserna för ${w.organisation}`,
+        happened: (w) =>
+          `Skolons support har gett ${w.partner} till och med ${w.deadline} på sig att tilldela licenserna för ${w.organisation}.`,
+        next: () => 'Ni behöver inte göra något; vi meddelar er när alla skolor har fått sina licenser.',
+      },
+      REOPENED: {
+        subject: (w) => `Licensförfrågan från ${w.organisation} är öppen igen`,
+        happened: (w) =>
+          `Skolons support har öppnat licensförfrågan från ${w.organisation} igen, som ni svarade NEJ på. ${w.organisation} vill flytta sina befintliga licenser för ${w.partner} till Skolon.`,
+        next: () =>
+          'Svara JA om organisationen har aktiva licenser hos er, annars NEJ. Efter ett JA har ni fem arbetsdagar på er att tilldela licenserna till skolorna, eller till det önskade datumet om det är tidigare.',
+      },
     },
     supportCopied: 'Skolons support har fått en kopia av det här meddelandet.',
+    reason: 'Anledning',
     desiredAvailability: 'Önskat tillgänglighetsdatum',
     workingDaysLeft: 'Arbetsdagar kvar',
     pendingSchools: 'Skolor som ännu inte har fått licenser',

@@ -86,6 +86,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
         contactLocale: config.mail.contactLocale,
       },
       reminders: config.reminders,
+      reopenWindowDays: config.reopenWindowDays,
       workflowBundle: options.workflowBundle,
       tuning: {
         ...workerTuning(config.worker),

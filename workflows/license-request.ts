@@ -21,14 +21,19 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, HistoryEventRecord } from '../activities';
 import type { PlannedReminder, ReminderSkipReason } from '../domain/reminders';
 import {
+  invalidDeadline,
   LicenseRequest,
+  NOTIFICATION_FOR,
   REMINDER_APPLIES_WHILE,
   type AnswerInput,
   type AssignSchoolsInput,
+  type ExtendDeadlineInput,
   type LicenseRequestInput,
   type LicenseRequestOutcome,
   type MailOccasion,
   type Refusal,
+  type ReopenInput,
+  type ResendNotificationInput,
   type WithdrawInput,
   CREATE_ABANDONED,
 } from '../domain/license-request';
@@ -37,6 +42,9 @@ import {
   answerUpdate,
   assignSchoolsUpdate,
   createUpdate,
+  extendDeadlineUpdate,
+  reopenUpdate,
+  resendNotificationUpdate,
   statusQuery,
   SearchAttributes,
   withdrawUpdate,
@@ -48,11 +56,17 @@ import {
  * recorded in the history (a marker each), without a round trip through the server's task queues
  * and with far fewer history events (which keeps a request of 1,000 schools within Temporal's limits).
  */
-const { recordTransition, computeDeadline, planUnansweredReminders, planOverdueReminders } =
-  proxyLocalActivities<Activities>({
-    startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
+const {
+  recordTransition,
+  computeDeadline,
+  planExtendedDeadline,
+  reopenWindow,
+  planUnansweredReminders,
+  planOverdueReminders,
+} = proxyLocalActivities<Activities>({
+  startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
 
 /**
  * Storing the new request: the workflow's first step, a normal activity. As a local activity its
@@ -78,15 +92,19 @@ const { sendRequestMail } = proxyActivities<Activities>({
   },
 });
 
-/** A validator's rejection: the refusal's code is the failure's type, the refusal its detail (services/errors.ts reads both). */
-function refuse(refusal: Refusal | undefined): void {
-  if (!refusal) return;
-  throw ApplicationFailure.create({
+/** A refusal as the update's failure: its code is the failure's type, the refusal its detail (services/errors.ts reads both). */
+function refusalFailure(refusal: Refusal): ApplicationFailure {
+  return ApplicationFailure.create({
     message: `${refusal.code}: the request is ${refusal.status}`,
     type: refusal.code,
     details: [refusal],
     nonRetryable: true,
   });
+}
+
+/** A validator's (or a handler's) rejection, when there is a refusal. */
+function refuse(refusal: Refusal | undefined): void {
+  if (refusal) throw refusalFailure(refusal);
 }
 
 export async function licenseRequestWorkflow(input: LicenseRequestInput): Promise<LicenseRequestOutcome> {
@@ -163,6 +181,41 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   let answerRecorded = false;
   /** With YES: the reminder that the deadline is near (null: too close for that). */
   let deadlineNear: PlannedReminder | null = null;
+  /**
+   * Rounds of waiting for an answer: 0 from the creation, one more with each reopening of a NO,
+   * which starts its reminders over from `answerRoundStartedAt`.
+   */
+  let answerRound = 0;
+  let answerRoundStartedAt = input.createdAt;
+  /** Support's reason for the last reopening: the request mail of that round gives it. */
+  let reopenReason: string | undefined;
+  /**
+   * Reminder plans replaced by support (an extension moves the deadline they were planned from; a
+   * reopening starts the answer's anew): a reminder of an earlier plan is not sent, but recorded as
+   * skipped with `replacedBecause`.
+   */
+  let plans = 0;
+  let replacedBecause: ReminderSkipReason = 'NO_LONGER_APPLIES';
+
+  /**
+   * Each mail of an occasion takes the next sequence number, which makes its once-only key and its
+   * Message-ID (activities/mail.ts): a resend, a reopened round's reminders, a second round of
+   * overdue mail never meet an earlier mail's key; a request without exceptions numbers as before.
+   */
+  const nextSequence = new Map<MailOccasion, number>();
+  function takeSequence(occasion: MailOccasion): number {
+    const sequence = nextSequence.get(occasion) ?? 0;
+    nextSequence.set(occasion, sequence + 1);
+    return sequence;
+  }
+  /** A reminder plan (numbered from 0 per occasion) with sequence numbers after those already taken. */
+  function numbered(plan: readonly PlannedReminder[]): PlannedReminder[] {
+    const first = new Map<MailOccasion, number>();
+    for (const reminder of plan)
+      if (!first.has(reminder.occasion)) first.set(reminder.occasion, takeSequence(reminder.occasion));
+    for (const reminder of plan) if (reminder.sequence > 0) takeSequence(reminder.occasion);
+    return plan.map((reminder) => ({ ...reminder, sequence: first.get(reminder.occasion)! + reminder.sequence }));
+  }
 
   // --- Messages: each validator asks the rulebook, each handler applies a transition -------------
   setHandler(statusQuery, () => request.snapshot());
@@ -185,8 +238,12 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       changed(notLicensed);
       if (response === 'NO') {
         publish();
-        await persist([{ at, event: 'ANSWERED', detail: { response, by } }]);
+        // Support may reopen a NO given by mistake until then (REOPEN_WINDOW_DAYS, the worker's configuration).
+        const { reopenableUntil } = await reopenWindow({ declinedAt: at });
+        await persist([{ at, event: 'ANSWERED', detail: { response, by, reopenableUntil } }]);
+        request.allowReopeningUntil(reopenableUntil);
         answerRecorded = true;
+        mail('ANSWERED_NO');
         return request.outcome();
       }
       const plan = await computeDeadline({ answeredAt: at, desiredAvailability: input.desiredAvailability });
@@ -201,7 +258,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
         answerRecorded = true;
         return request.outcome();
       }
-      deadlineNear = plan.deadlineNear;
+      deadlineNear = plan.deadlineNear && numbered([plan.deadlineNear])[0]!;
       publish();
       await persist([
         answered,
@@ -250,6 +307,76 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     { validator: ({ by }: WithdrawInput) => refuse(request.refusalFor('withdraw', by)) },
   );
 
+  // --- Support's exceptions ----------------------------------------------------------------------
+  setHandler(
+    extendDeadlineUpdate,
+    async ({ date, reason, by }) => {
+      // The calendar decides in an activity (recorded in the history, like the YES's deadline).
+      const plan = await planExtendedDeadline({ date, currentDeadlineDate: request.deadlineDate!, now: now() });
+      if ('problem' in plan) throw refusalFailure(invalidDeadline(request, plan.problem));
+      // Meanwhile an assignment may have completed the request, a withdrawal won, or another
+      // extension moved the deadline past this date: then this one is refused, and changes nothing.
+      refuse(request.refusalFor('extend', by));
+      if (plan.deadlineDate <= request.deadlineDate!) {
+        throw refusalFailure(invalidDeadline(request, 'NOT_AFTER_CURRENT_DEADLINE'));
+      }
+      const at = now();
+      const from = request.extendDeadline(plan);
+      // The timers re-arm from the new deadline (see meetDeadline); reminders planned for the old
+      // one are not sent, even one already waiting in the mail queue.
+      plans++;
+      replacedBecause = 'DEADLINE_EXTENDED';
+      deadlineNear = plan.deadlineNear && numbered([plan.deadlineNear])[0]!;
+      publish();
+      const written = persist([{ at, event: 'DEADLINE_EXTENDED', detail: { from, to: plan.deadline, reason, by } }]);
+      mail('DEADLINE_EXTENDED', { reason });
+      mail('DEADLINE_EXTENDED_CONTACTS', { reason });
+      await written;
+      return request.outcome();
+    },
+    { validator: ({ by }: ExtendDeadlineInput) => refuse(request.refusalFor('extend', by)) },
+  );
+
+  setHandler(
+    reopenUpdate,
+    async ({ reason, by }) => {
+      // Before the first await, like an answer: a second reopening already finds the request open.
+      const at = now();
+      changed(request.reopen());
+      answerRound++;
+      answerRoundStartedAt = at;
+      answerRecorded = false;
+      reopenReason = reason;
+      plans++;
+      replacedBecause = 'NO_LONGER_APPLIES';
+      publish();
+      const written = persist([{ at, event: 'REOPENED', detail: { reason, by } }]);
+      mail('REOPENED', { reason });
+      await written;
+      return request.outcome();
+    },
+    // The window is the workflow's clock against the NO's recorded window.
+    { validator: ({ by }: ReopenInput) => refuse(request.reopenRefusal(by, new Date())) },
+  );
+
+  setHandler(
+    resendNotificationUpdate,
+    async ({ by }) => {
+      const at = now();
+      // The request mail of the current round (with its reopening's reason), or the deadline reminder.
+      const occasion =
+        request.status === 'AWAITING_ANSWER' && answerRound > 0 ? 'REOPENED' : NOTIFICATION_FOR[request.status]!;
+      const written = persist([{ at, event: 'NOTIFICATION_RESENT', detail: { occasion, by } }]);
+      mail(occasion, {
+        resent: true,
+        ...(occasion === 'REOPENED' && reopenReason !== undefined && { reason: reopenReason }),
+      });
+      await written;
+      return request.outcome();
+    },
+    { validator: ({ by }: ResendNotificationInput) => refuse(request.refusalFor('resend', by)) },
+  );
+
   // --- Mail ------------------------------------------------------------------------------------
   // Mail goes out one after another in the background: a mail server that is down for a day must
   // not hold up the clock (the deadline, OVERDUE) of the request itself.
@@ -269,11 +396,23 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     ]);
   };
 
-  /** Queues a mail; a reminder is checked again when its turn comes (the queue may have waited). */
-  function mail(occasion: MailOccasion, reminder?: PlannedReminder): void {
+  interface MailOptions {
+    /** A planned reminder: checked again when its turn comes (the queue may have waited). */
+    reminder?: PlannedReminder;
+    /** Support's reason, in the mail about an extension or a reopening. */
+    reason?: string;
+    /** Support has the partner's notification sent again: to the partner only, no copy to support. */
+    resent?: boolean;
+  }
+
+  /** Queues a mail: the one place where mail about the request is queued. */
+  function mail(occasion: MailOccasion, { reminder, reason, resent = false }: MailOptions = {}): void {
+    const sequence = reminder ? reminder.sequence : takeSequence(occasion);
+    const plan = plans;
     mails = mails
       .then(async () => {
         if (reminder) {
+          if (plan !== plans) return skipReminder(reminder, replacedBecause);
           // The request moved on, or a later reminder of the kind (or the deadline) came meanwhile.
           if (reminder.expiresAt && Date.now() >= Date.parse(reminder.expiresAt))
             return skipReminder(reminder, reminder.expiresBecause ?? 'LATER_REMINDER_DUE');
@@ -282,14 +421,16 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
             return skipReminder(reminder, 'NO_LONGER_APPLIES');
           }
         }
-        const alsoToSupport = occasion === 'OVERDUE' && (reminder?.alsoToSupport === true || !supportToldOverdue);
+        const alsoToSupport =
+          !resent && occasion === 'OVERDUE' && (reminder?.alsoToSupport === true || !supportToldOverdue);
         await writes; // the mail is rendered from the read model: let it catch up first
         const result = await sendRequestMail({
           requestId: input.requestId,
           occasion,
-          sequence: reminder?.sequence ?? 0,
+          sequence,
           ...(reminder && { expiresAt: reminder.expiresAt, expiresBecause: reminder.expiresBecause }),
           ...(alsoToSupport && { alsoToSupport }),
+          ...(reason !== undefined && { reason }),
         });
         if (alsoToSupport && result !== 'SKIPPED') supportToldOverdue = true;
       })
@@ -318,14 +459,50 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
    * the deadline), so only the latest of each kind goes out and the others are recorded as skipped.
    */
   async function remindWhile(waiting: () => boolean, plan: PlannedReminder[]): Promise<void> {
+    const planned = plans;
     for (const [index, reminder] of plan.entries()) {
       if (await stoppedWaitingBefore(waiting, reminder.at)) {
         // Moments that had come when the request moved on (e.g. answered during an outage): say so.
-        const missed = plan.slice(index).filter((later) => Date.now() >= Date.parse(later.at));
-        for (const late of missed) await skipReminder(late, 'NO_LONGER_APPLIES');
+        // Support replacing the plan also cancels the reminder this timer was waiting for.
+        const replaced = plans !== planned;
+        const missed = plan
+          .slice(index)
+          .filter((later, i) => (replaced && i === 0) || Date.now() >= Date.parse(later.at));
+        for (const late of missed) await skipReminder(late, replaced ? replacedBecause : 'NO_LONGER_APPLIES');
         return;
       }
-      mail(reminder.occasion, reminder);
+      mail(reminder.occasion, { reminder });
+    }
+  }
+
+  /**
+   * From a YES to the deadline's end: the deadline-near reminder, OVERDUE when the deadline passes,
+   * then the overdue mails, until every school is assigned or the request is withdrawn. An
+   * extension (support's) starts it over from the new deadline, OVERDUE or not.
+   */
+  async function meetDeadline(): Promise<void> {
+    for (;;) {
+      const planned = plans;
+      const assigning = () => request.status === 'AWAITING_ASSIGNMENT' && plans === planned;
+      if (deadlineNear) await remindWhile(assigning, [deadlineNear]);
+      if (await stoppedWaitingBefore(assigning, request.deadlinePassedAt()!)) {
+        if (request.status === 'AWAITING_ASSIGNMENT') continue; // extended
+        return;
+      }
+      log.info('Assignment deadline passed', { requestId: input.requestId, deadline: request.deadline });
+      const at = now();
+      request.markOverdue(at);
+      supportToldOverdue = false; // support hears of each time the request becomes OVERDUE
+      publish();
+      await persist([
+        { at, event: 'OVERDUE', detail: { deadline: request.deadline, pendingSchools: request.pendingSchools() } },
+      ]);
+      // The partner (and support) hears of it the next working morning, then every few working
+      // days, a limited number of times; the request stays OVERDUE until assigned, withdrawn or extended.
+      const overdue = () => request.status === 'OVERDUE' && plans === planned;
+      await remindWhile(overdue, numbered(await planOverdueReminders({ deadlineDate: request.deadlineDate! })));
+      await condition(() => !overdue());
+      if (request.status !== 'AWAITING_ASSIGNMENT') return; // extended: AWAITING_ASSIGNMENT again
     }
   }
 
@@ -341,31 +518,26 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
 
   // Waiting for the answer: reminders to the partner, then one escalation to support. The request
   // stays open until it is answered or withdrawn; after the last reminder nothing more is scheduled.
-  // Reminders stop the moment an answer is accepted, before it has even been recorded.
-  const awaitingAnswer = () => request.status === 'AWAITING_ANSWER';
-  await remindWhile(awaitingAnswer, await planUnansweredReminders({ createdAt: input.createdAt }));
-  await condition(() => answerRecorded || request.status === 'WITHDRAWN');
-  if (request.status === 'DECLINED') mail('ANSWERED_NO');
-
-  if (request.status === 'AWAITING_ASSIGNMENT' || request.status === 'COMPLETED') {
-    mail('ANSWERED_YES');
-    const assigning = () => request.status === 'AWAITING_ASSIGNMENT';
-    if (deadlineNear) await remindWhile(assigning, [deadlineNear]);
-    if (!(await stoppedWaitingBefore(assigning, request.deadlinePassedAt()!))) {
-      log.info('Assignment deadline passed', { requestId: input.requestId, deadline: request.deadline });
-      const at = now();
-      request.markOverdue(at);
-      publish();
-      await persist([
-        { at, event: 'OVERDUE', detail: { deadline: request.deadline, pendingSchools: request.pendingSchools() } },
-      ]);
-      // The partner (and support) hears of it the next working morning, then every few working
-      // days, a limited number of times; the request stays OVERDUE until assigned or withdrawn.
-      const overdue = () => request.status === 'OVERDUE';
-      await remindWhile(overdue, await planOverdueReminders({ deadlineDate: request.deadlineDate! }));
-      await condition(() => !overdue());
+  // Reminders stop the moment an answer is accepted, before it has even been recorded. A NO keeps
+  // the run open for support to reopen it (REOPENED mail from the handler): a new round, from here.
+  for (;;) {
+    const round = answerRound;
+    const awaitingAnswer = () => request.status === 'AWAITING_ANSWER' && answerRound === round;
+    await remindWhile(awaitingAnswer, numbered(await planUnansweredReminders({ createdAt: answerRoundStartedAt })));
+    await condition(() => answerRecorded || request.status === 'WITHDRAWN' || answerRound !== round);
+    if (answerRound !== round) continue; // the NO was reopened before this line saw it
+    if (request.status === 'DECLINED') {
+      // The run waits (nothing scheduled but this timer) until the reopen window closes, then ends.
+      const declined = () => request.status === 'DECLINED' && answerRound === round;
+      if (await stoppedWaitingBefore(declined, request.reopenableUntil!)) continue;
+      break;
     }
-    if (request.status === 'COMPLETED') mail('COMPLETED');
+    if (request.status === 'AWAITING_ASSIGNMENT' || request.status === 'COMPLETED') {
+      mail('ANSWERED_YES');
+      await meetDeadline();
+      if (request.status === 'COMPLETED') mail('COMPLETED');
+    }
+    break;
   }
 
   if (request.status === 'WITHDRAWN') mail('WITHDRAWN');

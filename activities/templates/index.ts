@@ -25,6 +25,8 @@ export interface MailFacts {
   link: string | null;
   /** An overdue mail that support gets a copy of (the first and the last): the partner is told so. */
   supportInformed?: boolean;
+  /** Support's reason for an extension or a reopening, as support wrote it. */
+  reason?: string | null;
 }
 
 export interface RenderedMail {
@@ -47,6 +49,9 @@ const LISTED: Record<MailOccasion, 'all' | 'pending' | 'none'> = {
   OVERDUE: 'pending',
   COMPLETED: 'none',
   WITHDRAWN: 'none',
+  DEADLINE_EXTENDED: 'pending',
+  DEADLINE_EXTENDED_CONTACTS: 'none',
+  REOPENED: 'all',
 };
 
 export function renderMail(occasion: MailOccasion, locale: Locale, facts: MailFacts): RenderedMail {
@@ -62,6 +67,7 @@ export function renderMail(occasion: MailOccasion, locale: Locale, facts: MailFa
   const lines = [
     sentences.happened(words),
     ...(occasion === 'OVERDUE' && facts.supportInformed ? [l.supportCopied] : []),
+    ...(facts.reason ? [`${l.reason}: ${facts.reason}`] : []),
   ];
   const next = sentences.next(words);
   const list = LISTED[occasion];
