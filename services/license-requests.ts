@@ -23,19 +23,20 @@ import {
 } from '../db/repositories/license-requests';
 import {
   assignmentChangesNothing,
+  extendedDeadline,
   factsOf,
   inputRefusal,
+  invalidDeadline,
   isFinal,
   isFinished,
   statusRefusal,
   type Action,
-  type DeadlineProblem,
   type LicenseRequestOutcome,
   type PartnerResponse,
   type RequestFacts,
   type Status,
 } from '../domain/license-request';
-import { swedishCalendar, stockholmToday, type IsoDate } from '../domain/working-days';
+import { swedishCalendar, type IsoDate } from '../domain/working-days';
 import {
   answerUpdate,
   assignSchoolsUpdate,
@@ -149,26 +150,6 @@ function parseExtension(raw: unknown): { date: IsoDate; reason: string } {
     throw new HttpError(400, 'invalid_deadline', 'The new deadline must be a real date as YYYY-MM-DD.', error.details);
   }
   throw error;
-}
-
-/**
- * What the API can tell of a new deadline date by itself, on the calendar every deadline uses, so
- * that a bad date never reaches the workflow (which decides again, with the deadline it holds).
- * `withState`: also the checks that depend on the day and on the deadline the read model shows.
- */
-export function extensionProblem(
-  date: IsoDate,
-  currentDeadline: string | null,
-  now: Date,
-  withState = true,
-): DeadlineProblem | undefined {
-  if (!swedishCalendar.isWorkingDay(date)) return 'NOT_A_WORKING_DAY';
-  if (!withState) return undefined;
-  if (date < stockholmToday(now)) return 'IN_THE_PAST';
-  if (currentDeadline && date <= swedishCalendar.dateOf(new Date(currentDeadline))) {
-    return 'NOT_AFTER_CURRENT_DEADLINE';
-  }
-  return undefined;
 }
 
 /** How long a call waits for the workflow to accept and apply an update. */
@@ -453,30 +434,19 @@ export function createLicenseRequestService({
       const request = await header(rawId, caller);
       refuseFinal(request, 'extend', caller, idempotencyKey, true);
       const { date, reason } = parseExtension(rawInput);
-      const invalid = (deadlineProblem: DeadlineProblem) =>
-        refused({
-          code: 'INVALID_DEADLINE',
-          action: 'extend',
-          status: request.status,
-          response: request.response,
-          deadlineProblem,
-        });
-      const notAWorkingDay = extensionProblem(date, request.deadline, new Date(), false);
-      if (notAWorkingDay) throw invalid(notAWorkingDay);
       refuseFinal(request, 'extend', caller, idempotencyKey);
       await withIdempotencyKey(request.id, 'extend', idempotencyKey, { date, reason }, async (repeated) => {
-        // A repeat is answered by the workflow with the first call's outcome, though the deadline
-        // the read model shows now is that call's date, or today is a later day.
-        const problem = !repeated && extensionProblem(date, request.deadline, new Date());
-        if (problem) throw invalid(problem);
-        await update(
-          request.id,
-          extendDeadlineUpdate,
-          { date, reason, by: actorOf(caller) },
-          idempotencyKey,
-          'extend',
-          caller,
-        );
+        // The rulebook's check on the deadline the read model shows (none yet: any date is after it),
+        // so that a bad date never reaches the workflow, which decides again on the one it holds. A
+        // repeat is the workflow's to answer, with the first call's outcome, though the read model may
+        // show that call's date by now.
+        if (!repeated) {
+          const current = request.deadline ? swedishCalendar.dateOf(new Date(request.deadline)) : '';
+          const extended = extendedDeadline(swedishCalendar, current, date, new Date());
+          if ('problem' in extended) throw refused(invalidDeadline(request, extended.problem));
+        }
+        const input = { date, reason, by: actorOf(caller) };
+        await update(request.id, extendDeadlineUpdate, input, idempotencyKey, 'extend', caller);
       });
       return stored(request.id);
     },
