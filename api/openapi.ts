@@ -33,6 +33,7 @@ import {
   withdrawBody,
 } from '../services/schemas';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks';
+import { MAX_EXTENSION_DAYS } from '../services/license-requests';
 
 type Schema = Record<string, unknown>;
 
@@ -128,7 +129,9 @@ function extendDeadlineSchema(today: string): Schema {
   properties.date = {
     ...date,
     pattern: notBeforePattern(today),
-    description: `${described}Not before today (${today} when this document was served).`,
+    description:
+      `${described}Not before today (${today} when this document was served) and at most ` +
+      `${MAX_EXTENSION_DAYS} days after it.`,
   };
   return schema;
 }
@@ -496,8 +499,9 @@ function buildDocument(today: string): Schema {
           responses: {
             '200': { description: 'The request with its new deadline.', content: json(ref('LicenseRequest')) },
             '400': errorWithExamples(
-              '`invalid_deadline`: the date is not a real date, not a working day in Sweden, before today or not ' +
-                'later than the current deadline date (`details` names `date`). `invalid_request`: other bad input ' +
+              '`invalid_deadline`: the date is not a real date, not a working day in Sweden, before today, not ' +
+                `later than the current deadline date, or more than ${MAX_EXTENSION_DAYS} days ahead ` +
+                '(`details` names `date` and the problem). `invalid_request`: other bad input ' +
                 '(malformed JSON, a missing body, a blank reason, unknown fields, a path id that is not a UUID). ' +
                 'Nothing changed.',
               {

@@ -120,6 +120,9 @@ describe('extending a deadline', () => {
       [workingDayBeforeOracle(today()), 'IN_THE_PAST'],
       [currentDeadlineDate(), 'NOT_AFTER_CURRENT_DEADLINE'],
       [workingDayBeforeOracle(currentDeadlineDate()), 'NOT_AFTER_CURRENT_DEADLINE'],
+      // A working day centuries ahead: the workflow could not arm a timer for it.
+      ['9999-12-30', 'TOO_FAR_AHEAD'],
+      [nthWorkingDayAfterOracle(calendarDaysAfter(today(), 367), 1), 'TOO_FAR_AHEAD'],
     ];
     for (const [date, problem] of problems) {
       const error = (await service

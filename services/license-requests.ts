@@ -152,6 +152,19 @@ function parseExtension(raw: unknown): { date: IsoDate; reason: string } {
   throw error;
 }
 
+/**
+ * How far ahead support may move a deadline. The rulebook sets no limit, but the workflow arms its
+ * timers for the new deadline, and one centuries ahead (9999-12-30 is a working day) stalls the
+ * request's workflow: a year is more than any renewal needs.
+ */
+export const MAX_EXTENSION_DAYS = 366;
+const lastExtensionDate = (now: Date): IsoDate =>
+  swedishCalendar.dateOf(new Date(now.getTime() + MAX_EXTENSION_DAYS * 24 * 60 * 60 * 1000));
+const tooFarAhead = () =>
+  new HttpError(400, 'invalid_deadline', `The new deadline must be within ${MAX_EXTENSION_DAYS} days from today.`, [
+    { field: 'date', message: 'TOO_FAR_AHEAD' },
+  ]);
+
 /** How long a call waits for the workflow to accept and apply an update. */
 export const UPDATE_TIMEOUT_MS = 20_000;
 
@@ -441,9 +454,11 @@ export function createLicenseRequestService({
         // repeat is the workflow's to answer, with the first call's outcome, though the read model may
         // show that call's date by now.
         if (!repeated) {
+          const now = new Date();
           const current = request.deadline ? swedishCalendar.dateOf(new Date(request.deadline)) : '';
-          const extended = extendedDeadline(swedishCalendar, current, date, new Date());
+          const extended = extendedDeadline(swedishCalendar, current, date, now);
           if ('problem' in extended) throw refused(invalidDeadline(request, extended.problem));
+          if (date > lastExtensionDate(now)) throw tooFarAhead();
         }
         const input = { date, reason, by: actorOf(caller) };
         await update(request.id, extendDeadlineUpdate, input, idempotencyKey, 'extend', caller);
