@@ -1,7 +1,8 @@
 /**
  * What the chaos scenarios promise, checked against what actually happened: every request that a
- * client started reaches its end state, in the read model and in Temporal, and every mail it is
- * owed arrived at the SMTP listener exactly once (counted by the mail's deterministic Message-ID).
+ * client started reaches its end state, in the read model and in Temporal (where a DECLINED one may
+ * still wait for a reopening, see workflowDone), and every mail it is owed arrived at the SMTP
+ * listener exactly once (counted by the mail's deterministic Message-ID).
  */
 import type { ProcessStack } from '../dev/process-stack';
 import type { MailOccasion, Status } from '../domain/license-request';
@@ -41,10 +42,20 @@ export interface Audit {
   problems: string[];
 }
 
-async function workflowClosed(stack: ProcessStack, id: string): Promise<boolean> {
+/**
+ * Whether the request's workflow is done with it: closed, or, for a DECLINED request, still running
+ * but only waiting out its reopen window (support may reopen a NO for REOPEN_WINDOW_DAYS), with no
+ * activity pending: its NO is recorded and its mail sent, and nothing else is due.
+ */
+async function workflowDone(stack: ProcessStack, id: string, expected: TrackedRequest['expected']): Promise<boolean> {
   try {
     const description = await stack.client.workflow.getHandle(licenseRequestWorkflowId(id)).describe();
-    return description.status.name === 'COMPLETED';
+    if (description.status.name === 'COMPLETED') return true;
+    return (
+      expected === 'DECLINED' &&
+      description.status.name === 'RUNNING' &&
+      (description.raw.pendingActivities ?? []).length === 0
+    );
   } catch {
     return false;
   }
@@ -60,7 +71,7 @@ async function isDone(stack: ProcessStack, request: TrackedRequest, received: Ma
     .where('id', '=', request.id)
     .executeTakeFirst()
     .catch(() => undefined);
-  return row?.status === request.expected && (await workflowClosed(stack, request.id));
+  return row?.status === request.expected && (await workflowDone(stack, request.id, request.expected));
 }
 
 function receivedCounts(stack: ProcessStack): Map<string, number> {
@@ -104,7 +115,7 @@ export async function audit(stack: ProcessStack, requests: TrackedRequest[], org
       .select('status')
       .where('id', '=', request.id)
       .executeTakeFirst();
-    const closed = await workflowClosed(stack, request.id);
+    const done = await workflowDone(stack, request.id, request.expected);
     const missing = owedMessageIds(request).filter((m) => !received.has(m));
     const notSent = await stack.db
       .selectFrom('sent_mail')
@@ -112,12 +123,12 @@ export async function audit(stack: ProcessStack, requests: TrackedRequest[], org
       .where('request_id', '=', request.id)
       .where('status', '<>', 'SENT')
       .execute();
-    const ok = row?.status === request.expected && closed && missing.length === 0 && notSent.length === 0;
+    const ok = row?.status === request.expected && done && missing.length === 0 && notSent.length === 0;
     if (ok) result.completed++;
     else {
       result.lost++;
       result.problems.push(
-        `${request.name} (${request.id}): status ${row?.status ?? 'missing'}, workflow ${closed ? 'closed' : 'open'}, ` +
+        `${request.name} (${request.id}): status ${row?.status ?? 'missing'}, workflow ${done ? 'done' : 'not done'}, ` +
           `missing mail ${missing.join(' ') || '-'}, unsent ${notSent.map((n) => `${n.occasion}:${n.status}`).join(' ') || '-'}` +
           (request.error ? `, client: ${request.error}` : ''),
       );

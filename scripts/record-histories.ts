@@ -11,7 +11,14 @@ import { temporal } from '@temporalio/proto';
 import { createWorkflowTestEnv, newInput, withWorkflow, type WorkflowTestEnv } from '../test/helpers/workflow-env';
 import { atStockholm, nextMondayWorkingWeek, nthWorkingDayAfterOracle } from '../test/helpers/calendar-oracle';
 import { resolveTemporalBinary } from '../dev/temporal-binaries';
-import { answerUpdate, assignSchoolsUpdate, withdrawUpdate } from '../workflows/definitions';
+import {
+  answerUpdate,
+  assignSchoolsUpdate,
+  extendDeadlineUpdate,
+  reopenUpdate,
+  resendNotificationUpdate,
+  withdrawUpdate,
+} from '../workflows/definitions';
 
 const OUT = path.resolve(__dirname, '../workflows/histories');
 const partner = { role: 'partner' as const, partnerId: 'acme' };
@@ -33,6 +40,7 @@ let base: string | undefined;
 type Path = (env: WorkflowTestEnv) => Promise<unknown>;
 
 const paths: Record<string, Path> = {
+  // A NO: the run waits out the reopen window (REOPEN_WINDOW_DAYS) and ends DECLINED.
   declined: async (t) => {
     const createdAt = await skipTo(t, 0, '09:00');
     let history: unknown;
@@ -138,6 +146,48 @@ const paths: Record<string, Path> = {
         await h.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
         await skipTo(t, 40, '12:00'); // the deadline and all ten overdue mails are past
         await h.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
+        await h.result();
+        history = await h.fetchHistory();
+      },
+      newInput({ createdAt }),
+    );
+    return history;
+  },
+  // Support's exceptions: an extension while OVERDUE (the timers start over), then completed.
+  'extended-completed': async (t) => {
+    const createdAt = await skipTo(t, 0, '10:00');
+    let history: unknown;
+    await withWorkflow(
+      t,
+      async (h) => {
+        await h.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+        await skipTo(t, 6, '12:00'); // OVERDUE, after its first mail
+        await h.executeUpdate(extendDeadlineUpdate, {
+          args: [{ date: nthWorkingDayAfterOracle(base!, 9), reason: 'Licenses renewed', by: admin }],
+        });
+        await skipTo(t, 11, '12:00'); // OVERDUE again, after the second round's first mail
+        await h.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1', 'sch-2', 'sch-3'], by: partner }] });
+        await h.result();
+        history = await h.fetchHistory();
+      },
+      newInput({ createdAt }),
+    );
+    return history;
+  },
+  // A NO reopened by support, the request mail resent, then a YES and its assignments.
+  'reopened-completed': async (t) => {
+    const createdAt = await skipTo(t, 0, '09:00');
+    let history: unknown;
+    await withWorkflow(
+      t,
+      async (h) => {
+        await h.executeUpdate(answerUpdate, { args: [{ response: 'NO', by: partner }] });
+        await skipTo(t, 2, '10:00');
+        await h.executeUpdate(reopenUpdate, { args: [{ reason: 'NO by mistake', by: admin }] });
+        await skipTo(t, 5, '12:00'); // after the new round's first reminder
+        await h.executeUpdate(resendNotificationUpdate, { args: [{ by: admin }] });
+        await h.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+        await h.executeUpdate(assignSchoolsUpdate, { args: [{ schools: ['sch-1', 'sch-2', 'sch-3'], by: partner }] });
         await h.result();
         history = await h.fetchHistory();
       },

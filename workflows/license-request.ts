@@ -151,6 +151,20 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   const changed = (schools: readonly string[]) => schools.forEach((id) => changedSchools.add(id));
 
   /**
+   * Runs a local activity after the writes queued so far, and the next write after it. Two local
+   * activities in flight at once come back in the order they finished, but replay in the order they
+   * were scheduled, so the commands that follow them could change order (see recordRequest).
+   */
+  function afterWrites<T>(work: () => Promise<T>): Promise<T> {
+    const result = writes.then(work);
+    writes = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  /**
    * The search attributes operators filter on (and the Web UI details), once per transition: each
    * upsert is a command and an event in the history. LicenseRequestPendingSchools counts the
    * licensed schools that still wait, from the answer on (e.g. `LicenseRequestStatus="OVERDUE" AND
@@ -239,7 +253,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       if (response === 'NO') {
         publish();
         // Support may reopen a NO given by mistake until then (REOPEN_WINDOW_DAYS, the worker's configuration).
-        const { reopenableUntil } = await reopenWindow({ declinedAt: at });
+        const { reopenableUntil } = await afterWrites(() => reopenWindow({ declinedAt: at }));
         await persist([{ at, event: 'ANSWERED', detail: { response, by, reopenableUntil } }]);
         request.allowReopeningUntil(reopenableUntil);
         answerRecorded = true;
@@ -312,7 +326,9 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     extendDeadlineUpdate,
     async ({ date, reason, by }) => {
       // The calendar decides in an activity (recorded in the history, like the YES's deadline).
-      const plan = await planExtendedDeadline({ date, currentDeadlineDate: request.deadlineDate!, now: now() });
+      const plan = await afterWrites(() =>
+        planExtendedDeadline({ date, currentDeadlineDate: request.deadlineDate!, now: now() }),
+      );
       if ('problem' in plan) throw refusalFailure(invalidDeadline(request, plan.problem));
       // Meanwhile an assignment may have completed the request, a withdrawal won, or another
       // extension moved the deadline past this date: then this one is refused, and changes nothing.
@@ -523,7 +539,11 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   for (;;) {
     const round = answerRound;
     const awaitingAnswer = () => request.status === 'AWAITING_ANSWER' && answerRound === round;
-    await remindWhile(awaitingAnswer, numbered(await planUnansweredReminders({ createdAt: answerRoundStartedAt })));
+    const createdAt = answerRoundStartedAt;
+    const plan = await (round === 0
+      ? planUnansweredReminders({ createdAt })
+      : afterWrites(() => planUnansweredReminders({ createdAt }))); // after the reopening's write
+    await remindWhile(awaitingAnswer, numbered(plan));
     await condition(() => answerRecorded || request.status === 'WITHDRAWN' || answerRound !== round);
     if (answerRound !== round) continue; // the NO was reopened before this line saw it
     if (request.status === 'DECLINED') {

@@ -13,13 +13,15 @@ import { quietRuntime } from '../test/helpers/stack';
 const DIR = path.join(__dirname, 'histories');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.binpb'));
 
-test('there are recorded histories for every path: declined, completed, overdue, reminded, withdrawn', () => {
+test('there are recorded histories for every path: declined, completed, overdue, reminded, withdrawn, extended, reopened', () => {
   expect(files.sort()).toEqual(
     [
       'declined',
+      'extended-completed',
       'overdue-completed',
       'overdue-exhausted',
       'reminded-withdrawn',
+      'reopened-completed',
       'yes-completed',
       'yes-subset-assigned',
       'yes-withdrawn',
