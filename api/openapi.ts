@@ -5,7 +5,7 @@
  * the real responses, and `npm run schemathesis` against what an independent tool makes of it.
  */
 import { z } from 'zod';
-import { stockholmToday } from '../domain/working-days';
+import { stockholmToday, swedishCalendar } from '../domain/working-days';
 import {
   answerBody,
   apiKeyResponse,
@@ -13,6 +13,7 @@ import {
   createLicenseRequestBody,
   createPartnerBody,
   errorResponse,
+  extendDeadlineBody,
   healthResponse,
   idempotencyKeyHeader,
   licenseRequestListResponse,
@@ -22,6 +23,8 @@ import {
   partnerCreatedResponse,
   partnerResponse,
   partnerSettingsBody,
+  reopenBody,
+  resendNotificationBody,
   rotateWebhookSecretBody,
   webhookBody,
   webhookDeliveryResponse,
@@ -31,6 +34,7 @@ import {
   withdrawBody,
 } from '../services/schemas';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks';
+import { MAX_EXTENSION_DAYS } from '../domain/license-request';
 
 type Schema = Record<string, unknown>;
 
@@ -114,6 +118,38 @@ function createLicenseRequestSchema(today: string): Schema {
   };
   return schema;
 }
+/**
+ * The extension body, with "not before today" stated on its date as on desiredAvailability; that
+ * it is a working day after the current deadline, no schema can say (400 invalid_deadline).
+ */
+function extendDeadlineSchema(today: string): Schema {
+  const schema = jsonSchema(extendDeadlineBody, 'input');
+  const properties = schema.properties as Record<string, Schema>;
+  const date = properties.date ?? {};
+  const described = typeof date.description === 'string' ? `${date.description} ` : '';
+  properties.date = {
+    ...date,
+    pattern: notBeforePattern(today),
+    description:
+      `${described}Not before today (${today} when this document was served) and at most ` +
+      `${MAX_EXTENSION_DAYS} days after it.`,
+  };
+  return schema;
+}
+
+/** An error answer with its code(s) and an example of each, for the exceptions' particular 400s and 409s. */
+function errorWithExamples(description: string, examples: Record<string, { code: string; message: string }>) {
+  return {
+    description,
+    content: {
+      'application/json': {
+        schema: ref('Error'),
+        examples: Object.fromEntries(Object.entries(examples).map(([name, error]) => [name, { value: { error } }])),
+      },
+    },
+  };
+}
+
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -193,6 +229,8 @@ export function documentedPaths(): Record<string, Record<string, unknown>> {
 }
 
 function buildDocument(today: string): Schema {
+  // A date the extension example may name on the day the document is served.
+  const exampleDeadline = swedishCalendar.nthWorkingDayAfter(today, 7);
   return {
     openapi: '3.1.0',
     info: {
@@ -455,6 +493,125 @@ function buildDocument(today: string): Schema {
           responses: {
             '200': { description: 'The withdrawn request.', content: json(ref('LicenseRequest')) },
             ...pick('400', '403', '404', '409', '413'),
+            ...common,
+          },
+        },
+      },
+      '/v1/license-requests/{id}/deadline': {
+        post: {
+          summary: 'Support extends the assignment deadline to the end of a later working day',
+          description:
+            'While AWAITING_ASSIGNMENT or OVERDUE (an OVERDUE request goes back to AWAITING_ASSIGNMENT). The reminders ' +
+            'follow the new deadline; the partner and the contacts are mailed, with the reason; the history records ' +
+            'DEADLINE_EXTENDED with `from`, `to`, `reason` and `by`.',
+          security: [{ admin: [] }],
+          parameters: [idParam, idempotencyKey],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: extendDeadlineSchema(today),
+                examples: {
+                  extend: {
+                    summary: 'Two more working days',
+                    value: { date: exampleDeadline, reason: "The school's licenses are being renewed." },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': { description: 'The request with its new deadline.', content: json(ref('LicenseRequest')) },
+            '400': errorWithExamples(
+              '`invalid_deadline`: the date is not a real date, not a working day in Sweden, before today, not ' +
+                `later than the current deadline date, or more than ${MAX_EXTENSION_DAYS} days ahead ` +
+                '(`details` names `date` and the problem). `invalid_request`: other bad input ' +
+                '(malformed JSON, a missing body, a blank reason, unknown fields, a path id that is not a UUID). ' +
+                'Nothing changed.',
+              {
+                notAWorkingDay: {
+                  code: 'invalid_deadline',
+                  message: 'The new deadline must be a working day in Sweden.',
+                },
+                notLater: {
+                  code: 'invalid_deadline',
+                  message: 'The new deadline must be later than the current deadline date.',
+                },
+                blankReason: { code: 'invalid_request', message: 'The request body is not valid.' },
+              },
+            ),
+            '409': errorWithExamples(
+              'The request is not waiting for assignments (AWAITING_ANSWER, or finished), or an Idempotency-Key was ' +
+                'used with another body. Nothing changed.',
+              {
+                finished: {
+                  code: 'invalid_transition',
+                  message: 'The request is COMPLETED: it cannot be given a later deadline now.',
+                },
+              },
+            ),
+            ...pick('403', '404', '413'),
+            ...common,
+          },
+        },
+      },
+      '/v1/license-requests/{id}/reopen': {
+        post: {
+          summary: 'Support reopens a DECLINED request (a NO given by mistake): it awaits an answer again',
+          description:
+            'Within REOPEN_WINDOW_DAYS (default 30) of the NO. Same id; response UNANSWERED, every school PENDING; ' +
+            'the partner is mailed as for a new request, with the reason, and the reminders start over. The history ' +
+            'keeps the NO and records REOPENED with `reason` and `by`.',
+          security: [{ admin: [] }],
+          parameters: [idParam, idempotencyKey],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: jsonSchema(reopenBody, 'input'),
+                examples: { reopen: { value: { reason: 'The partner answered NO on the wrong request.' } } },
+              },
+            },
+          },
+          responses: {
+            '200': { description: 'The request, AWAITING_ANSWER again.', content: json(ref('LicenseRequest')) },
+            '409': errorWithExamples(
+              'The request is not DECLINED, its NO is older than the reopen window, or an Idempotency-Key was used ' +
+                'with another body. Nothing changed.',
+              {
+                notDeclined: {
+                  code: 'invalid_transition',
+                  message: 'The request is AWAITING_ANSWER: only a DECLINED request can be reopened.',
+                },
+                windowClosed: {
+                  code: 'invalid_transition',
+                  message: 'The NO is older than the reopen window: the request cannot be reopened.',
+                },
+              },
+            ),
+            ...pick('400', '403', '404', '413'),
+            ...common,
+          },
+        },
+      },
+      '/v1/license-requests/{id}/notifications/resend': {
+        post: {
+          summary: "Support sends the partner's notification for the current status again",
+          description:
+            'AWAITING_ANSWER: the request mail; AWAITING_ASSIGNMENT or OVERDUE: the deadline reminder. A new mail with ' +
+            'a new Message-ID, recorded as NOTIFICATION_RESENT. With an Idempotency-Key, a retry sends no second mail.',
+          security: [{ admin: [] }],
+          parameters: [idParam, idempotencyKey],
+          requestBody: { required: false, content: json(jsonSchema(resendNotificationBody.unwrap(), 'input')) },
+          responses: {
+            '200': { description: 'The request; the mail is on its way.', content: json(ref('LicenseRequest')) },
+            '409': errorWithExamples('The request is finished (DECLINED, COMPLETED or WITHDRAWN). Nothing was sent.', {
+              finished: {
+                code: 'invalid_transition',
+                message: 'The request is WITHDRAWN: it cannot be notified again now.',
+              },
+            }),
+            ...pick('400', '403', '404', '413'),
             ...common,
           },
         },

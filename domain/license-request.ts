@@ -211,7 +211,12 @@ export interface Refusal {
   deadlineProblem?: DeadlineProblem;
 }
 
-export const DEADLINE_PROBLEMS = ['NOT_A_WORKING_DAY', 'NOT_AFTER_CURRENT_DEADLINE', 'IN_THE_PAST'] as const;
+export const DEADLINE_PROBLEMS = [
+  'NOT_A_WORKING_DAY',
+  'NOT_AFTER_CURRENT_DEADLINE',
+  'IN_THE_PAST',
+  'TOO_FAR_AHEAD',
+] as const;
 export type DeadlineProblem = (typeof DEADLINE_PROBLEMS)[number];
 
 export function isRefusal(value: unknown): value is Refusal {
@@ -407,6 +412,13 @@ export function workingDaysLeft(calendar: WorkingDayCalendar, deadline: string, 
  * deadline date and not before today (Stockholm); else what is wrong with it. Checked in this order,
  * so a past date is IN_THE_PAST whatever else it is.
  */
+/**
+ * How far ahead support may move a deadline: a year is more than any renewal needs, and the
+ * workflow arms timers for the new deadline (one centuries ahead, 9999-12-30 is a working day,
+ * stalls the request's workflow).
+ */
+export const MAX_EXTENSION_DAYS = 366;
+
 export function extendedDeadline(
   calendar: WorkingDayCalendar,
   currentDeadlineDate: IsoDate,
@@ -416,6 +428,9 @@ export function extendedDeadline(
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return { problem: 'NOT_A_WORKING_DAY' };
   if (date < calendar.dateOf(now)) return { problem: 'IN_THE_PAST' };
   if (date <= currentDeadlineDate) return { problem: 'NOT_AFTER_CURRENT_DEADLINE' };
+  if (date > calendar.dateOf(new Date(now.getTime() + MAX_EXTENSION_DAYS * 86_400_000))) {
+    return { problem: 'TOO_FAR_AHEAD' };
+  }
   let workingDay: boolean;
   try {
     workingDay = calendar.isWorkingDay(date);

@@ -167,6 +167,12 @@ export interface Catalogue {
     completed: string;
     declined: string;
     withdrawn: string;
+    /** Support moved the deadline; `from` and `to` are long dates (`from` null: not known). */
+    extended: (from: string | null, to: string) => string;
+    /** Support reopened a NO; `date`: a long date. */
+    reopened: (date: string) => string;
+    /** Support's reason, as support wrote it. */
+    reason: (reason: string) => string;
   };
 
   /** What an answer will do, before it is sent. */

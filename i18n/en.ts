@@ -226,6 +226,13 @@ export const en: Catalogue = {
     completed: 'Every licensed school is assigned. The request is completed and the organisation has been told.',
     declined: 'You answered NO. The organisation has been told that it holds no licenses from you.',
     withdrawn: 'The organisation has withdrawn this request. There is nothing more for you to do.',
+    extended: (from, to) =>
+      from
+        ? `Skolon support has moved the deadline from ${from} to ${to}.`
+        : `Skolon support has moved the deadline to ${to}.`,
+    reopened: (date) =>
+      `Skolon support reopened this request on ${date} after your NO: it is waiting for your answer again.`,
+    reason: (reason) => `Reason: ${reason}`,
   },
 
   confirm: {

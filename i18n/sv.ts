@@ -230,6 +230,12 @@ export const sv: Catalogue = {
     completed: 'Alla skolor med licenser är tilldelade. Förfrågan är klar och organisationen har fått besked.',
     declined: 'Ni svarade NEJ. Organisationen har fått besked om att de inte har några licenser hos er.',
     withdrawn: 'Organisationen har dragit tillbaka förfrågan. Ni behöver inte göra något mer.',
+    extended: (from, to) =>
+      from
+        ? `Skolons support har flyttat sista dagen från ${from} till ${to}.`
+        : `Skolons support har flyttat sista dagen till ${to}.`,
+    reopened: (date) => `Skolons support öppnade förfrågan igen ${date} efter ert NEJ: den väntar på ert svar igen.`,
+    reason: (reason) => `Anledning: ${reason}`,
   },
 
   confirm: {

@@ -58,6 +58,18 @@ const requestsWithdrawn = new client.Counter({
   registers: [registry],
 });
 
+const deadlinesExtended = new client.Counter({
+  name: 'license_requests_deadline_extended_total',
+  help: 'Assignment deadlines moved later by support.',
+  registers: [registry],
+});
+
+const requestsReopened = new client.Counter({
+  name: 'license_requests_reopened_total',
+  help: 'Declined requests reopened by support (a NO given by mistake).',
+  registers: [registry],
+});
+
 const mailsSent = new client.Counter({
   name: 'license_request_mails_sent_total',
   help: 'Mails accepted by the SMTP server, by occasion.',
@@ -107,6 +119,8 @@ export const businessMetrics = {
       } else if (event === 'OVERDUE') requestsOverdue.inc();
       else if (event === 'COMPLETED') requestsCompleted.inc();
       else if (event === 'WITHDRAWN') requestsWithdrawn.inc();
+      else if (event === 'DEADLINE_EXTENDED') deadlinesExtended.inc();
+      else if (event === 'REOPENED') requestsReopened.inc();
     }
   },
   mailSent(occasion: string): void {

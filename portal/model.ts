@@ -32,3 +32,29 @@ export function assignmentProgress(request: Pick<LicenseRequestView, 'schools'>)
   const licensed = request.schools.filter((s) => s.assignment !== 'NOT_LICENSED');
   return { licensed: licensed.length, assigned: licensed.filter((s) => s.assignment === 'ASSIGNED').length };
 }
+
+/** Support's exceptions on a request, as the request page tells the partner of them. */
+export interface SupportExceptions {
+  /** The latest extension of the deadline: from and to (ISO instants), and why. */
+  extension?: { at: string; from: string | null; to: string; reason: string };
+  /** The latest reopening of a NO, and why. */
+  reopening?: { at: string; reason: string };
+}
+
+/**
+ * The latest extension and reopening in the request's history. Details are stored JSON: an
+ * extension without its new deadline is left out, a missing reason is an empty one.
+ */
+export function supportExceptions(request: Pick<LicenseRequestView, 'history'>): SupportExceptions {
+  const found: SupportExceptions = {};
+  for (const { at, event, detail } of request.history) {
+    const d = (detail ?? {}) as Record<string, unknown>;
+    const reason = typeof d.reason === 'string' ? d.reason : '';
+    if (event === 'DEADLINE_EXTENDED' && typeof d.to === 'string') {
+      found.extension = { at, from: typeof d.from === 'string' ? d.from : null, to: d.to, reason };
+    } else if (event === 'REOPENED') {
+      found.reopening = { at, reason };
+    }
+  }
+  return found;
+}

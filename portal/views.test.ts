@@ -151,3 +151,60 @@ test('a request awaiting assignment shows the working days left and the progress
   expect(textOf(completed)).toContain('Every licensed school is assigned. The request is completed');
   expect(completed).not.toContain('Mark selected schools as assigned');
 });
+
+test("support's extension shows both dates and the reason (escaped) while assignments are open; a reopening while the answer is awaited", () => {
+  const extended = requestPage(ctx(), {
+    request: request({
+      status: 'AWAITING_ASSIGNMENT',
+      response: 'YES',
+      answeredAt: '2027-06-01T09:00:00.000Z',
+      deadline: '2027-06-10T23:59:59.999+02:00',
+      history: [
+        { at: '2027-06-01T08:00:00.000Z', event: 'CREATED', detail: { numberOfSchools: 2 } },
+        {
+          at: '2027-06-03T08:00:00.000Z',
+          event: 'DEADLINE_EXTENDED',
+          detail: {
+            from: '2027-06-08T23:59:59.999+02:00',
+            to: '2027-06-10T23:59:59.999+02:00',
+            reason: `Licenses renewed ${EVIL}`,
+            by: { role: 'admin' },
+          },
+        },
+      ],
+    }),
+    now: new Date('2027-06-03T10:00:00+02:00'),
+    formKey: 'k',
+  });
+  expect(textOf(extended)).toContain(
+    'Skolon support has moved the deadline from Tuesday 8 June 2027 to Thursday 10 June 2027. Reason: Licenses renewed',
+  );
+  expectEscaped(extended);
+  // Finished: the history keeps it, the notice goes.
+  const completed = requestPage(ctx(), {
+    request: request({ status: 'COMPLETED', response: 'YES', history: [] }),
+    now: new Date('2027-06-03T10:00:00+02:00'),
+    formKey: 'k',
+  });
+  expect(completed).not.toContain('data-extension');
+
+  const reopened = requestPage(ctx('sv'), {
+    request: request({
+      history: [
+        { at: '2027-06-01T08:00:00.000Z', event: 'CREATED', detail: { numberOfSchools: 2 } },
+        { at: '2027-06-01T09:00:00.000Z', event: 'ANSWERED', detail: { response: 'NO' } },
+        {
+          at: '2027-06-02T09:00:00.000Z',
+          event: 'REOPENED',
+          detail: { reason: 'Fel förfrågan', by: { role: 'admin' } },
+        },
+      ],
+    }),
+    now: new Date('2027-06-03T10:00:00+02:00'),
+    formKey: 'k',
+  });
+  expect(textOf(reopened)).toContain(
+    'Skolons support öppnade förfrågan igen onsdag 2 juni 2027 efter ert NEJ: den väntar på ert svar igen. Anledning: Fel förfrågan',
+  );
+  expect(reopened).toContain('>JA</button>');
+});

@@ -11,7 +11,7 @@ import { LOCALES, type Locale } from '../domain/locale';
 import { catalogue, dateTime, describeEvent, longDate, type Catalogue } from '../i18n';
 import type { WebhookView } from '../services/webhooks';
 import { WEBHOOK_EVENT_TYPES } from '../domain/webhooks';
-import { assignmentProgress, deadlineState, yesPreview } from './model';
+import { assignmentProgress, deadlineState, supportExceptions, yesPreview } from './model';
 
 export interface Flash {
   kind: 'success' | 'error' | 'info';
@@ -364,6 +364,33 @@ function assignSection(ctx: PageContext, request: LicenseRequestView, formKey: s
   </section>`;
 }
 
+/**
+ * What support changed, and why: the latest extension while the deadline still applies, and the
+ * reopening while the request waits for the new answer (the history keeps both for good).
+ */
+function exceptionNotices(ctx: PageContext, request: LicenseRequestView): SafeHtml {
+  const { t, locale } = ctx;
+  const { extension, reopening } = supportExceptions(request);
+  const open = request.status === 'AWAITING_ASSIGNMENT' || request.status === 'OVERDUE';
+  return html`${
+    extension && open
+      ? html`<div class="flash flash-info" role="status" data-extension>
+          <p>
+            ${t.request.extended(extension.from && longDate(extension.from, locale), longDate(extension.to, locale))}
+          </p>
+          ${extension.reason ? html`<p data-reason>${t.request.reason(extension.reason)}</p>` : ''}
+        </div>`
+      : ''
+  }${
+    reopening && request.status === 'AWAITING_ANSWER'
+      ? html`<div class="flash flash-info" role="status" data-reopened>
+          <p>${t.request.reopened(longDate(reopening.at, locale))}</p>
+          ${reopening.reason ? html`<p data-reason>${t.request.reason(reopening.reason)}</p>` : ''}
+        </div>`
+      : ''
+  }`;
+}
+
 export function requestPage(ctx: PageContext, { request, now, formKey }: RequestPageData): string {
   const { t, locale } = ctx;
   const r = t.request;
@@ -376,7 +403,7 @@ export function requestPage(ctx: PageContext, { request, now, formKey }: Request
     html`<p class="breadcrumb"><a href="/portal/">${r.allRequests}</a></p>
       <h1>${request.organisation.name}</h1>
       ${deadline?.overdue ? html`<div class="flash flash-error overdue-banner" role="alert">${r.overdueBanner(longDate(deadline.deadline, locale))}</div>` : ''}
-      ${outcome ? html`<p class="result" data-result>${outcome}</p>` : ''}
+      ${outcome ? html`<p class="result" data-result>${outcome}</p>` : ''} ${exceptionNotices(ctx, request)}
       <section aria-labelledby="facts-h">
         <h2 id="facts-h" class="visually-hidden">${r.facts}</h2>
         ${facts(ctx, request, now)}

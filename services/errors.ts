@@ -11,7 +11,14 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { CREATE_ABANDONED, isRefusal, ROLE_FOR, type Refusal, type RefusalCode } from '../domain/license-request';
+import {
+  CREATE_ABANDONED,
+  isRefusal,
+  MAX_EXTENSION_DAYS,
+  ROLE_FOR,
+  type Refusal,
+  type RefusalCode,
+} from '../domain/license-request';
 
 export interface ErrorDetail {
   field?: string;
@@ -64,6 +71,7 @@ const DEADLINE_PROBLEM: Record<NonNullable<Refusal['deadlineProblem']>, string> 
   NOT_A_WORKING_DAY: 'The new deadline must be a working day in Sweden.',
   NOT_AFTER_CURRENT_DEADLINE: 'The new deadline must be later than the current deadline date.',
   IN_THE_PAST: 'The new deadline cannot be before today (Europe/Stockholm).',
+  TOO_FAR_AHEAD: `The new deadline must be within ${MAX_EXTENSION_DAYS} days from today.`,
 };
 const notNow = (r: Refusal) => conflict(`The request is ${r.status}: it cannot be ${DONE[r.action]} now.`);
 const schoolsField = (message: string) => [{ field: 'schools', message }];

@@ -23,8 +23,10 @@ import {
 } from '../db/repositories/license-requests';
 import {
   assignmentChangesNothing,
+  extendedDeadline,
   factsOf,
   inputRefusal,
+  invalidDeadline,
   isFinal,
   isFinished,
   statusRefusal,
@@ -34,17 +36,29 @@ import {
   type RequestFacts,
   type Status,
 } from '../domain/license-request';
-import { answerUpdate, assignSchoolsUpdate, licenseRequestWorkflowId, withdrawUpdate } from '../workflows/definitions';
+import { swedishCalendar, type IsoDate } from '../domain/working-days';
+import {
+  answerUpdate,
+  assignSchoolsUpdate,
+  extendDeadlineUpdate,
+  licenseRequestWorkflowId,
+  reopenUpdate,
+  resendNotificationUpdate,
+  withdrawUpdate,
+} from '../workflows/definitions';
 import { createLicenseRequestWorkflow } from './start-workflow';
 import { actorOf, type Caller } from './caller';
-import { badRequest, conflict, HttpError, notFound, refused, toHttpError } from './errors';
+import { badRequest, conflict, fromZod, HttpError, notFound, refused, toHttpError } from './errors';
 import {
   answerBody,
   CURSOR,
   assignmentsBody,
   createLicenseRequestBody,
+  extendDeadlineBody,
   listQuery,
+  reopenBody,
   requestIdParam,
+  resendNotificationBody,
   withdrawBody,
 } from './schemas';
 import { parse } from './validate';
@@ -79,6 +93,12 @@ export interface LicenseRequestService {
   answer(partner: Partner, id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
   assign(partner: Partner, id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
   withdraw(id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
+  /** Support (admin): moves the assignment deadline to the end of a later working day. */
+  extendDeadline(id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
+  /** Support (admin): a DECLINED request awaits an answer again (a NO given by mistake). */
+  reopen(id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
+  /** Support (admin): the partner gets the mail for the request's current status again. */
+  resendNotification(id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
 }
 
 /** `<created, ms since 1970>_<id>`: see CURSOR in services/schemas.ts. */
@@ -116,6 +136,21 @@ const CREATE_KEY_NAMESPACE = Buffer.from('2f0d6c3e9a8b4e61b7c5d4e3f2a1b0c9', 'he
 
 const keyReused = () =>
   conflict('This Idempotency-Key was used with a different request body.', 'idempotency_key_reused');
+
+/**
+ * The extension's body. A date that is text but no real date is a bad deadline like a Sunday is
+ * (400 invalid_deadline, naming `date`); anything else wrong is the usual invalid_request.
+ */
+function parseExtension(raw: unknown): { date: IsoDate; reason: string } {
+  const result = extendDeadlineBody.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const error = fromZod(result.error, 'body');
+  const dateOnly = result.error.issues.every((issue) => issue.path[0] === 'date');
+  if (dateOnly && typeof (raw as { date?: unknown } | null)?.date === 'string') {
+    throw new HttpError(400, 'invalid_deadline', 'The new deadline must be a real date as YYYY-MM-DD.', error.details);
+  }
+  throw error;
+}
 
 /** How long a call waits for the workflow to accept and apply an update. */
 export const UPDATE_TIMEOUT_MS = 20_000;
@@ -224,17 +259,18 @@ export function createLicenseRequestService({
    * refused (409 idempotency_key_reused) before anything is sent, because Temporal would answer
    * that update with the first call's outcome and the caller would believe its new body applied.
    * The key is claimed with a fingerprint of the body, as creates do, and given back when the call
-   * is refused (nothing was done under it), so a corrected body may use it.
+   * is refused (nothing was done under it), so a corrected body may use it. `run` learns whether
+   * the call repeats one made before with this key and body, whose outcome only the workflow knows.
    */
   async function withIdempotencyKey<T>(
     id: string,
     what: string,
     idempotencyKey: string | undefined,
     body: unknown,
-    run: () => Promise<T>,
+    run: (repeated: boolean) => Promise<T>,
   ): Promise<T> {
     const key = idempotencyKey?.trim();
-    if (!key) return run();
+    if (!key) return run(false);
     const claim = {
       // Hashed: any length fits, and an update's key never meets a create's.
       key: `update:${fingerprint([what, id, key])}`,
@@ -244,7 +280,8 @@ export function createLicenseRequestService({
     const first = await claimUpdateIdempotencyKey(db, claim);
     if (first.fingerprint !== claim.fingerprint) throw keyReused();
     try {
-      return await run();
+      // Not claimed now: a repeat of a call with this key and body (done, under way, or cut off by a 503).
+      return await run(!first.claimed);
     } catch (error) {
       // Only a refusal (4xx) is certain to have done nothing; after a 503 the update may still apply.
       if (first.claimed && toHttpError(error).status < 500) {
@@ -389,6 +426,51 @@ export function createLicenseRequestService({
       refuseFinal(request, 'withdraw', caller, idempotencyKey, true);
       parse(withdrawBody, rawInput ?? {}, 'body');
       await update(request.id, withdrawUpdate, { by: actorOf(caller) }, idempotencyKey, 'withdraw', caller);
+      return stored(request.id);
+    },
+
+    async extendDeadline(rawId, rawInput, idempotencyKey) {
+      const caller: Caller = { role: 'admin' };
+      const request = await header(rawId, caller);
+      refuseFinal(request, 'extend', caller, idempotencyKey, true);
+      const { date, reason } = parseExtension(rawInput);
+      refuseFinal(request, 'extend', caller, idempotencyKey);
+      await withIdempotencyKey(request.id, 'extend', idempotencyKey, { date, reason }, async (repeated) => {
+        // The rulebook's check on the deadline the read model shows (none yet: any date is after it),
+        // so that a bad date never reaches the workflow, which decides again on the one it holds. A
+        // repeat is the workflow's to answer, with the first call's outcome, though the read model may
+        // show that call's date by now.
+        if (!repeated) {
+          const now = new Date();
+          const current = request.deadline ? swedishCalendar.dateOf(new Date(request.deadline)) : '';
+          const extended = extendedDeadline(swedishCalendar, current, date, now);
+          if ('problem' in extended) throw refused(invalidDeadline(request, extended.problem));
+        }
+        const input = { date, reason, by: actorOf(caller) };
+        await update(request.id, extendDeadlineUpdate, input, idempotencyKey, 'extend', caller);
+      });
+      return stored(request.id);
+    },
+
+    async reopen(rawId, rawInput, idempotencyKey) {
+      const caller: Caller = { role: 'admin' };
+      const request = await header(rawId, caller);
+      refuseFinal(request, 'reopen', caller, idempotencyKey, true);
+      const { reason } = parse(reopenBody, rawInput ?? {}, 'body');
+      refuseFinal(request, 'reopen', caller, idempotencyKey);
+      await withIdempotencyKey(request.id, 'reopen', idempotencyKey, { reason }, () =>
+        update(request.id, reopenUpdate, { reason, by: actorOf(caller) }, idempotencyKey, 'reopen', caller),
+      );
+      return stored(request.id);
+    },
+
+    async resendNotification(rawId, rawInput, idempotencyKey) {
+      const caller: Caller = { role: 'admin' };
+      const request = await header(rawId, caller);
+      refuseFinal(request, 'resend', caller, idempotencyKey, true);
+      parse(resendNotificationBody, rawInput ?? {}, 'body');
+      // With an Idempotency-Key, a retry is the same update, so the partner gets one mail, not two.
+      await update(request.id, resendNotificationUpdate, { by: actorOf(caller) }, idempotencyKey, 'resend', caller);
       return stored(request.id);
     },
   };

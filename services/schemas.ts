@@ -116,6 +116,34 @@ export const assignmentsBody = z.strictObject({
 
 export const withdrawBody = z.strictObject({}).optional();
 
+/** Why support made an exception: kept in the history and told to the partner, so a sentence or a short paragraph. */
+export const MAX_REASON_LENGTH = 1000;
+const reason = text(MAX_REASON_LENGTH).meta({
+  description: 'Why: kept in the history and given in the mail (trimmed; not blank).',
+});
+
+/**
+ * POST .../deadline. Only the date's shape is checked here; whether it may be the new deadline (a
+ * working day, not past, after the current one) is the rulebook's question, answered with
+ * `invalid_deadline` (see services/license-requests.ts).
+ */
+export const extendDeadlineBody = z.strictObject({
+  date: z.iso
+    // One message for a date that is malformed (`abort`: the real-date check below then does not repeat it).
+    .date({ error: 'must be a real date as YYYY-MM-DD', abort: true })
+    .refine((v) => parseIsoDate(v) !== undefined, 'must be a real date as YYYY-MM-DD')
+    .meta({
+      description:
+        'The new deadline date (Europe/Stockholm): a Swedish working day later than the current deadline date. ' +
+        'The deadline becomes the end of that day.',
+    }),
+  reason,
+});
+
+export const reopenBody = z.strictObject({ reason });
+
+export const resendNotificationBody = z.strictObject({}).optional();
+
 /**
  * A list cursor is the position after which the next page starts: the last item's creation time
  * (milliseconds since 1970, at most 13 digits, so any value is a date JavaScript and PostgreSQL
@@ -207,7 +235,20 @@ export const licenseRequestResponse = z.object({
     z.object({ skolonId: z.string(), name: z.string(), assignment: z.enum(['PENDING', 'ASSIGNED', 'NOT_LICENSED']) }),
   ),
   contacts: z.array(z.object({ name: z.string(), email: z.string() })),
-  history: z.array(z.object({ at: isoInstant, event: z.string(), detail: z.unknown() })),
+  history: z.array(
+    z.object({
+      at: isoInstant,
+      event: z
+        .string()
+        .describe(
+          'What happened: CREATED, ANSWERED, DEADLINE_SET, SCHOOLS_ASSIGNED, OVERDUE, COMPLETED, WITHDRAWN; ' +
+            "support's DEADLINE_EXTENDED (detail: from, to, reason, by), REOPENED (reason, by) and " +
+            'NOTIFICATION_RESENT (by); mail: PARTNER_NOTIFIED, PARTNER_REMINDED, ESCALATED_TO_SUPPORT, ' +
+            'CONTACTS_NOTIFIED, MAIL_FAILED, REMINDER_SKIPPED. New names may be added: show an unknown one as it is.',
+        ),
+      detail: z.unknown(),
+    }),
+  ),
 });
 
 export const licenseRequestListResponse = z.object({

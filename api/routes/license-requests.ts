@@ -40,5 +40,22 @@ export function licenseRequestsRouter(requests: LicenseRequestService): Router {
     res.json(await requests.withdraw(id(req), req.body, idempotencyKey(req)));
   });
 
+  // Support's exceptions (README, "For support staff").
+  router.post('/license-requests/:id/deadline', async (req, res) => {
+    requireAdmin(req);
+    res.json(await requests.extendDeadline(id(req), requiredBody(req), idempotencyKey(req)));
+  });
+
+  router.post('/license-requests/:id/reopen', async (req, res) => {
+    requireAdmin(req);
+    res.json(await requests.reopen(id(req), requiredBody(req), idempotencyKey(req)));
+  });
+
+  router.post('/license-requests/:id/notifications/resend', async (req, res) => {
+    requireAdmin(req);
+    // Like withdraw: no body at all is the same as `{}`.
+    res.json(await requests.resendNotification(id(req), req.body, idempotencyKey(req)));
+  });
+
   return router;
 }

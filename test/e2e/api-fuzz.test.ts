@@ -18,7 +18,7 @@
 import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { calendarDaysAfter, stockholmDateOf } from '../helpers/calendar-oracle';
+import { calendarDaysAfter, nthWorkingDayAfterOracle, stockholmDateOf } from '../helpers/calendar-oracle';
 import { ASSIGNMENTS, RESPONSES, STATUSES } from '../../domain/license-request';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
 
@@ -118,6 +118,11 @@ async function refreshPool(): Promise<void> {
   for (let n = count('AWAITING_ASSIGNMENT'); n < 3; n++, changed = true) {
     const id = await createRequest(PARTNER_A);
     await setUp('POST', `/v1/license-requests/${id}/answer`, world.keyA, { response: 'YES', schools: ['s-1', 's-2'] });
+  }
+  // A NO to reopen (support's exception).
+  for (let n = count('DECLINED'); n < 1; n++, changed = true) {
+    const id = await createRequest(PARTNER_A);
+    await setUp('POST', `/v1/license-requests/${id}/answer`, world.keyA, { response: 'NO' });
   }
   if (changed) await load();
   await loadSchools();
@@ -409,6 +414,9 @@ function expectRequest(body: any): void {
   }
 }
 
+/** Support's exceptions: POST .../deadline, .../reopen, .../notifications/resend. */
+const EXCEPTION_PATH = /^\/v1\/license-requests\/[^/]+\/(deadline|reopen|notifications\/resend)\/?$/i;
+
 /** Route checks for 2xx answers, matched the way Express matches (case-insensitive, optional "/"). */
 const ROUTES: Array<{ method: string; path: RegExp; check: (c: Call, res: Answer) => void }> = [
   {
@@ -483,6 +491,15 @@ const ROUTES: Array<{ method: string; path: RegExp; check: (c: Call, res: Answer
     },
   },
   {
+    // Support's exceptions.
+    method: 'POST',
+    path: EXCEPTION_PATH,
+    check: (_c, res) => {
+      expect(res.status).toBe(200);
+      expectRequest(res.json);
+    },
+  },
+  {
     method: 'POST',
     path: /^\/v1\/license-requests\/[^/]+\/(answer|assignments)\/?$/i,
     check: (c, res) => {
@@ -541,7 +558,25 @@ async function exercise(c: Call): Promise<Answer> {
   if (res.status >= 400 || c.method === 'GET' || c.method === 'HEAD') {
     expect(await fingerprint()).toEqual(before);
   }
+  if (res.status < 300 && c.method === 'POST' && EXCEPTION_PATH.test(new URL(c.path, 'http://x').pathname)) {
+    await settled();
+  }
   return res;
+}
+
+/**
+ * Waits until nothing more is being stored: an extension replaces the reminders planned for the old
+ * deadline, and the workflow records each as skipped just after the call has answered, which the
+ * next call's "nothing was stored" check must not take for its own write.
+ */
+async function settled(): Promise<void> {
+  let last = await fingerprint();
+  for (let i = 0; i < 20; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = await fingerprint();
+    if (JSON.stringify(now) === JSON.stringify(last)) return;
+    last = now;
+  }
 }
 
 // --- generators: small pieces ----------------------------------------------------------------
@@ -1184,6 +1219,38 @@ const assignmentsBody = withExtra(
 
 const withdrawBody = fc.oneof(fc.constant({}), withExtra(fc.constant({})), fc.constant(undefined), wrongType);
 
+/** Dates for a new deadline: working days ahead (often after the current deadline), any day near today, junk. */
+const deadlineDateField = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 1, max: 40 }).map((n) => nthWorkingDayAfterOracle(today, n)) },
+  { weight: 2, arbitrary: fc.integer({ min: -30, max: 60 }).map(dayOffset) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '2027-02-30',
+      '2026-13-01',
+      '20270301',
+      '2027-3-1',
+      '',
+      '0000-01-03',
+      '9999-12-30',
+      `${dayOffset(10)}T00:00:00Z`,
+      ` ${dayOffset(10)}`,
+      dayOffset(400),
+    ),
+  },
+  { weight: 1, arbitrary: fc.oneof(wrongType, absent, weirdString) },
+);
+
+const reasonField = fc.oneof(
+  { weight: 4, arbitrary: fc.constant("The school's licenses are being renewed.") },
+  { weight: 3, arbitrary: weirdString },
+  { weight: 1, arbitrary: fc.constantFrom(1000, 1001).map((n) => 'r'.repeat(n)) },
+  { weight: 1, arbitrary: fc.oneof(wrongType, absent) },
+);
+
+const extendBody = withExtra(fc.record({ date: deadlineDateField, reason: reasonField }));
+const reopenBody = withExtra(fc.record({ reason: reasonField }));
+
 const partnerBody = withExtra(
   fc.record({
     id: fc.oneof(
@@ -1228,6 +1295,8 @@ const callArb = (role: Role, method: fc.Arbitrary<string>, path: fc.Arbitrary<st
 
 const noBody = fc.constant<Body>({ kind: 'none' });
 const requestPath = (suffix: string) => idSegment.map((id) => `/v1/license-requests/${id}${suffix}`);
+const declinedPath = (suffix: string) =>
+  poolRequest(PARTNER_A, ['DECLINED']).map((id) => `/v1/license-requests/${id}${suffix}`);
 
 let failures = 0;
 
@@ -1305,7 +1374,7 @@ describe('no input yields a 5xx, a malformed answer, or a write on a refusal', (
   );
 
   test(
-    'one request: GET /v1/license-requests/{id} and POST .../answer, .../assignments, .../withdraw',
+    "one request: GET /v1/license-requests/{id} and POST .../answer, .../assignments, .../withdraw, and support's .../deadline, .../reopen, .../notifications/resend",
     async () => {
       await fuzz(
         fc.oneof(
@@ -1319,6 +1388,29 @@ describe('no input yields a 5xx, a malformed answer, or a write on a refusal', (
           {
             weight: 1,
             arbitrary: callArb('admin', fc.constant('POST'), requestPath('/withdraw'), bodyOf(withdrawBody)),
+          },
+          // Support's exceptions.
+          {
+            weight: 2,
+            arbitrary: callArb('admin', fc.constant('POST'), requestPath('/deadline'), bodyOf(extendBody)),
+          },
+          {
+            weight: 1,
+            arbitrary: callArb(
+              'admin',
+              fc.constant('POST'),
+              fc.oneof(declinedPath('/reopen'), requestPath('/reopen')),
+              bodyOf(reopenBody),
+            ),
+          },
+          {
+            weight: 1,
+            arbitrary: callArb(
+              'admin',
+              fc.constant('POST'),
+              requestPath('/notifications/resend'),
+              bodyOf(withdrawBody),
+            ),
           },
         ),
         NUM_RUNS.oneRequest,
@@ -1339,7 +1431,9 @@ describe('no input yields a 5xx, a malformed answer, or a write on a refusal', (
           '/v1/partner/api-key',
           '/v1/license-requests',
         ),
-        fc.constantFrom('', '/answer', '/assignments', '/withdraw').chain(requestPath),
+        fc
+          .constantFrom('', '/answer', '/assignments', '/withdraw', '/deadline', '/reopen', '/notifications/resend')
+          .chain(requestPath),
       );
       const otherPath = fc.oneof(
         fc.constantFrom(
@@ -1374,7 +1468,7 @@ describe('no input yields a 5xx, a malformed answer, or a write on a refusal', (
           'any',
           fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'),
           fc.oneof(knownPath, otherPath),
-          bodyOf(fc.oneof(partnerBody, answerBody, withdrawBody)),
+          bodyOf(fc.oneof(partnerBody, answerBody, withdrawBody, extendBody, reopenBody)),
         ),
         NUM_RUNS.anywhere,
       );

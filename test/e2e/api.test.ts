@@ -144,6 +144,14 @@ describe('authentication and roles', () => {
       { method: 'POST', path: `/v1/license-requests/${id}/answer`, body: { response: 'NO' }, who: 'partner' },
       { method: 'POST', path: `/v1/license-requests/${id}/assignments`, body: { schools: ['sch-1'] }, who: 'partner' },
       { method: 'POST', path: `/v1/license-requests/${id}/withdraw`, body: {}, who: 'admin' },
+      {
+        method: 'POST',
+        path: `/v1/license-requests/${id}/deadline`,
+        body: { date: FUTURE_DATE, reason: 'x' },
+        who: 'admin',
+      },
+      { method: 'POST', path: `/v1/license-requests/${id}/reopen`, body: { reason: 'x' }, who: 'admin' },
+      { method: 'POST', path: `/v1/license-requests/${id}/notifications/resend`, body: {}, who: 'admin' },
       { method: 'POST', path: '/v1/partner/api-key', who: 'partner' },
     ];
     const before = await countAllRequests();

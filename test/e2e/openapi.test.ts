@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import Ajv2020 from 'ajv/dist/2020';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
-import { calendarDaysAfter } from '../helpers/calendar-oracle';
+import { calendarDaysAfter, nthWorkingDayAfterOracle, stockholmDateOf } from '../helpers/calendar-oracle';
 import { ADMIN_TOKEN, api, startStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
@@ -177,11 +177,22 @@ test('real responses, successes and errors alike, have documented statuses and f
     path('answer'),
     await call('POST', `/v1/license-requests/${rid}/answer`, { token: key, body: { response: 'MAYBE' } }),
   );
+  // Support's exceptions while the request awaits its answer: a resend goes out, the others are refused.
+  const exception = (suffix: string, body: unknown, token = ADMIN_TOKEN) =>
+    call('POST', `/v1/license-requests/${rid}/${suffix}`, { token, body });
+  const later = nthWorkingDayAfterOracle(stockholmDateOf(new Date()), 10);
+  conforms('POST', path('notifications/resend'), await exception('notifications/resend', {}));
+  conforms('POST', path('deadline'), await exception('deadline', { date: later, reason: 'Renewal' }));
+  conforms('POST', path('deadline'), await exception('deadline', { date: '2027-02-30', reason: 'Renewal' }));
+  conforms('POST', path('deadline'), await exception('deadline', { date: later }));
+  conforms('POST', path('reopen'), await exception('reopen', { reason: 'By mistake' }));
+  conforms('POST', path('reopen'), await exception('reopen', { reason: 'By mistake' }, key));
   conforms(
     'POST',
     path('answer'),
     await call('POST', `/v1/license-requests/${rid}/answer`, { token: key, body: { response: 'YES' } }),
   );
+  conforms('POST', path('deadline'), await exception('deadline', { date: later, reason: 'Renewal' }));
   conforms(
     'POST',
     path('answer'),
@@ -201,6 +212,16 @@ test('real responses, successes and errors alike, have documented statuses and f
     'POST',
     path('withdraw'),
     await call('POST', `/v1/license-requests/${rid}/withdraw`, { token: key, body: {} }),
+  );
+  conforms('POST', path('notifications/resend'), await exception('notifications/resend', {}));
+  conforms('POST', path('reopen'), await exception('reopen', { reason: 'By mistake' }));
+  conforms(
+    'POST',
+    path('deadline'),
+    await call('POST', `/v1/license-requests/${crypto.randomUUID()}/deadline`, {
+      token: ADMIN_TOKEN,
+      body: { date: later, reason: 'x' },
+    }),
   );
   conforms('GET', '/health', await call('GET', '/health'));
   conforms('GET', '/livez', await call('GET', '/livez'));

@@ -18,6 +18,7 @@ import {
   assignmentDeadlineDateOracle,
   calendarDaysAfter,
   longDateOracle,
+  nthWorkingDayAfterOracle,
   stockholmDateOf,
   workingDaysBetweenOracle,
 } from '../helpers/calendar-oracle';
@@ -316,6 +317,57 @@ test('answering YES for a subset: the confirmation says what happens next, the o
   stored = await requestOf(partner, request.id);
   expect(stored.status).toBe('COMPLETED');
   expect(stored.schools.map((s: any) => s.assignment)).toEqual(['ASSIGNED', 'ASSIGNED', 'NOT_LICENSED']);
+});
+
+test("a request support extended shows the new deadline, the days left and support's reason; a reopened NO says so and takes an answer again", async () => {
+  const partner = await newPartner({ locale: 'en' });
+  const request = await newRequest(partner, { organisation: 'Förlängda kommunen', desiredAvailability: DESIRED });
+  const yes = await call('POST', `/v1/license-requests/${request.id}/answer`, {
+    token: partner.apiKey,
+    body: { response: 'YES' },
+  });
+  const deadlineDate = assignmentDeadlineDateOracle(new Date(yes.body.answeredAt), DESIRED);
+  const newDate = nthWorkingDayAfterOracle(deadlineDate, 2);
+  const reason = "The school's licenses are being renewed.";
+  const extended = await call('POST', `/v1/license-requests/${request.id}/deadline`, {
+    token: ADMIN_TOKEN,
+    body: { date: newDate, reason },
+  });
+  expect(extended.status).toBe(200);
+
+  const page = await newPage();
+  await signIn(page, partner);
+  await page.getByRole('link', { name: 'Förlängda kommunen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Förlängda kommunen' }).waitFor();
+  expect(await page.locator('[data-extension]').innerText()).toBe(
+    `Skolon support has moved the deadline from ${longDateOracle(deadlineDate, 'en')} to ` +
+      `${longDateOracle(newDate, 'en')}.\n\nReason: ${reason}`,
+  );
+  const left = workingDaysBetweenOracle(stockholmDateOf(new Date()), newDate);
+  expect(await page.locator('[data-deadline]').innerText()).toBe(
+    `${longDateOracle(newDate, 'en')} (${left} working days left)`,
+  );
+  expect(await page.locator('table.history').innerText()).toContain(
+    `Skolon support moved the assignment deadline to ${longDateOracle(newDate, 'en')}: ${reason}`,
+  );
+  await page.screenshot({ path: screenshot('extended'), fullPage: true });
+
+  // A NO given by mistake, reopened by support: the page says why, and the answer buttons are back.
+  const declined = await newRequest(partner, { organisation: 'Återöppnade kommunen', desiredAvailability: DESIRED });
+  await call('POST', `/v1/license-requests/${declined.id}/answer`, { token: partner.apiKey, body: { response: 'NO' } });
+  const reopened = await call('POST', `/v1/license-requests/${declined.id}/reopen`, {
+    token: ADMIN_TOKEN,
+    body: { reason: 'NO on the wrong request' },
+  });
+  expect(reopened.status).toBe(200);
+  await page.goto(portal(`/portal/requests/${declined.id}`));
+  const notice = await page.locator('[data-reopened]').innerText();
+  expect(notice).toContain(
+    `Skolon support reopened this request on ${longDateOracle(stockholmDateOf(new Date()), 'en')}`,
+  );
+  expect(notice).toContain('Reason: NO on the wrong request');
+  expect(await page.locator('[data-status]').innerText()).toBe('Awaiting your answer');
+  await page.getByRole('button', { name: 'YES', exact: true }).waitFor();
 });
 
 test('answering NO: the confirmation says the organisation is told it holds no licenses; the request is DECLINED and the contacts get the mail', async () => {
