@@ -13,7 +13,12 @@ import { findWebhookDelivery } from '../db/repositories/webhooks';
 import { createSecretBox } from '../db/secret-box';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../dev/webhook-receiver';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database';
-import { createWebhookDeliverer, recordWebhookEvent, type WebhookEvent } from './webhook-delivery';
+import {
+  createWebhookDeliverer,
+  recordWebhookEvent,
+  type DeliveredAnswer,
+  type WebhookEvent,
+} from './webhook-delivery';
 import { createWebhookSender, type WebhookSender } from './webhook-sender';
 
 const key = crypto.randomBytes(32);
@@ -126,6 +131,32 @@ test('delivered once is delivered: asking again sends nothing', async () => {
   expect(await deliver.deliver(recorded!.id)).toEqual({ kind: 'already_delivered' });
   expect(receiver.received).toHaveLength(1);
   expect(await deliver.deliver('msg_unknown')).toEqual({ kind: 'not_found' });
+});
+
+test('a 2xx whose record could not be written is not sent again: the next attempt records the answer it is handed', async () => {
+  const { partner } = await partnerWithEndpoint();
+  const recorded = await recordWebhookEvent(database.db, event(partner.id));
+  const deliver = deliverer();
+  // The database goes away between the 2xx and its record; the attempt has told its caller first.
+  let handedOn: DeliveredAnswer | undefined;
+  const databaseAway = () => Promise.reject(new Error('the database is away'));
+  await expect(
+    deliver.deliver(recorded!.id, { delivered: (answer) => (handedOn = answer), persistently: databaseAway }),
+  ).rejects.toThrow('the database is away');
+  expect(handedOn).toEqual({ status: 204, latencyMs: expect.any(Number) });
+  expect(await findWebhookDelivery(database.db, recorded!.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+
+  // The retry (handed the answer through Temporal) records it and sends nothing.
+  expect(await deliver.deliver(recorded!.id, { deliveredBefore: handedOn })).toEqual({
+    kind: 'delivered',
+    status: 204,
+    latencyMs: handedOn!.latencyMs,
+    attempts: 1,
+  });
+  // A retry of that one finds it recorded, and still sends nothing.
+  expect(await deliver.deliver(recorded!.id, { deliveredBefore: handedOn })).toEqual({ kind: 'already_delivered' });
+  expect(receiver.received).toHaveLength(1);
+  expect(await findWebhookDelivery(database.db, recorded!.id)).toMatchObject({ status: 'DELIVERED', attempts: 1 });
 });
 
 test('a receiver answering 500 then 200: every attempt carries the same webhook-id and body, each freshly signed', async () => {

@@ -8,6 +8,12 @@
  *
  * What to do after a failed attempt (when to try again, for at least 24 hours; disabling an
  * endpoint that answered 410) is the caller's decision: the result says what happened.
+ *
+ * A 2xx whose record cannot be written at once (the database away) is not sent again: the attempt
+ * tells its caller of the answer before recording it (Temporal keeps it in the activity's heartbeat
+ * details), keeps trying to record it, and an attempt that is handed such an answer records it
+ * instead of sending. Only a worker that dies in the moment between the 2xx and that report leaves
+ * an event that is sent again, with the same webhook-id, which the receiver can tell.
  */
 import type { Db } from '../db/database';
 import {
@@ -39,6 +45,22 @@ export type DeliverResult =
   /** The partner has no endpoint for it now (removed, disabled, or the event type unsubscribed). */
   | { kind: 'no_endpoint'; reason: string }
   | { kind: 'not_found' };
+
+/** A 2xx answer, as one attempt hands it to the next when it could not record it. */
+export interface DeliveredAnswer {
+  status: number;
+  latencyMs: number;
+}
+
+/** How the caller (an activity) carries a 2xx over to the next attempt, and retries the record. */
+export interface DeliveryAttempt {
+  /** An earlier attempt's 2xx that it could not record: recorded now, and nothing sent. */
+  deliveredBefore?: DeliveredAnswer;
+  /** Told of a 2xx as soon as it came, before it is recorded. */
+  delivered?: (answer: DeliveredAnswer) => void;
+  /** Runs the record's write, retrying it while the attempt has time (default: once). */
+  persistently?: <T>(work: () => Promise<T>) => Promise<T>;
+}
 
 export interface WebhookDeliveryDeps {
   db: Db;
@@ -107,7 +129,21 @@ export function createWebhookDeliverer(deps: WebhookDeliveryDeps) {
   const { db } = deps;
 
   /** One attempt at the delivery `id` (see the file's comment for what makes it safe to repeat). */
-  async function deliver(id: string): Promise<DeliverResult> {
+  async function deliver(id: string, attempt: DeliveryAttempt = {}): Promise<DeliverResult> {
+    const persistently = attempt.persistently ?? ((work) => work());
+    if (attempt.deliveredBefore) {
+      const answer = attempt.deliveredBefore;
+      const recorded = await persistently(() =>
+        recordWebhookAttempt(db, id, {
+          delivered: true,
+          status: answer.status,
+          latencyMs: answer.latencyMs,
+          error: null,
+        }),
+      );
+      // Undefined: that attempt recorded it after all.
+      if (recorded) return { kind: 'delivered', ...answer, attempts: recorded.attempts };
+    }
     const delivery = await claimWebhookDelivery(db, id, CLAIM_MS);
     if (!delivery) {
       const row = await findWebhookDelivery(db, id);
@@ -137,13 +173,17 @@ export function createWebhookDeliverer(deps: WebhookDeliveryDeps) {
       await releaseWebhookDelivery(db, id);
       throw error;
     }
-    const recorded = await recordWebhookAttempt(db, id, {
-      delivered: result.kind === 'delivered',
-      status: result.kind === 'refused' ? null : result.status,
-      latencyMs: result.kind === 'refused' ? null : result.latencyMs,
-      error: result.kind === 'delivered' ? null : result.kind === 'gone' ? 'HTTP 410 Gone' : result.error,
-    });
-    return { ...result, attempts: recorded.attempts };
+    if (result.kind === 'delivered') attempt.delivered?.({ status: result.status, latencyMs: result.latencyMs });
+    const recorded = await persistently(() =>
+      recordWebhookAttempt(db, id, {
+        delivered: result.kind === 'delivered',
+        status: result.kind === 'refused' ? null : result.status,
+        latencyMs: result.kind === 'refused' ? null : result.latencyMs,
+        error: result.kind === 'delivered' ? null : result.kind === 'gone' ? 'HTTP 410 Gone' : result.error,
+      }),
+    );
+    // Undefined: no longer pending (given up meanwhile), so this attempt counts for nothing.
+    return { ...result, attempts: recorded?.attempts ?? delivery.attempts + 1 };
   }
 
   return { deliver };

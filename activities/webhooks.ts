@@ -5,14 +5,31 @@
  * event is stored once under its id, `deliver` sends a delivered event never again, and the
  * endpoint is disabled for one delivery only, so one partner mail follows.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/database';
 import { countSentMail } from '../db/repositories/sent-mail';
 import { disableWebhookEndpointFor, findWebhookDelivery, markWebhookDeliveryFailed } from '../db/repositories/webhooks';
 import { webhookEventId, webhookEventOf } from '../domain/webhook-events';
 import type { WebhookEventType } from '../domain/webhooks';
 import { businessMetrics } from '../observability/metrics';
-import { recordWebhookEvent, type WebhookDeliverer } from './webhook-delivery';
+import {
+  recordWebhookEvent,
+  type DeliveredAnswer,
+  type DeliveryAttempt,
+  type WebhookDeliverer,
+} from './webhook-delivery';
+
+/**
+ * While an attempt runs it heartbeats this often, so that Temporal learns within the heartbeat
+ * timeout (workflows/definitions.ts) that its worker died, and hands a retry what it knew.
+ */
+export const WEBHOOK_HEARTBEAT_EVERY_MS = 3_000;
+
+/** What an attempt tells the next one, through Temporal (its heartbeats' details). */
+interface AttemptDetails {
+  /** The receiver answered 2xx, and the attempt had not recorded it (yet). */
+  delivered?: DeliveredAnswer;
+}
 
 /** The occasion's mail that tells a partner its endpoint was disabled (activities/mail.ts). */
 export const WEBHOOK_DISABLED_OCCASION = 'WEBHOOK_DISABLED';
@@ -83,7 +100,36 @@ export function createWebhookActivities({ db, deliverer, represent }: WebhookAct
 
     /** One attempt at delivering the event; what happened, for the delivery workflow to decide on. */
     async deliverWebhook(input: WebhookDeliveryInput): Promise<WebhookAttemptResult> {
-      const result = await deliverer.deliver(input.deliveryId);
+      const context = Context.current();
+      const endsAt = Date.now() + (context.info.startToCloseTimeoutMs || 60_000);
+      let details = (context.info.heartbeatDetails as AttemptDetails | undefined) ?? {};
+      const heartbeat = () => context.heartbeat(details);
+      const attempt: DeliveryAttempt = {
+        deliveredBefore: details.delivered,
+        // Should the record fail, the next heartbeat hands the 2xx to Temporal, and so to a retry.
+        delivered(answer) {
+          details = { delivered: answer };
+        },
+        // The database away for a while does not make a delivered event go out again.
+        async persistently(work) {
+          for (let wait = 500; ; wait = Math.min(wait * 2, 4000)) {
+            try {
+              return await work();
+            } catch (error) {
+              if (Date.now() + wait > endsAt - 5000) throw error;
+              heartbeat();
+              await new Promise((r) => setTimeout(r, wait));
+            }
+          }
+        },
+      };
+      const alive = setInterval(heartbeat, WEBHOOK_HEARTBEAT_EVERY_MS);
+      let result: Awaited<ReturnType<WebhookDeliverer['deliver']>>;
+      try {
+        result = await deliverer.deliver(input.deliveryId, attempt);
+      } finally {
+        clearInterval(alive);
+      }
       switch (result.kind) {
         case 'delivered':
           businessMetrics.webhookAttempt(input.type, result.latencyMs);

@@ -1,7 +1,7 @@
 /**
  * The service as a deployment runs it, on one machine: its own PostgreSQL (embedded, on its own
- * port and data directory), a file-backed Temporal dev server, an SMTP listener, the migration,
- * and the API and the workers as separate processes. Every part can be stopped, killed and
+ * port and data directory), a file-backed Temporal dev server, an SMTP listener, a partners'
+ * webhook receiver (HTTPS), the migration, and the API and the workers as separate processes. Every part can be stopped, killed and
  * started again on the same ports and state, which is what the chaos and bench scripts need.
  */
 import fs from 'node:fs';
@@ -14,6 +14,7 @@ import { freePort } from './processes';
 import { runScript, spawnService, type ServiceProcess } from './service-process';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from './smtp-listener';
 import { startDevServer, type DevServer } from './temporal-dev-server';
+import { selfSignedCertificate, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 export interface ProcessStackOptions {
   /** Everything's state goes here (PostgreSQL, Temporal's SQLite file, logs). */
@@ -23,6 +24,8 @@ export interface ProcessStackOptions {
   /** Extra environment for the API and the workers. */
   env?: Record<string, string>;
   smtp?: SmtpServerOptions;
+  /** The webhook receiver answers each delivery this long after it arrived (default at once). */
+  webhookAnswerDelayMs?: number;
   /** Extra arguments for node in the API and worker processes (e.g. --cpu-prof). */
   nodeArgs?: string[];
   log?: (line: string) => void;
@@ -35,6 +38,8 @@ export interface ProcessStack {
   readonly databaseUrl: string;
   readonly temporalAddress: string;
   readonly smtp: TestSmtpServer;
+  /** A partners' webhook receiver on loopback, over HTTPS with a certificate the services trust. */
+  readonly webhooks: WebhookReceiver;
   /** A pool of this process's own, for checks against the read model. */
   readonly db: Db;
   /** A Temporal client of this process's own. */
@@ -77,14 +82,19 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   const [pgPort, temporalPort, uiPort, apiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const workerHealthPorts = await Promise.all(Array.from({ length: options.workers ?? 2 }, () => freePort()));
 
-  log('starting PostgreSQL, the Temporal dev server and the SMTP listener');
+  log('starting PostgreSQL, the Temporal dev server, the SMTP listener and the webhook receiver');
   let database: EmbeddedDatabase | undefined;
   let temporal: DevServer | undefined;
   const devServerOptions = { dataDir, port: temporalPort, uiPort, namespace: 'default' };
-  const [db0, temporal0, smtp] = await Promise.all([
+  // The services trust the receiver's certificate the way Node trusts any extra authority.
+  const certificate = selfSignedCertificate();
+  const receiverCaFile = path.join(dataDir, 'webhook-receiver-ca.pem');
+  fs.writeFileSync(receiverCaFile, certificate.cert);
+  const [db0, temporal0, smtp, webhooks] = await Promise.all([
     startEmbeddedDatabase(dataDir, { port: pgPort }),
     startDevServer(devServerOptions),
     startSmtpServer(options.smtp),
+    startWebhookReceiver({ certificate, answerDelayMs: options.webhookAnswerDelayMs }),
   ]);
   database = db0;
   temporal = temporal0;
@@ -112,6 +122,9 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     SUPPORT_EMAIL: 'support@skolon.test',
     // The scripts drive far more than a person does: the per-token limit is not what is measured.
     RATE_LIMIT_PER_MINUTE: '100000000',
+    // The partners' receiver is on loopback, which only a development or test stack may deliver to.
+    WEBHOOK_ALLOW_INSECURE: 'true',
+    NODE_EXTRA_CA_CERTS: receiverCaFile,
     ...options.env,
   });
   log('migrating');
@@ -122,6 +135,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     await temporalConnection.close();
     await db.destroy();
     await smtp.close();
+    await webhooks.close();
     await temporal0.stop('SIGTERM');
     await db0.stop();
     throw error;
@@ -134,6 +148,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     databaseUrl,
     temporalAddress: temporal0.address,
     smtp,
+    webhooks,
     db,
     client,
     api: undefined,
@@ -204,6 +219,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
       await temporalConnection.close();
       await db.destroy();
       await smtp.close();
+      await webhooks.close();
       await temporal?.stop('SIGTERM');
       await database?.stop();
     },

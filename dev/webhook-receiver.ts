@@ -1,8 +1,12 @@
 /**
- * A partner's webhook receiver for tests (and, later, the chaos runs): a real HTTP or HTTPS server
- * on loopback that records every request it gets and answers as it is told to, one answer after
+ * A partner's webhook receiver for tests and the chaos runs: a real HTTP or HTTPS server on
+ * loopback that records every request it gets and answers as it is told to, one answer after
  * another (a status, or no answer at all). HTTPS uses a self-signed certificate for 127.0.0.1 and
  * localhost made with openssl; senders trust it through `ca`.
+ *
+ * For the chaos runs it can answer each request after a delay (so that deliveries are in flight to
+ * cut into) and hold every answer for a while; it records which requests it answered, and with
+ * what, and which ones lost their sender before the answer (nothing is answered on a closed connection).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +22,10 @@ export interface ReceivedWebhook {
   headers: http.IncomingHttpHeaders;
   body: string;
   at: Date;
+  /** The status it was answered with, once the answer is written. */
+  answeredWith?: number;
+  /** The sender was gone before the answer (a worker killed mid-delivery): nothing was answered. */
+  cutOff?: boolean;
 }
 
 /** How to answer one request: an HTTP status (with headers), or no answer at all. */
@@ -33,6 +41,12 @@ export interface WebhookReceiver {
   /** Answers for the next requests, in order; after them, `fallback` (default 204). */
   answer(...answers: ReceiverAnswer[]): void;
   fallback: ReceiverAnswer;
+  /** Requests that arrived and are not answered yet (held, delayed or hanging). */
+  unanswered(): ReceivedWebhook[];
+  /** Answers nothing from now until `release()` (answers fall due meanwhile are kept back). */
+  hold(): void;
+  /** Gives every kept-back answer, to the senders still there. */
+  release(): void;
   /** Resolves once `count` requests have arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
   close(): Promise<void>;
@@ -83,33 +97,57 @@ export async function startWebhookReceiver(
     host?: string;
     /** A fixed port (a receiver that comes back where it was); default any free one. */
     port?: number;
+    /** Each answer is given this long after the request arrived (default at once). */
+    answerDelayMs?: number;
+    /** A certificate of the caller's own (e.g. one the senders' processes trust already). */
+    certificate?: { key: string; cert: string };
   } = {},
 ): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const queue: ReceiverAnswer[] = [];
   const waiters: Array<() => void> = [];
   const hanging = new Set<http.ServerResponse>();
-  const certificate = options.https ? selfSignedCertificate(options.names) : undefined;
+  const certificate = options.certificate ?? (options.https ? selfSignedCertificate(options.names) : undefined);
+  const unanswered = new Set<ReceivedWebhook>();
+  let held: Array<() => void> | undefined;
+
+  const respond = (record: ReceivedWebhook, res: http.ServerResponse, answer: ReceiverAnswer) => {
+    if (held) {
+      held.push(() => respond(record, res, answer));
+      return;
+    }
+    if (answer === 'hang') {
+      hanging.add(res);
+      return;
+    }
+    unanswered.delete(record);
+    // A sender that is gone (its process killed) gets nothing: no answer was given.
+    if (res.destroyed || res.socket?.destroyed !== false) {
+      record.cutOff = true;
+      return;
+    }
+    const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
+    res.writeHead(status, headers).end();
+    record.answeredWith = status;
+  };
 
   const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({
+      const record: ReceivedWebhook = {
         method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         at: new Date(),
-      });
+      };
+      received.push(record);
+      unanswered.add(record);
       for (const wake of waiters.splice(0)) wake();
       const answer = queue.length > 0 ? queue.shift()! : receiver.fallback;
-      if (answer === 'hang') {
-        hanging.add(res);
-        return;
-      }
-      const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
-      res.writeHead(status, headers).end();
+      if (options.answerDelayMs) setTimeout(() => respond(record, res, answer), options.answerDelayMs);
+      else respond(record, res, answer);
     });
   };
   const server = certificate ? https.createServer(certificate, handler) : http.createServer(handler);
@@ -126,6 +164,15 @@ export async function startWebhookReceiver(
     fallback: 204,
     answer(...answers) {
       queue.push(...answers);
+    },
+    unanswered: () => [...unanswered],
+    hold() {
+      held ??= [];
+    },
+    release() {
+      const kept = held ?? [];
+      held = undefined;
+      for (const answer of kept) answer();
     },
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
@@ -145,6 +192,7 @@ export async function startWebhookReceiver(
     },
     close: () =>
       new Promise<void>((resolve) => {
+        held = undefined;
         for (const res of hanging) res.destroy();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -95,9 +95,12 @@ export function workflowSummary(input: Pick<LicenseRequestInput, 'organisation' 
 
 /**
  * One attempt at a webhook delivery: the receiver has 10 s (DELIVERY_TIMEOUT_MS), the database
- * writes around it a few more; an attempt lost with its worker is tried again after this.
+ * writes around it a few more, and a 2xx whose record fails is recorded again until nearly this.
  */
 export const WEBHOOK_ATTEMPT_TIMEOUT_MS = 60_000;
+
+/** An attempt heartbeats every few seconds; one lost with its worker is tried again after this. */
+export const WEBHOOK_ATTEMPT_HEARTBEAT_TIMEOUT_MS = 10_000;
 
 /** The partner asks for the event again: the next attempt is made now, not after the backoff. */
 export const redeliverSignal = defineSignal('redeliver');

@@ -11,12 +11,24 @@
 import { condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities, WebhookDeliveryInput } from '../activities';
 import { WEBHOOK_RETRY_WINDOW_MS, webhookRetryDelayMs } from '../domain/webhook-events';
-import { ACTIVITY_TIMEOUTS, redeliverSignal, WEBHOOK_ATTEMPT_TIMEOUT_MS } from './definitions';
+import {
+  ACTIVITY_TIMEOUTS,
+  redeliverSignal,
+  WEBHOOK_ATTEMPT_HEARTBEAT_TIMEOUT_MS,
+  WEBHOOK_ATTEMPT_TIMEOUT_MS,
+} from './definitions';
 
 /** The attempt's own retries cover only our side failing (the database away); the receiver's answers come back as results. */
-const { deliverWebhook, giveUpWebhookDelivery, disableWebhookEndpointAfterGone } = proxyActivities<Activities>({
+const ATTEMPT_RETRY = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' };
+const { giveUpWebhookDelivery, disableWebhookEndpointAfterGone } = proxyActivities<Activities>({
   startToCloseTimeout: WEBHOOK_ATTEMPT_TIMEOUT_MS,
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: ATTEMPT_RETRY,
+});
+/** An attempt heartbeats: a worker that dies mid-delivery is noticed within seconds, not at the timeout. */
+const { deliverWebhook } = proxyActivities<Activities>({
+  startToCloseTimeout: WEBHOOK_ATTEMPT_TIMEOUT_MS,
+  heartbeatTimeout: WEBHOOK_ATTEMPT_HEARTBEAT_TIMEOUT_MS,
+  retry: ATTEMPT_RETRY,
 });
 
 /** The partner's mail about a disabled endpoint, with the request mail's retries. */

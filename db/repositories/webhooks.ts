@@ -146,8 +146,16 @@ export interface WebhookAttempt {
   nextAttemptAt?: Date | null;
 }
 
-/** Records an attempt (and, on delivery, the delivery) and releases the claim. */
-export async function recordWebhookAttempt(db: Db, id: string, attempt: WebhookAttempt): Promise<WebhookDeliveryRow> {
+/**
+ * Records an attempt (and, on delivery, the delivery) and releases the claim; only while the
+ * delivery is pending, so an attempt recorded once (a retried record) is not recorded again.
+ * Undefined when it was not pending.
+ */
+export async function recordWebhookAttempt(
+  db: Db,
+  id: string,
+  attempt: WebhookAttempt,
+): Promise<WebhookDeliveryRow | undefined> {
   return db
     .updateTable('webhook_delivery')
     .set((eb) => ({
@@ -161,8 +169,9 @@ export async function recordWebhookAttempt(db: Db, id: string, attempt: WebhookA
       ...(attempt.delivered && { status: 'DELIVERED' as const, delivered_at: sql<Date>`now()` }),
     }))
     .where('id', '=', id)
+    .where('status', '=', 'PENDING')
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 /** Gives up on a delivery that is still pending (it will not be tried again); false if it was not pending. */
