@@ -11,6 +11,8 @@ export interface ApiBody {
   response?: string;
   answeredAt?: string | null;
   apiKey?: string;
+  /** A webhook's signing secret, in the answer that created it. */
+  secret?: string;
   error?: { code: string; message: string };
 }
 

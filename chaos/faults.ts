@@ -1,13 +1,15 @@
 /**
  * The faults of issue 8, each injected for real into the service running as separate processes
- * (dev/process-stack.ts) while a stream of license requests moves through the HTTP API, and each
- * audited afterwards (chaos/ledger.ts): nothing lost, no mail twice.
+ * (dev/process-stack.ts) while a stream of license requests moves through the HTTP API (each
+ * scenario's partner with a webhook at the stack's receiver), and each audited afterwards
+ * (chaos/ledger.ts): nothing lost, no mail twice, no webhook event twice.
  */
 import { temporal } from '@temporalio/proto';
 import type { ProcessStack } from '../dev/process-stack';
+import { webhookDeliveryWorkflowId } from '../domain/webhook-events';
 import { licenseRequestWorkflowId } from '../workflows/definitions';
 import { ApiClient, newCallLog, type ApiAnswer, type CallLog } from './client';
-import { audit, owedMessageIds, settle, type TrackedRequest } from './ledger';
+import { audit, owedMessageIds, owedWebhookIds, settle, webhookArrivals, type TrackedRequest } from './ledger';
 
 export interface FaultResult {
   fault: string;
@@ -18,6 +20,10 @@ export interface FaultResult {
   completed: number;
   lost: number;
   duplicateMails: number;
+  /** Webhook events owed to the partner, those never answered 2xx, and 2xx answers beyond an event's first. */
+  webhooksOwed: number;
+  lostWebhooks: number;
+  duplicateWebhooks: number;
   /** How long the failed part was away. */
   outageMs: number;
   /** From the failed part being back until the last request finished with its mail. */
@@ -77,6 +83,13 @@ class Load {
     const apiKey = partner.body?.apiKey;
     if (partner.status !== 201 || !apiKey)
       throw new Error(`creating the partner: ${partner.status} ${JSON.stringify(partner.body)}`);
+    // The partner's system hears of every event at the stack's receiver.
+    const webhook = await client.send('PUT', '/v1/partner/webhook', {
+      token: apiKey,
+      body: { url: `${stack.webhooks.origin}/hooks/${scenario}` },
+    });
+    if (webhook.status !== 200 || !webhook.body?.secret)
+      throw new Error(`setting the partner's webhook: ${webhook.status} ${JSON.stringify(webhook.body)}`);
     return new Load(stack, scenario, { id: `partner-${scenario}`, apiKey });
   }
 
@@ -172,11 +185,16 @@ class Load {
     await Promise.all(this.running);
   }
 
-  /** Requests under way at any of these instants: started, and not yet with their last mail. */
+  /** Requests under way at any of these instants: started, and not yet with their last mail and webhook. */
   inFlightAt(instants: number[]): number {
     const arrived = new Map(this.stack.smtp.mails.map((m) => [m.messageId, m.receivedAt]));
+    for (const webhook of this.stack.webhooks.received) {
+      if (webhook.answeredWith !== undefined && webhook.answeredWith < 300)
+        arrived.set(String(webhook.headers['webhook-id']), webhook.at.getTime());
+    }
     return this.requests.filter((r) => {
-      const last = r.id ? Math.max(...owedMessageIds(r).map((m) => arrived.get(m) ?? Infinity)) : Infinity;
+      const owed = r.id ? [...owedMessageIds(r), ...owedWebhookIds(r)] : [];
+      const last = r.id ? Math.max(...owed.map((m) => arrived.get(m) ?? Infinity)) : Infinity;
       return instants.some((at) => r.startedAt <= at && last > at);
     }).length;
   }
@@ -204,6 +222,11 @@ async function report(
   notes.push(
     `client: ${log.retries} call(s) retried (${log.unavailable} × 503 with Retry-After, ${log.networkErrors} × connection refused or dropped)`,
   );
+  notes.push(
+    `webhooks: ${result.webhooksOwed} event(s) owed, ${result.webhooksOwed - result.lostWebhooks} answered 2xx, ` +
+      `${result.duplicateWebhooks} answered 2xx again (a 2xx whose record was lost, sent again with its webhook-id); ` +
+      `${result.webhooksCutOff} attempt(s) cut off before the receiver answered, sent again with the same webhook-id`,
+  );
   return {
     fault,
     requests: result.requests,
@@ -211,6 +234,9 @@ async function report(
     completed: result.completed,
     lost: result.lost,
     duplicateMails: result.duplicateMails,
+    webhooksOwed: result.webhooksOwed,
+    lostWebhooks: result.lostWebhooks,
+    duplicateWebhooks: result.duplicateWebhooks,
     outageMs: Math.max(0, times.backAt - times.injectedAt),
     recoveryMs: Math.max(0, lastDone - times.backAt),
     notes,
@@ -221,43 +247,82 @@ async function report(
 /** The pid part of a worker identity ("<pid>@<host>", the SDK's default). */
 const pidOf = (identity: string | null | undefined) => Number.parseInt((identity ?? '').split('@')[0] ?? '', 10);
 
+/** The live worker (its index) running the started attempt of `activityType` in the workflow, if any. */
+async function workerRunning(
+  stack: ProcessStack,
+  workflowId: string,
+  activityType: string,
+): Promise<number | undefined> {
+  const description = await stack.client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(() => undefined);
+  for (const activity of description?.raw.pendingActivities ?? []) {
+    if (
+      activity.activityType?.name !== activityType ||
+      activity.state !== temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+    ) {
+      continue;
+    }
+    const index = stack.workers.findIndex((w) => w?.alive() && w.pid === pidOf(activity.lastWorkerIdentity));
+    if (index >= 0) return index;
+  }
+  return undefined;
+}
+
 /**
- * Waits until a worker is in the middle of sending a mail: the SMTP listener holds the message's
- * data and will not answer it for a while yet, and the request's workflow shows the mail activity
- * started by that worker. Returns the worker's index (never one of `skip`).
+ * The workers in the middle of sending a mail now: the SMTP listener has the message's data since a
+ * moment ago and will not answer it for a while yet, and the request's workflow shows the mail
+ * activity started by that worker.
  */
-async function workerSendingMail(
+async function workersSendingMail(stack: ProcessStack, load: Load): Promise<Set<number>> {
+  const workers = new Set<number>();
+  for (const message of stack.smtp.inFlightMessages().filter((m) => Date.now() - m.since < 300)) {
+    const request = load.requests.find((r) => r.id && message.messageId.includes(`-${r.id}-`));
+    if (!request) continue;
+    const index = await workerRunning(stack, licenseRequestWorkflowId(request.id!), 'sendRequestMail');
+    if (index !== undefined && stack.smtp.inFlightMessages().includes(message)) workers.add(index);
+  }
+  return workers;
+}
+
+/**
+ * The workers in the middle of delivering a webhook now: the receiver has the request since a
+ * moment ago and will not answer it for a while yet, and the event's delivery workflow shows the
+ * attempt started by that worker.
+ */
+async function workersDeliveringWebhooks(stack: ProcessStack, load: Load): Promise<Set<number>> {
+  const workers = new Set<number>();
+  for (const webhook of stack.webhooks.unanswered().filter((w) => Date.now() - w.at.getTime() < 500)) {
+    const id = String(webhook.headers['webhook-id']);
+    if (!load.requests.some((r) => r.id && owedWebhookIds(r).includes(id))) continue;
+    const index = await workerRunning(stack, webhookDeliveryWorkflowId(id), 'deliverWebhook');
+    if (index !== undefined && stack.webhooks.unanswered().includes(webhook)) workers.add(index);
+  }
+  return workers;
+}
+
+/**
+ * Waits until a worker (never one of `skip`) is in the middle of sending a mail and of delivering
+ * a webhook at once, so that one kill cuts into both. Returns the worker's index.
+ */
+async function workerMidMailAndWebhook(
   stack: ProcessStack,
   load: Load,
   skip: ReadonlySet<number>,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    // Messages that arrived a moment ago: far from being answered, so the kill lands mid-send.
-    const fresh = stack.smtp.inFlightMessages().filter((m) => Date.now() - m.since < 300);
-    for (const message of fresh) {
-      const request = load.requests.find((r) => r.id && message.messageId.includes(`-${r.id}-`));
-      if (!request) continue;
-      const description = await stack.client.workflow
-        .getHandle(licenseRequestWorkflowId(request.id!))
-        .describe()
-        .catch(() => undefined);
-      for (const activity of description?.raw.pendingActivities ?? []) {
-        if (
-          activity.activityType?.name !== 'sendRequestMail' ||
-          activity.state !== temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
-        ) {
-          continue;
-        }
-        const index = stack.workers.findIndex((w) => w?.alive() && w.pid === pidOf(activity.lastWorkerIdentity));
-        const stillPending = stack.smtp.inFlightMessages().includes(message);
-        if (index >= 0 && !skip.has(index) && stillPending) return index;
-      }
+    const mailing = await workersSendingMail(stack, load);
+    if ([...mailing].some((i) => !skip.has(i))) {
+      const delivering = await workersDeliveringWebhooks(stack, load);
+      const both = [...mailing].find((i) => !skip.has(i) && delivering.has(i));
+      if (both !== undefined) return both;
     }
     await sleep(25);
   }
-  throw new Error('no worker was caught sending a mail');
+  throw new Error('no worker was caught sending a mail and delivering a webhook at once');
 }
 
 /**
@@ -301,7 +366,29 @@ async function acceptedMailRecorded(stack: ProcessStack): Promise<void> {
   );
 }
 
-/** SIGKILL a worker in the middle of sending a mail; restart it; then the same for the other one. */
+/** Waits until every webhook event the receiver answered 2xx is recorded as delivered (at most 10 s). */
+async function answeredWebhooksRecorded(stack: ProcessStack): Promise<void> {
+  const answered = [...webhookArrivals(stack)].filter(([, seen]) => seen.delivered > 0).map(([id]) => id);
+  await until(
+    'answered webhooks recorded',
+    async () => {
+      if (answered.length === 0) return true;
+      const unrecorded = await stack.db
+        .selectFrom('webhook_delivery')
+        .select('id')
+        .where('id', 'in', answered)
+        .where('status', '<>', 'DELIVERED')
+        .execute();
+      return unrecorded.length === 0;
+    },
+    10_000,
+  );
+}
+
+/**
+ * SIGKILL a worker in the middle of sending a mail and delivering a webhook; restart it; then the
+ * same for the other one.
+ */
 export async function killWorkers(stack: ProcessStack, options: ChaosOptions): Promise<FaultResult> {
   const load = await Load.forScenario(stack, 'kill-worker');
   const notes: string[] = [];
@@ -312,26 +399,29 @@ export async function killWorkers(stack: ProcessStack, options: ChaosOptions): P
   let injectedAt = 0;
   let backAt = 0;
   const abandonedBefore = stack.smtp.abandoned();
+  const cutOffBefore = stack.webhooks.received.filter((w) => w.cutOff).length;
   const killed = new Set<number>();
   for (let round = 0; round < 2; round++) {
     // First whichever worker is caught sending, then the other one.
-    const index = await workerSendingMail(stack, load, killed);
+    const index = await workerMidMailAndWebhook(stack, load, killed);
     const worker = stack.workers[index]!;
     killed.add(index);
-    // Mid-send means before the server's answer. The server answers nothing for a moment, and the
-    // mails it accepted just before are recorded by then: what is killed is only ever mid-send,
-    // never in the milliseconds between the server's 250 and the record (see docs/performance.md).
+    // Mid-send means before the server's (or the receiver's) answer. Neither answers anything for a
+    // moment, and what they accepted just before is recorded by then: what is killed is only ever
+    // mid-send, never in the milliseconds between the answer and its record (see docs/performance.md).
     stack.smtp.hold();
-    await acceptedMailRecorded(stack);
+    stack.webhooks.hold();
+    await Promise.all([acceptedMailRecorded(stack), answeredWebhooksRecorded(stack)]);
     worker.child.kill('SIGKILL');
     await worker.exited;
     faultsAt.push(Date.now());
     injectedAt ||= Date.now();
-    // The listener must see the dead worker's connections close before it answers anything: the
-    // mails on them were cut off mid-send, and a server does not keep what it never answered.
+    // The listener and the receiver must see the dead worker's connections close before they
+    // answer anything: what was on them was cut off mid-send, and is not answered.
     await sleep(500);
     stack.smtp.release();
-    options.log?.(`  killed ${worker.name} (pid ${worker.pid}) while it was sending mail`);
+    stack.webhooks.release();
+    options.log?.(`  killed ${worker.name} (pid ${worker.pid}) while it was sending a mail and a webhook`);
     notes.push(`${worker.name} (pid ${worker.pid}) killed at ${new Date().toISOString().slice(11, 23)}`);
     // Work on: the other worker carries on while this one comes back.
     await sleep(500);
@@ -341,12 +431,14 @@ export async function killWorkers(stack: ProcessStack, options: ChaosOptions): P
   await load.stop();
   notes.push(await recordWindow(stack, load));
   notes.push(
-    `${killed.size} worker(s) killed mid-mail; ${stack.smtp.abandoned() - abandonedBefore} mail(s) cut off before the SMTP server accepted them`,
+    `${killed.size} worker(s) killed mid-mail and mid-webhook; ` +
+      `${stack.smtp.abandoned() - abandonedBefore} mail(s) cut off before the SMTP server accepted them, ` +
+      `${stack.webhooks.received.filter((w) => w.cutOff).length - cutOffBefore} webhook(s) before the receiver answered`,
   );
   return report(
     stack,
     load,
-    'SIGKILL a worker mid-mail (twice, one each)',
+    'SIGKILL a worker mid-mail and mid-webhook (twice, one each)',
     { injectedAt, backAt, faultsAt },
     notes,
     problems,

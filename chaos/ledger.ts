@@ -1,11 +1,13 @@
 /**
  * What the chaos scenarios promise, checked against what actually happened: every request that a
  * client started reaches its end state, in the read model and in Temporal (where a DECLINED one may
- * still wait for a reopening, see workflowDone), and every mail it is owed arrived at the SMTP
- * listener exactly once (counted by the mail's deterministic Message-ID).
+ * still wait for a reopening, see workflowDone), every mail it is owed arrived at the SMTP
+ * listener exactly once (counted by the mail's deterministic Message-ID), and every webhook event
+ * it is owed was answered 2xx by the partner's receiver exactly once (counted by its webhook-id).
  */
 import type { ProcessStack } from '../dev/process-stack';
 import type { MailOccasion, Status } from '../domain/license-request';
+import { webhookEventId, webhookEventOf } from '../domain/webhook-events';
 import { licenseRequestWorkflowId } from '../workflows/definitions';
 
 export interface TrackedRequest {
@@ -32,6 +34,19 @@ export function owedMessageIds(request: TrackedRequest): string[] {
   );
 }
 
+/**
+ * The webhook events a request is owed: those of its mail occasions that tell the partner's
+ * system too (domain/webhook-events.ts), each the first of its occasion.
+ */
+export function owedWebhookIds(request: TrackedRequest): string[] {
+  return OWED[request.expected]
+    .filter((occasion) => webhookEventOf(occasion))
+    .map((occasion) => webhookEventId(request.id!, occasion, 0));
+}
+
+/** The webhook-ids of this request's events start so (domain/webhook-events.ts). */
+const webhookIdPrefix = (requestId: string) => webhookEventId(requestId, '', 0).replace(/_0$/, '');
+
 export interface Audit {
   requests: number;
   completed: number;
@@ -39,6 +54,14 @@ export interface Audit {
   lost: number;
   /** Mails received more than once (each extra copy counts one). */
   duplicateMails: number;
+  /** Webhook events owed to the requests' partner. */
+  webhooksOwed: number;
+  /** Owed events the receiver never answered 2xx. */
+  lostWebhooks: number;
+  /** 2xx answers to an event beyond its first (each extra one counts one). */
+  duplicateWebhooks: number;
+  /** Arrivals whose sender was gone before the answer (a worker killed mid-delivery), sent again later. */
+  webhooksCutOff: number;
   problems: string[];
 }
 
@@ -61,10 +84,28 @@ async function workflowDone(stack: ProcessStack, id: string, expected: TrackedRe
   }
 }
 
-/** Whether one request is done: end state in the read model and in Temporal, every mail arrived. */
-async function isDone(stack: ProcessStack, request: TrackedRequest, received: Map<string, number>): Promise<boolean> {
+/**
+ * Whether one request is done: end state in the read model and in Temporal, every mail arrived,
+ * every webhook event answered 2xx.
+ */
+async function isDone(
+  stack: ProcessStack,
+  request: TrackedRequest,
+  received: Map<string, number>,
+  webhooks: Map<string, WebhookArrivals>,
+): Promise<boolean> {
   if (!request.id) return false;
   if (!owedMessageIds(request).every((m) => (received.get(m) ?? 0) > 0)) return false;
+  if (!owedWebhookIds(request).every((id) => (webhooks.get(id)?.delivered ?? 0) > 0)) return false;
+  // ...and recorded so: the audit reads the records too.
+  const unrecorded = await stack.db
+    .selectFrom('webhook_delivery')
+    .select('id')
+    .where('request_id', '=', request.id)
+    .where('status', '<>', 'DELIVERED')
+    .execute()
+    .catch(() => [undefined]);
+  if (unrecorded.length > 0) return false;
   const row = await stack.db
     .selectFrom('license_request')
     .select('status')
@@ -80,6 +121,29 @@ function receivedCounts(stack: ProcessStack): Map<string, number> {
   return counts;
 }
 
+export interface WebhookArrivals {
+  arrived: number;
+  /** Answered 2xx. */
+  delivered: number;
+  /** The sender was gone before the answer. */
+  cutOff: number;
+}
+
+/** What the partners' receiver saw, by webhook-id. */
+export function webhookArrivals(stack: ProcessStack): Map<string, WebhookArrivals> {
+  const byId = new Map<string, WebhookArrivals>();
+  for (const request of stack.webhooks.received) {
+    const id = String(request.headers['webhook-id']);
+    const seen = byId.get(id) ?? { arrived: 0, delivered: 0, cutOff: 0 };
+    seen.arrived++;
+    if (request.answeredWith !== undefined && request.answeredWith >= 200 && request.answeredWith < 300)
+      seen.delivered++;
+    if (request.cutOff) seen.cutOff++;
+    byId.set(id, seen);
+  }
+  return byId;
+}
+
 /**
  * Waits until every request is done (or `timeoutMs` passes) and returns when the last one was:
  * the end of the scenario's recovery.
@@ -90,8 +154,9 @@ export async function settle(stack: ProcessStack, requests: TrackedRequest[], ti
   let last = Date.now();
   while (pending.size > 0 && Date.now() < deadline) {
     const received = receivedCounts(stack);
+    const webhooks = webhookArrivals(stack);
     for (const request of [...pending]) {
-      if (await isDone(stack, request, received)) {
+      if (await isDone(stack, request, received, webhooks)) {
         pending.delete(request);
         last = Date.now();
       }
@@ -103,7 +168,18 @@ export async function settle(stack: ProcessStack, requests: TrackedRequest[], ti
 
 export async function audit(stack: ProcessStack, requests: TrackedRequest[], organisationPrefix: string) {
   const received = receivedCounts(stack);
-  const result: Audit = { requests: requests.length, completed: 0, lost: 0, duplicateMails: 0, problems: [] };
+  const webhooks = webhookArrivals(stack);
+  const result: Audit = {
+    requests: requests.length,
+    completed: 0,
+    lost: 0,
+    duplicateMails: 0,
+    webhooksOwed: 0,
+    lostWebhooks: 0,
+    duplicateWebhooks: 0,
+    webhooksCutOff: 0,
+    problems: [],
+  };
   for (const request of requests) {
     if (!request.id) {
       result.lost++;
@@ -142,6 +218,32 @@ export async function audit(stack: ProcessStack, requests: TrackedRequest[], org
         result.problems.push(`${request.name}: ${messageId} arrived ${count} times (at ${at.join(', ')})`);
       }
     }
+    // Every event owed answered 2xx once; none that is not owed.
+    const owedWebhooks = owedWebhookIds(request);
+    result.webhooksOwed += owedWebhooks.length;
+    for (const id of owedWebhooks) {
+      const seen = webhooks.get(id);
+      if (!seen?.delivered) {
+        result.lostWebhooks++;
+        result.problems.push(`${request.name}: webhook ${id} never answered 2xx (arrived ${seen?.arrived ?? 0} times)`);
+      }
+    }
+    for (const [id, seen] of webhooks) {
+      if (!id.startsWith(webhookIdPrefix(request.id))) continue;
+      result.webhooksCutOff += seen.cutOff;
+      if (!owedWebhooks.includes(id)) result.problems.push(`${request.name}: webhook ${id} was not owed`);
+      if (seen.delivered > 1) {
+        result.duplicateWebhooks += seen.delivered - 1;
+        result.problems.push(`${request.name}: webhook ${id} answered 2xx ${seen.delivered} times`);
+      }
+    }
+    const undelivered = await stack.db
+      .selectFrom('webhook_delivery')
+      .select(['id', 'status'])
+      .where('request_id', '=', request.id)
+      .where('status', '<>', 'DELIVERED')
+      .execute();
+    for (const row of undelivered) result.problems.push(`${request.name}: webhook ${row.id} recorded ${row.status}`);
     // Exactly one answer in the history, however often the call was retried.
     const answers = await stack.db
       .selectFrom('history_event')

@@ -5,7 +5,19 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 export function faultTable(results: FaultResult[]): string {
   const rows = [
-    ['fault', 'requests', 'in flight', 'completed', 'lost', 'duplicate mails', 'outage (s)', 'recovery (s)'],
+    [
+      'fault',
+      'requests',
+      'in flight',
+      'completed',
+      'lost',
+      'duplicate mails',
+      'webhooks owed',
+      'webhooks lost',
+      'duplicate webhooks',
+      'outage (s)',
+      'recovery (s)',
+    ],
     ...results.map((r) => [
       r.fault,
       String(r.requests),
@@ -13,6 +25,9 @@ export function faultTable(results: FaultResult[]): string {
       String(r.completed),
       String(r.lost),
       String(r.duplicateMails),
+      String(r.webhooksOwed),
+      String(r.lostWebhooks),
+      String(r.duplicateWebhooks),
       seconds(r.outageMs),
       seconds(r.recoveryMs),
     ]),
@@ -31,5 +46,14 @@ export function faultNotes(results: FaultResult[]): string {
 }
 
 export function failed(results: FaultResult[]): boolean {
-  return results.some((r) => r.lost > 0 || r.duplicateMails > 0 || r.problems.length > 0 || r.completed !== r.requests);
+  return results.some(
+    (r) =>
+      r.lost > 0 ||
+      r.duplicateMails > 0 ||
+      r.lostWebhooks > 0 ||
+      r.duplicateWebhooks > 0 ||
+      r.webhooksOwed === 0 ||
+      r.problems.length > 0 ||
+      r.completed !== r.requests,
+  );
 }

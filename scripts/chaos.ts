@@ -1,10 +1,12 @@
 /**
  * `npm run chaos [-- --requests N] [--database-outage S] [--only kill-worker,...] [--report FILE] [--json] [--time-limit S]`
+ *   `[--smtp-delay MS] [--webhook-delay MS]`
  *
  * Runs the service as a deployment does (its own PostgreSQL, a file-backed Temporal dev server, an
  * SMTP listener, the migration, the API and two workers as separate processes) on free ports,
  * injects each fault for real while requests are in flight, and audits the result: every request
- * at its end state, every mail exactly once. Prints the table, writes it to docs/chaos-report.md,
+ * at its end state, every mail exactly once, every webhook event answered 2xx exactly once (at an
+ * HTTPS receiver of the stack's own, where each scenario's partner registers its webhook). Prints the table, writes it to docs/chaos-report.md,
  * and exits non-zero if anything was lost or sent twice.
  */
 import fs from 'node:fs';
@@ -38,6 +40,7 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       report: { type: 'string', default: path.join(PROJECT_ROOT, 'docs/chaos-report.md') },
       'smtp-delay': { type: 'string', default: '1000' },
+      'webhook-delay': { type: 'string', default: '1000' },
       // The results as one line of JSON, last on stdout (for the CI test).
       json: { type: 'boolean', default: false },
       // Give up after this many seconds: say where the run was, stop the stack, exit 3 (CI's test
@@ -85,6 +88,8 @@ async function main(): Promise<number> {
     workers: 2,
     // A slow mail server (each message answered after a delay) keeps sends in flight to cut into.
     smtp: { acceptDelayMs: Number(values['smtp-delay']) },
+    // A slow receiver (each delivery answered after a delay), for the same reason.
+    webhookAnswerDelayMs: Number(values['webhook-delay']),
     log: (line) => console.error(`[chaos] ${line}`),
   });
   const stack = await starting;
@@ -95,7 +100,8 @@ async function main(): Promise<number> {
       console.error(`[chaos] fault: ${name}`);
       const result = await FAULTS[name](stack, options);
       console.error(
-        `[chaos]   ${result.completed}/${result.requests} completed, ${result.lost} lost, ${result.duplicateMails} duplicate mail(s)`,
+        `[chaos]   ${result.completed}/${result.requests} completed, ${result.lost} lost, ${result.duplicateMails} duplicate mail(s); ` +
+          `webhooks: ${result.webhooksOwed} owed, ${result.lostWebhooks} lost, ${result.duplicateWebhooks} duplicate(s)`,
       );
       results.push(result);
     }
@@ -116,7 +122,7 @@ async function main(): Promise<number> {
     '',
     `Run on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, load average before the run ` +
       `${os.loadavg()[0]!.toFixed(2)}; ${options.requests} requests per fault, SMTP answering each message after ` +
-      `${values['smtp-delay']} ms; whole run ${((Date.now() - t0) / 1000).toFixed(0)} s.`,
+      `${values['smtp-delay']} ms, the webhook receiver each delivery after ${values['webhook-delay']} ms; whole run ${((Date.now() - t0) / 1000).toFixed(0)} s.`,
     '',
     table,
     '',
