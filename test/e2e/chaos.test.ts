@@ -1,8 +1,9 @@
 /**
  * Issue 8's faults, for real, in every CI run: `npm run chaos` (the same command a person runs)
- * with fewer requests per fault. A worker SIGKILLed twice mid-mail, the Temporal dev server
- * SIGKILLed and restarted, PostgreSQL stopped for 30 s, the API SIGKILLed mid-burst: every request
- * finishes, none is lost, no mail goes out twice, and the API answered 503 with Retry-After (never
+ * with fewer requests per fault. A worker SIGKILLed twice mid-mail and mid-webhook, the Temporal
+ * dev server SIGKILLed and restarted, PostgreSQL stopped for 30 s, the API SIGKILLed mid-burst:
+ * every request finishes, none is lost, no mail goes out twice, every webhook event owed is answered
+ * 2xx exactly once by the partner's receiver, and the API answered 503 with Retry-After (never
  * another 5xx) while a part was away.
  */
 import { spawn } from 'node:child_process';
@@ -15,7 +16,7 @@ import type { FaultResult } from '../../chaos/faults';
 const TIME_LIMIT_S = 540;
 
 test(
-  'every fault: every request completes, none lost, no mail twice',
+  'every fault: every request completes, none lost, no mail twice, every webhook event once',
   async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-chaos-test-'));
     try {
@@ -48,7 +49,15 @@ test(
         throw new Error(`npm run chaos exited ${code}:\n${stdout}\n${stderr.slice(-5000)}`);
       for (const result of results) {
         expect({ fault: result.fault, problems: result.problems }).toEqual({ fault: result.fault, problems: [] });
-        expect(result).toMatchObject({ lost: 0, duplicateMails: 0, completed: result.requests });
+        expect(result).toMatchObject({
+          lost: 0,
+          duplicateMails: 0,
+          lostWebhooks: 0,
+          duplicateWebhooks: 0,
+          completed: result.requests,
+        });
+        // Every request is owed its created event at least.
+        expect(result.webhooksOwed).toBeGreaterThanOrEqual(result.requests);
         expect(result.requests).toBeGreaterThanOrEqual(12);
         expect(result.inFlight).toBeGreaterThan(0);
       }
