@@ -8,7 +8,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { createWorkflowTestEnv, newInput, withWorkflow, type WorkflowTestEnv } from '../test/helpers/workflow-env';
+import {
+  createWorkflowTestEnv,
+  newInput,
+  recordingActivities,
+  withWorkflow,
+  type WorkflowTestEnv,
+} from '../test/helpers/workflow-env';
+import { webhookDeliveryWorkflowId, webhookEventId } from '../domain/webhook-events';
 import { atStockholm, nextMondayWorkingWeek, nthWorkingDayAfterOracle } from '../test/helpers/calendar-oracle';
 import { resolveTemporalBinary } from '../dev/temporal-binaries';
 import {
@@ -37,7 +44,12 @@ async function skipTo(env: WorkflowTestEnv, n: number, time: string): Promise<Da
 }
 let base: string | undefined;
 
+/** A path's history; or, as Histories, its own and those of workflows it started, saved beside it by name. */
 type Path = (env: WorkflowTestEnv) => Promise<unknown>;
+
+class Histories {
+  constructor(readonly byName: Record<string, unknown>) {}
+}
 
 const paths: Record<string, Path> = {
   // A NO: the run waits out the reopen window (REOPEN_WINDOW_DAYS) and ends DECLINED.
@@ -174,6 +186,35 @@ const paths: Record<string, Path> = {
     );
     return history;
   },
+  // A partner with a webhook: each occasion's event starts a delivery workflow (a child the request
+  // does not wait for). The request is reminded, then withdrawn; the created event's receiver
+  // answers 500 once, so the delivery's own history has a failed attempt, its backoff and the 2xx.
+  'webhooks-withdrawn': async (t) => {
+    const createdAt = await skipTo(t, 0, '09:00');
+    const input = newInput({ createdAt });
+    const rec = recordingActivities(undefined, {
+      webhook: { answers: [{ kind: 'retry', status: 500, error: 'HTTP 500' }] },
+    });
+    const histories: Record<string, unknown> = {};
+    await withWorkflow(
+      t,
+      async (h) => {
+        await skipTo(t, 3, '12:00'); // after the first reminder
+        await h.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
+        await h.result();
+        histories['webhooks-withdrawn'] = await h.fetchHistory();
+        const created = t.env.client.workflow.getHandle(
+          webhookDeliveryWorkflowId(webhookEventId(input.requestId, 'CREATED', 0)),
+        );
+        await created.result();
+        histories['webhook-delivery-retried'] = await created.fetchHistory();
+      },
+      input,
+      rec,
+    );
+    if (rec.webhookAttempts.length < 4) throw new Error(`only ${rec.webhookAttempts.length} delivery attempts`);
+    return new Histories(histories);
+  },
   // A NO reopened by support, the request mail resent, then a YES and its assignments.
   'reopened-completed': async (t) => {
     const createdAt = await skipTo(t, 0, '09:00');
@@ -206,11 +247,14 @@ async function main() {
     if (only.length > 0 && !only.includes(name)) continue;
     const env = await createWorkflowTestEnv(); // one server per path (see createWorkflowTestEnv)
     try {
-      const history = await run(env);
-      // Binary protobuf: exact, and independent of JSON conventions between SDK versions.
-      const bytes = temporal.api.history.v1.History.encode(history as temporal.api.history.v1.IHistory).finish();
-      fs.writeFileSync(path.join(OUT, `${name}.binpb`), bytes);
-      console.log(`recorded ${name}`);
+      const recorded = await run(env);
+      const histories = recorded instanceof Histories ? recorded.byName : { [name]: recorded };
+      for (const [file, history] of Object.entries(histories)) {
+        // Binary protobuf: exact, and independent of JSON conventions between SDK versions.
+        const bytes = temporal.api.history.v1.History.encode(history as temporal.api.history.v1.IHistory).finish();
+        fs.writeFileSync(path.join(OUT, `${file}.binpb`), bytes);
+        console.log(`recorded ${file}`);
+      }
     } finally {
       await env.env.teardown();
     }

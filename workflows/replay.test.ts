@@ -13,7 +13,7 @@ import { quietRuntime } from '../test/helpers/stack';
 const DIR = path.join(__dirname, 'histories');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.binpb'));
 
-test('there are recorded histories for every path: declined, completed, overdue, reminded, withdrawn, extended, reopened', () => {
+test('there are recorded histories for every path: declined, completed, overdue, reminded, withdrawn, extended, reopened, with webhooks', () => {
   expect(files.sort()).toEqual(
     [
       'declined',
@@ -22,6 +22,8 @@ test('there are recorded histories for every path: declined, completed, overdue,
       'overdue-exhausted',
       'reminded-withdrawn',
       'reopened-completed',
+      'webhook-delivery-retried',
+      'webhooks-withdrawn',
       'yes-completed',
       'yes-subset-assigned',
       'yes-withdrawn',
@@ -70,3 +72,16 @@ test('every recorded history replays against the current workflow code without n
   const names = files.map((f) => path.basename(f, '.binpb'));
   expect(await replay(names)).toEqual(Object.fromEntries(names.map((n) => [n, 'ok'])));
 }, 120_000);
+
+test("the webhook path's history starts a delivery workflow per event, and a delivery's history retries after a failed attempt", () => {
+  const { EventType } = temporal.api.enums.v1;
+  const count = (name: string, type: temporal.api.enums.v1.EventType) =>
+    (temporal.api.history.v1.History.decode(fs.readFileSync(path.join(DIR, `${name}.binpb`))).events ?? []).filter(
+      (e) => e.eventType === type,
+    ).length;
+  // Created, reminded, withdrawn: three events, three children (so replay covers the child command).
+  expect(count('webhooks-withdrawn', EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)).toBe(3);
+  // The receiver's 500, the backoff's timer, the 2xx.
+  expect(count('webhook-delivery-retried', EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)).toBe(2);
+  expect(count('webhook-delivery-retried', EventType.EVENT_TYPE_TIMER_FIRED)).toBe(1);
+});

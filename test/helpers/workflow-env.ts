@@ -10,10 +10,18 @@ import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Activities, RecordRequestWebhookInput, SendRequestMailInput, TransitionRecord } from '../../activities';
+import type {
+  Activities,
+  RecordRequestWebhookInput,
+  SendRequestMailInput,
+  TransitionRecord,
+  WebhookAttemptResult,
+  WebhookDeliveryInput,
+} from '../../activities';
 import { createCalendarActivities } from '../../activities/calendar';
 import { registerSearchAttributes } from '../../runtime/search-attributes';
 import { DEFAULT_REMINDER_POLICY } from '../../domain/reminders';
+import { webhookEventId, webhookEventOf } from '../../domain/webhook-events';
 import type { WorkingDayCalendar } from '../../domain/working-days';
 import type { LicenseRequestInput } from '../../domain/license-request';
 import { createUpdate, licenseRequestWorkflowId } from '../../workflows/definitions';
@@ -73,12 +81,23 @@ export interface SentMail extends SendRequestMailInput {
   at: Date;
 }
 
-export function recordingActivities(calendar?: WorkingDayCalendar) {
+export interface RecordingOptions {
+  /**
+   * The partner has a webhook endpoint that wants every event: each event is recorded and its
+   * delivery workflow started. Its attempts get these answers in turn, then `delivered`.
+   */
+  webhook?: { answers?: WebhookAttemptResult[] };
+}
+
+export function recordingActivities(calendar?: WorkingDayCalendar, options: RecordingOptions = {}) {
   const requests: LicenseRequestInput[] = [];
   const transitions: TransitionRecord[] = [];
   const mails: SentMail[] = [];
-  /** Occasions the workflow recorded as webhook events; no partner here has an endpoint. */
+  /** Occasions the workflow recorded as webhook events (delivered only with `options.webhook`). */
   const webhookEvents: RecordRequestWebhookInput[] = [];
+  /** The delivery attempts made, in order (with `options.webhook`). */
+  const webhookAttempts: WebhookDeliveryInput[] = [];
+  const answers = [...(options.webhook?.answers ?? [])];
   const noWebhooks = async (): Promise<never> => {
     throw new Error('no webhook is configured in these tests');
   };
@@ -99,13 +118,40 @@ export function recordingActivities(calendar?: WorkingDayCalendar) {
     },
     async recordRequestWebhookEvent(input) {
       webhookEvents.push(input);
-      return null;
+      const type = webhookEventOf(input.occasion);
+      if (!options.webhook || !type) return null;
+      return {
+        deliveryId: webhookEventId(input.requestId, input.occasion, input.sequence),
+        requestId: input.requestId,
+        type,
+      };
     },
-    deliverWebhook: noWebhooks,
-    giveUpWebhookDelivery: noWebhooks,
-    disableWebhookEndpointAfterGone: noWebhooks,
+    ...(options.webhook
+      ? {
+          async deliverWebhook(input: WebhookDeliveryInput): Promise<WebhookAttemptResult> {
+            webhookAttempts.push(input);
+            return answers.shift() ?? { kind: 'delivered', status: 204, attempts: webhookAttempts.length };
+          },
+          async giveUpWebhookDelivery() {},
+          async disableWebhookEndpointAfterGone() {
+            return null;
+          },
+        }
+      : {
+          deliverWebhook: noWebhooks,
+          giveUpWebhookDelivery: noWebhooks,
+          disableWebhookEndpointAfterGone: noWebhooks,
+        }),
   };
-  return { activities, requests, transitions, mails, webhookEvents, occasions: () => mails.map((m) => m.occasion) };
+  return {
+    activities,
+    requests,
+    transitions,
+    mails,
+    webhookEvents,
+    webhookAttempts,
+    occasions: () => mails.map((m) => m.occasion),
+  };
 }
 
 export type Recording = ReturnType<typeof recordingActivities>;
