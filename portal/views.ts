@@ -585,7 +585,7 @@ function webhookSection(ctx: PageContext, settings: WebhookSettings): SafeHtml {
         <legend>${w.events}</legend>
         ${WEBHOOK_EVENT_TYPES.map(
           (type, i) =>
-            html`<div>
+            html`<div class="check">
               <input
                 type="checkbox"
                 id="webhook-event-${String(i)}"

@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
+import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../../dev/webhook-receiver';
 import type { Locale } from '../../domain/locale';
 import { createLogger } from '../../observability/logger';
 import {
@@ -35,6 +37,8 @@ const LATER = calendarDaysAfter(DESIRED, 43);
 let stack: TestStack;
 let call: ReturnType<typeof api>;
 let browser: Browser;
+/** The partners' own system: a real receiver on loopback (which WEBHOOK_ALLOW_INSECURE lets the stack deliver to). */
+let receiver: WebhookReceiver;
 const contexts: BrowserContext[] = [];
 
 /** The API's JSON log lines, to show that no key or session token reaches them. */
@@ -47,7 +51,13 @@ beforeAll(async () => {
       done();
     },
   });
-  stack = await startStack({ logger: createLogger({ service: 'api', level: 'info', destination }) });
+  [stack, receiver] = await Promise.all([
+    startStack({
+      logger: createLogger({ service: 'api', level: 'info', destination }),
+      env: { WEBHOOK_ALLOW_INSECURE: 'true' },
+    }),
+    startWebhookReceiver(),
+  ]);
   call = api(stack);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -59,6 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  await receiver?.close();
 }, 60_000);
 
 afterEach(async () => {
@@ -561,6 +572,68 @@ test('language: an English partner reads English; the switch changes the session
   expect((await call('GET', '/v1/partner/settings', { token: partner.apiKey })).body.notificationEmail).toBe(
     'licenses@acme.test',
   );
+});
+
+test("settings: a webhook to the partner's own receiver shows its secret once; the created event arrives signed, is listed as delivered, and Redeliver sends it again", async () => {
+  const partner = await newPartner({ locale: 'en' });
+  const page = await newPage();
+  await signIn(page, partner);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const section = page.locator('#webhook');
+  const url = `${receiver.origin}/hooks/${partner.id}`;
+  await page.getByLabel('Webhook URL (https)').fill(url);
+  await page.getByRole('button', { name: 'Save webhook' }).click();
+  // The answer to the form that made it shows the secret, this once.
+  await page.getByText('Copy it now: it is shown only this once.', { exact: false }).waitFor();
+  const secret = await page.locator('#webhook-secret code').innerText();
+  expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+  // Once: the page again shows the URL, never the secret.
+  await page.reload();
+  expect(await page.locator('#webhook-secret').count()).toBe(0);
+  expect(await page.content()).not.toContain(secret.slice('whsec_'.length));
+  expect(await page.getByLabel('Webhook URL (https)').inputValue()).toBe(url);
+  await section.getByText('Nothing has been delivered yet.').waitFor();
+
+  // A new request: the receiver gets the created event, signed with the secret the page showed.
+  const arrivalsBefore = receiver.received.length;
+  const request = await newRequest(partner, { organisation: 'Skolonkommunen' });
+  const ours = (r: ReceivedWebhook) => r.path === `/hooks/${partner.id}`;
+  const verified = (r: ReceivedWebhook) =>
+    new Webhook(secret).verify(r.body, r.headers as Record<string, string>) as { type: string; data: { id: string } };
+  const [first] = (await receiver.waitFor(arrivalsBefore + 1, 30_000)).slice(arrivalsBefore).filter(ours);
+  expect(verified(first!)).toMatchObject({ type: 'license_request.created', data: { id: request.id } });
+
+  // Listed as delivered (recorded just after the receiver's answer: the page is read until it shows it).
+  const row = section.locator('table.deliveries tbody tr');
+  const cells = async () => (await row.first().locator('td').allInnerTexts()).map((c) => c.trim());
+  for (let i = 0; i < 50 && (await row.count()) === 0; i++) {
+    await page.waitForTimeout(200);
+    await page.reload();
+  }
+  expect(await cells()).toEqual([
+    'license_request.created',
+    expect.any(String),
+    'Delivered',
+    '204',
+    expect.stringMatching(/^\d+ ms$/),
+    '1',
+    'Redeliver',
+  ]);
+  await expectEveryControlLabelled(page);
+
+  // Redeliver: the same event again, with the same webhook-id and body, freshly signed.
+  await row.first().getByRole('button', { name: 'Redeliver' }).click();
+  await page.getByText('The event is being sent again.').waitFor();
+  const again = (await receiver.waitFor(arrivalsBefore + 2, 30_000)).slice(arrivalsBefore).filter(ours)[1]!;
+  expect(again.headers['webhook-id']).toBe(first!.headers['webhook-id']);
+  expect(again.body).toBe(first!.body);
+  expect(verified(again).type).toBe('license_request.created');
+  for (let i = 0; i < 50 && (await cells())[5] !== '2'; i++) {
+    await page.waitForTimeout(200);
+    await page.reload();
+  }
+  expect(await cells()).toEqual(expect.arrayContaining(['Delivered', '204', '2']));
+  await section.screenshot({ path: screenshot('webhooks') });
 });
 
 test('signing out ends the session for good, an expired session opens nothing, and rotating the API key ends every portal session of that partner', async () => {
