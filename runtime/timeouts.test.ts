@@ -6,9 +6,15 @@
 import { msToNumber } from '@temporalio/common';
 import { SMTP_TIMEOUTS } from '../activities/mailer';
 import { CLAIM_LEASE_MS, CLAIM_RENEW_EVERY_MS } from '../activities/mail';
+import { WEBHOOK_HEARTBEAT_EVERY_MS } from '../activities/webhooks';
+import { DELIVERY_TIMEOUT_MS } from '../domain/webhooks';
 import { UPDATE_TIMEOUT_MS } from '../services/license-requests';
 import { DATABASE_TIMEOUTS } from '../db/database';
-import { ACTIVITY_TIMEOUTS } from '../workflows/definitions';
+import {
+  ACTIVITY_TIMEOUTS,
+  WEBHOOK_ATTEMPT_HEARTBEAT_TIMEOUT_MS,
+  WEBHOOK_ATTEMPT_TIMEOUT_MS,
+} from '../workflows/definitions';
 
 const { database, mail } = ACTIVITY_TIMEOUTS;
 
@@ -30,6 +36,13 @@ test('a mail attempt heartbeats well within its heartbeat timeout, and its claim
   );
   // A retry is scheduled only after Temporal noticed the missing heartbeat; the lease is not much longer.
   expect(CLAIM_LEASE_MS).toBeLessThan(mail.heartbeatMs * 3);
+});
+
+test('a webhook attempt heartbeats well within its heartbeat timeout, and its HTTP call and database writes end well before the attempt times out', () => {
+  expect(WEBHOOK_HEARTBEAT_EVERY_MS * 2).toBeLessThanOrEqual(WEBHOOK_ATTEMPT_HEARTBEAT_TIMEOUT_MS);
+  const databaseCall = DATABASE_TIMEOUTS.connectMs + DATABASE_TIMEOUTS.queryMs;
+  // Claim and endpoint before the call, the record after it; what is left retries a failed record.
+  expect(DELIVERY_TIMEOUT_MS + 3 * databaseCall).toBeLessThan(WEBHOOK_ATTEMPT_TIMEOUT_MS);
 });
 
 test('an API call waiting for an update outlasts one database attempt lost with a dead worker and its retry', () => {
