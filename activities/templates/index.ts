@@ -123,8 +123,7 @@ export async function renderMail(occasion: MailOccasion, locale: Locale, facts: 
       : []),
     ...buttons.map((b) => `${b.label}: ${b.href}`),
     l.regards,
-    // The usual signature separator ("-- "): mail programs show what follows as the footer.
-    `-- \n${why}\n${l.footer.questions} ${facts.supportEmail}`,
+    `${why}\n${l.footer.questions} ${facts.supportEmail}`,
   ].join('\n\n');
 
   const html = await renderLayout({
