@@ -49,7 +49,7 @@ const FILES = [
     pattern: [
       '**/*.test.ts',
       'workflows/replay-support/**',
-      'scripts/{start,bench,chaos,record-histories,schemathesis,mail-preview}.ts',
+      'scripts/{start,bench,chaos,record-histories,schemathesis,mail-preview,mail-samples}.ts',
     ],
   },
 ];

@@ -400,7 +400,8 @@ describe('sendRequestMail', () => {
     expect(first.text).toContain('Skolons support har fått en kopia');
     const second = onlyMail(messageIdOf(f.requestId, 'OVERDUE', 1));
     expect(second.to).toEqual([f.partnerEmail]);
-    expect(second.text).not.toContain('Skolons support');
+    // Every mail's footer names support; only the copied one says that support has it.
+    expect(second.text).not.toContain('Skolons support har fått en kopia');
   });
 
   test('UNANSWERED_ESCALATION goes only to support', async () => {
@@ -685,6 +686,11 @@ describe('sendRequestMail', () => {
       expect(requestIdOfStatusPageToken(config.statusPageKey, links[0]!.split('/status/')[1]!)).toBe(f.requestId);
       expect(mail.text).toContain(`Följ förfrågan: ${links[0]}`);
     } else expect(links).toEqual([]);
+    // The HTML part's button opens the same page, and its footer gives support's address.
+    const html = htmlPart(mail.raw);
+    if (links[0]) expect(html).toContain(`href="${links[0]}"`);
+    expect(html).toContain(`href="mailto:${config.supportEmail}"`);
+    expect(mail.text).toContain(config.supportEmail);
     if (state.deadline) expect(mail.text).toContain(longDateOracle(DEADLINE_DATE, language));
     if (WITH_REASON.includes(occasion)) {
       // The reason as support wrote it: as text in the plain part, escaped in the HTML part.

@@ -28,7 +28,7 @@ import {
 import { REMINDER_APPLIES_WHILE, workingDaysLeft, type MailOccasion, type Status } from '../domain/license-request';
 import type { ReminderSkipReason } from '../domain/reminders';
 import { isPermanentMailFailure, type Mailer } from './mailer';
-import { renderMail } from './templates';
+import { renderMail, type MailAudience } from './templates';
 import { singleLine } from '../domain/text';
 import { DEFAULT_LOCALE, type Locale } from '../domain/locale';
 import { swedishCalendar } from '../domain/working-days';
@@ -85,6 +85,12 @@ export const TO_PARTNER: readonly MailOccasion[] = [
   'REOPENED',
   'WEBHOOK_DISABLED',
 ];
+
+/** Who reads an occasion's mail: the partner, the organisation's contacts, or support alone. */
+export function audienceOf(occasion: MailOccasion): MailAudience {
+  if (occasion === 'UNANSWERED_ESCALATION') return 'support';
+  return TO_PARTNER.includes(occasion) ? 'partner' : 'contacts';
+}
 
 const HISTORY_EVENT: Record<MailOccasion, string> = {
   CREATED: 'PARTNER_NOTIFIED',
@@ -173,10 +179,11 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     if (!partner)
       throw ApplicationFailure.nonRetryable(`partner ${request.partner_id} is not in the database`, REQUEST_NOT_FOUND);
 
-    const toPartner = TO_PARTNER.includes(occasion);
-    const toContacts = !toPartner && occasion !== 'UNANSWERED_ESCALATION';
+    const audience = audienceOf(occasion);
+    const toPartner = audience === 'partner';
+    const toContacts = audience === 'contacts';
     const recipients =
-      occasion === 'UNANSWERED_ESCALATION'
+      audience === 'support'
         ? [config.supportEmail]
         : toPartner
           ? [partner.notification_email]
@@ -251,7 +258,9 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       : { first: true, to: recipients };
 
     const answered = request.status !== 'AWAITING_ANSWER';
-    const rendered = renderMail(occasion, locale, {
+    const rendered = await renderMail(occasion, locale, {
+      audience,
+      supportEmail: config.supportEmail,
       organisationName: request.organisation_name,
       organisationSkolonId: request.organisation_skolon_id,
       partnerName: partner.name,

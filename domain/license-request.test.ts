@@ -8,6 +8,7 @@ import {
   calendarDaysAfter,
   endOfDayOracle,
   isWorkingDayOracle,
+  nonexistentDateAfter,
   nthWorkingDayAfterOracle,
   stockholmDateOf,
 } from '../test/helpers/calendar-oracle';
@@ -309,12 +310,7 @@ describe("support's exceptions", () => {
     expect(extendedDeadline(swedishCalendar, pastDeadline, calendarDaysAfter(today, -1), now)).toEqual({
       problem: 'IN_THE_PAST',
     });
-    // A day that does not exist: the 31st of the next month that has 30 days (after this week).
-    const year = Number(today.slice(0, 4));
-    const noSuchDay = [4, 6, 9, 11]
-      .map((m) => `${year}-${String(m).padStart(2, '0')}-31`)
-      .concat(`${year + 1}-04-31`)
-      .find((d) => d > calendarDaysAfter(today, 10))!;
+    const noSuchDay = nonexistentDateAfter(today);
     expect(extendedDeadline(swedishCalendar, current, noSuchDay, now)).toEqual({ problem: 'NOT_A_WORKING_DAY' });
     // A year is the most support may give: a working day some 420 days ahead is too far.
     expect(extendedDeadline(swedishCalendar, current, nthWorkingDayAfterOracle(today, 300), now)).toEqual({

@@ -89,6 +89,12 @@ export interface Catalogue {
     openRequest: string;
     /** Two lines: the greeting and the signature. */
     regards: string;
+    /** The footer of every mail: why this reader got it (by who reads it), and how to reach support. */
+    footer: {
+      why: Record<'partner' | 'contacts' | 'support', MailSentence>;
+      /** Followed by support's address. */
+      questions: string;
+    };
   };
 
   /** The portal's frame: title, menu, language switch. */

@@ -147,6 +147,16 @@ export const en: Catalogue = {
     more: (n) => `… and ${n} more`,
     openRequest: 'Open the request',
     regards: 'Kind regards\nSkolon',
+    footer: {
+      why: {
+        partner: (w) =>
+          `You are receiving this e-mail because this address receives the notifications for ${w.partner} in Skolon's partner portal. You can change it under Settings there.`,
+        contacts: (w) =>
+          `You are receiving this e-mail because ${w.organisation} named you as a contact person for its license request to ${w.partner} in Skolon.`,
+        support: () => "You are receiving this e-mail because this is Skolon support's address for license requests.",
+      },
+      questions: 'Questions? Contact Skolon support:',
+    },
   },
 
   appName: 'Partner portal',

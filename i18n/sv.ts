@@ -151,6 +151,16 @@ export const sv: Catalogue = {
     more: (n) => `… och ${n} till`,
     openRequest: 'Öppna förfrågan',
     regards: 'Vänliga hälsningar\nSkolon',
+    footer: {
+      why: {
+        partner: (w) =>
+          `Du får det här meddelandet eftersom adressen är angiven för aviseringar till ${w.partner} i Skolons partnerportal. Adressen ändras under Inställningar där.`,
+        contacts: (w) =>
+          `Du får det här meddelandet eftersom ${w.organisation} har angett dig som kontaktperson för sin licensförfrågan till ${w.partner} i Skolon.`,
+        support: () => 'Du får det här meddelandet eftersom adressen är Skolons supportadress för licensförfrågningar.',
+      },
+      questions: 'Frågor? Kontakta Skolons support:',
+    },
   },
 
   appName: 'Partnerportal',

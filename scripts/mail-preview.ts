@@ -1,60 +1,65 @@
 /**
- * `npm run mail:preview`: renders every mail in Swedish and English, as HTML and plain text, into
- * DATA_DIR/mail-preview (or the folder given with --out), with an index.html to browse them.
+ * `npm run mail:preview`: renders every mail (each occasion in Swedish and English, with realistic
+ * data: scripts/mail-samples.ts) as HTML and plain text into DATA_DIR/mail-preview (or the folder
+ * given with --out), with an index.html that shows each one at phone and desktop width. With
+ * --serve it also serves the folder (http://127.0.0.1:4100, or --port) until Ctrl-C, for a
+ * browser that cannot open the files themselves.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderMail, type MailFacts } from '../activities/templates';
-import { LOCALES } from '../domain/locale';
+import express from 'express';
+import { renderMail } from '../activities/templates';
 import { escapeHtml } from '../domain/text';
-import { TO_PARTNER } from '../activities/mail';
 import { loadConfig } from '../config/env';
-import { MAIL_OCCASIONS } from '../domain/license-request';
+import { mailSamples } from './mail-samples';
 
-const { values } = parseArgs({ options: { out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string' }, serve: { type: 'boolean' }, port: { type: 'string', default: '4100' } },
+});
 const outDir = path.resolve(values.out ?? path.join(loadConfig().dataDir, 'mail-preview'));
-fs.mkdirSync(outDir, { recursive: true });
 
-const facts: MailFacts = {
-  organisationName: 'Skolonkommunen',
-  organisationSkolonId: 'org-123',
-  partnerName: 'Acme Learning',
-  numberOfSchools: 3,
-  schools: ['Norra skolan', 'Södra skolan', 'Östra skolan'],
-  desiredAvailability: '2027-06-15',
-  deadline: '2027-06-11T23:59:59.999+02:00',
-  workingDaysLeft: 4,
-  link: 'https://licenses.skolon.example/portal/requests/3f2b8c1e-0000-4000-8000-000000000000',
-};
-
-/** A status-page link as the contacts get it (a made-up token of the right shape). */
-const STATUS_PAGE_LINK = `https://licenses.skolon.example/status/${'x'.repeat(64)}`;
-
-const rows: string[] = [];
-for (const occasion of MAIL_OCCASIONS) {
-  for (const locale of LOCALES) {
-    const before = occasion === 'CREATED' || occasion.startsWith('UNANSWERED');
-    const mail = renderMail(occasion, locale, {
-      ...facts,
-      ...(before && { deadline: null, workingDaysLeft: null }),
-      // As sendRequestMail does: the partner gets the link to the partner portal, the contacts the
-      // link to their status page, support neither.
-      link: TO_PARTNER.includes(occasion) ? facts.link : null,
-      statusPageLink: TO_PARTNER.includes(occasion) || occasion === 'UNANSWERED_ESCALATION' ? null : STATUS_PAGE_LINK,
-    });
-    const base = `${occasion.toLowerCase()}.${locale}`;
-    fs.writeFileSync(path.join(outDir, `${base}.html`), mail.html);
-    fs.writeFileSync(path.join(outDir, `${base}.txt`), `Subject: ${mail.subject}\n\n${mail.text}\n`);
+async function main(): Promise<void> {
+  fs.mkdirSync(outDir, { recursive: true });
+  const rows: string[] = [];
+  for (const { name, occasion, locale, facts } of mailSamples()) {
+    const mail = await renderMail(occasion, locale, facts);
+    fs.writeFileSync(path.join(outDir, `${name}.html`), mail.html);
+    fs.writeFileSync(path.join(outDir, `${name}.txt`), `Subject: ${mail.subject}\n\n${mail.text}\n`);
     rows.push(
-      `<tr><td>${occasion}</td><td>${locale}</td><td>${escapeHtml(mail.subject)}</td>` +
-        `<td><a href="${base}.html">HTML</a> · <a href="${base}.txt">text</a></td></tr>`,
+      `<tr><td>${occasion}</td><td>${locale}</td><td>${facts.audience}</td>` +
+        `<td><a href="${name}.html" target="mail">${escapeHtml(mail.subject)}</a></td>` +
+        `<td>${Buffer.byteLength(mail.html)}</td><td><a href="${name}.txt" target="mail">text</a></td></tr>`,
     );
   }
+  fs.writeFileSync(path.join(outDir, 'index.html'), indexPage(rows));
+  console.log(`${rows.length} mails rendered into ${outDir} (open index.html)`);
+
+  if (values.serve) {
+    const port = Number(values.port);
+    const app = express();
+    app.use(express.static(outDir));
+    app.listen(port, '127.0.0.1', () => console.log(`Serving them on http://127.0.0.1:${port}/ (Ctrl-C stops)`));
+  }
 }
-fs.writeFileSync(
-  path.join(outDir, 'index.html'),
-  `<!doctype html><meta charset="utf-8"><title>Mail preview</title><table cellpadding="4">` +
-    `<tr><th>occasion</th><th>language</th><th>subject</th><th></th></tr>${rows.join('')}</table>`,
-);
-console.log(`${rows.length} mails rendered into ${outDir} (open index.html)`);
+
+/** Every mail in a list; the one chosen beside it in a frame as wide as a phone or a desktop. */
+function indexPage(rows: string[]): string {
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Mail preview</title>
+<style>
+  body { font-family: sans-serif; margin: 0; display: flex; height: 100vh; }
+  nav { overflow: auto; padding: 8px; border-right: 1px solid #ccc; font-size: 14px; }
+  main { flex: 1; overflow: auto; background: #e5e7eb; padding: 8px; }
+  td { padding: 2px 6px; } iframe { background: #fff; border: 1px solid #999; height: calc(100vh - 60px); }
+</style>
+<nav><p>Width: <button onclick="frame.style.width='375px'">phone (375 px)</button>
+<button onclick="frame.style.width='1280px'">desktop (1280 px)</button></p>
+<table><tr><th>occasion</th><th>lang</th><th>to</th><th>subject (HTML)</th><th>bytes</th><th></th></tr>${rows.join('\n')}</table></nav>
+<main><iframe id="frame" name="mail" style="width:375px"></iframe></main>
+<script>const frame = document.getElementById('frame');</script></html>`;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -12,6 +12,7 @@ import {
   endOfDayOracle,
   isWorkingDayOracle,
   nextMondayWorkingWeek,
+  nonexistentDateAfter,
   nthWorkingDayAfterOracle,
   stockholmDateOf,
   stockholmWallClock,
@@ -218,7 +219,7 @@ describe('extending the deadline', () => {
           [deadlineDate, 'NOT_AFTER_CURRENT_DEADLINE'],
           [nthWorkingDayAfterOracle(monday, 2), 'NOT_AFTER_CURRENT_DEADLINE'],
           [calendarDaysAfter(monday, -3), 'IN_THE_PAST'],
-          ['2031-02-30', 'NOT_A_WORKING_DAY'],
+          [nonexistentDateAfter(monday), 'NOT_A_WORKING_DAY'],
         ];
         for (const [date, problem] of problems) {
           const refused = await rejection(handle.executeUpdate(extendDeadlineUpdate, extend(date)));

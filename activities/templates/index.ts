@@ -1,15 +1,24 @@
 /**
  * Every mail as plain text and HTML: what happened, what the reader must do next, and the facts of
- * the request. The words are the language's catalogue (i18n/); this file lays them out. User data
- * (names) is escaped in HTML; headers are built by nodemailer, which encodes them, and subjects are
- * kept on one line whatever a name contains.
+ * the request. The words are the language's catalogue (i18n/); this file picks them, and the text
+ * part's lines, and ./layout.ts lays the HTML part out (escaping every value). Headers are built by
+ * nodemailer, which encodes them, and subjects are kept on one line whatever a name contains.
  */
 import type { MailOccasion } from '../../domain/license-request';
 import type { Locale } from '../../domain/locale';
-import { escapeHtml, singleLine } from '../../domain/text';
+import { singleLine } from '../../domain/text';
 import { catalogue, longDate, type MailWords } from '../../i18n';
+import { renderLayout, type MailButton } from './layout';
+
+export type { ButtonTone, MailButton } from './layout';
+
+/** Who reads a mail: it decides the link and the footer's "why you got this". */
+export type MailAudience = 'partner' | 'contacts' | 'support';
 
 export interface MailFacts {
+  audience: MailAudience;
+  /** SUPPORT_EMAIL: every mail's footer says how to reach support. */
+  supportEmail: string;
   organisationName: string;
   organisationSkolonId: string;
   partnerName: string;
@@ -29,6 +38,8 @@ export interface MailFacts {
   supportInformed?: boolean;
   /** Support's reason for an extension or a reopening, as support wrote it. */
   reason?: string | null;
+  /** Buttons before the link's own (e.g. answers straight from the mail), in this order. */
+  actions?: MailButton[];
 }
 
 export interface RenderedMail {
@@ -57,7 +68,7 @@ const LISTED: Record<MailOccasion, 'all' | 'pending' | 'none'> = {
   WEBHOOK_DISABLED: 'none',
 };
 
-export function renderMail(occasion: MailOccasion, locale: Locale, facts: MailFacts): RenderedMail {
+export async function renderMail(occasion: MailOccasion, locale: Locale, facts: MailFacts): Promise<RenderedMail> {
   const t = catalogue(locale);
   const l = t.mail;
   const words: MailWords = {
@@ -66,7 +77,7 @@ export function renderMail(occasion: MailOccasion, locale: Locale, facts: MailFa
     deadline: facts.deadline ? longDate(facts.deadline, locale) : '',
   };
   const sentences = l.occasions[occasion];
-  const subject = sentences.subject(words);
+  const subject = singleLine(sentences.subject(words));
   const lines = [
     sentences.happened(words),
     ...(occasion === 'OVERDUE' && facts.supportInformed ? [l.supportCopied] : []),
@@ -89,6 +100,19 @@ export function renderMail(occasion: MailOccasion, locale: Locale, facts: MailFa
   const listed = list === 'none' ? [] : facts.schools.slice(0, MAX_LISTED_SCHOOLS);
   const unlisted = list === 'none' ? 0 : facts.schools.length - listed.length;
   const listTitle = list === 'all' ? t.facts.schools : l.pendingSchools;
+  const listItems = [...listed, ...(unlisted > 0 ? [l.more(unlisted)] : [])];
+
+  // The partner opens the request in the portal, the contacts their status page; support neither.
+  const links: MailButton[] = [
+    ...(facts.link ? [{ label: l.openRequest, href: facts.link, tone: 'primary' as const }] : []),
+    ...(facts.statusPageLink
+      ? [{ label: t.statusPage.mailLink, href: facts.statusPageLink, tone: 'primary' as const }]
+      : []),
+  ];
+  const actions = facts.actions ?? [];
+  // Beside answer buttons the link is the quieter choice.
+  const buttons = [...actions, ...links.map((b) => (actions.length > 0 ? { ...b, tone: 'secondary' as const } : b))];
+  const why = l.footer.why[facts.audience](words);
 
   const text = [
     ...lines,
@@ -97,32 +121,24 @@ export function renderMail(occasion: MailOccasion, locale: Locale, facts: MailFa
     ...(listed.length > 0
       ? [`${listTitle}:\n${[...listed.map((s) => `- ${s}`), ...(unlisted > 0 ? [l.more(unlisted)] : [])].join('\n')}`]
       : []),
-    ...(facts.link ? [`${l.openRequest}: ${facts.link}`] : []),
-    ...(facts.statusPageLink ? [`${t.statusPage.mailLink}: ${facts.statusPageLink}`] : []),
+    ...buttons.map((b) => `${b.label}: ${b.href}`),
     l.regards,
+    `${why}\n${l.footer.questions} ${facts.supportEmail}`,
   ].join('\n\n');
 
-  const html = [
-    '<!doctype html><html><body style="font-family:sans-serif;line-height:1.4">',
-    ...lines.map((line) => `<p>${escapeHtml(line)}</p>`),
-    `<p><strong>${escapeHtml(next)}</strong></p>`,
-    '<table cellpadding="4">',
-    ...rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`),
-    '</table>',
-    ...(listed.length > 0
-      ? [
-          `<p>${escapeHtml(listTitle)}:</p><ul>${listed.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}${
-            unlisted > 0 ? `<li>${escapeHtml(l.more(unlisted))}</li>` : ''
-          }</ul>`,
-        ]
-      : []),
-    ...(facts.link ? [`<p><a href="${escapeHtml(facts.link)}">${escapeHtml(l.openRequest)}</a></p>`] : []),
-    ...(facts.statusPageLink
-      ? [`<p><a href="${escapeHtml(facts.statusPageLink)}">${escapeHtml(t.statusPage.mailLink)}</a></p>`]
-      : []),
-    `<p>${escapeHtml(l.regards).replace('\n', '<br>')}</p>`,
-    '</body></html>',
-  ].join('\n');
+  const html = await renderLayout({
+    lang: t.htmlLang,
+    subject,
+    preheader: lines[0] ?? next,
+    heading: subject,
+    paragraphs: lines,
+    next,
+    buttons,
+    facts: rows,
+    list: listed.length > 0 ? { title: listTitle, items: listItems } : null,
+    signature: l.regards,
+    footer: { why, questions: l.footer.questions, supportEmail: facts.supportEmail },
+  });
 
-  return { subject: singleLine(subject), text, html };
+  return { subject, text, html };
 }

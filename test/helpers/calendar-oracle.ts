@@ -248,3 +248,12 @@ export function longDateOracle(date: OracleDate, locale: Locale): string {
   const names = LONG_DATE_NAMES[locale];
   return `${names.weekdays[weekday - 1]} ${dayOfMonth} ${names.months[month - 1]} ${year}`;
 }
+
+/** A date that does not exist (the 31st of a 30-day month), some 10 days to 6 months after `from`. */
+export function nonexistentDateAfter(from: From): string {
+  const start = calendarDaysAfter(from, 10);
+  const year = Number(start.slice(0, 4));
+  return [4, 6, 9, 11, 16]
+    .map((m) => (m > 12 ? `${year + 1}-04-31` : `${year}-${String(m).padStart(2, '0')}-31`))
+    .find((d) => d > start)!;
+}
