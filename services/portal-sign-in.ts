@@ -73,7 +73,8 @@ export function createPortalSignInService(
           { tokenHash: hashApiKey(token), partnerId: user.partner_id, email: user.email, expiresAt },
           now,
         );
-        links.push({ partnerName: user.partner_name, url: `${options.publicUrl}${signInPath(token)}` });
+        // In the language the person asked in, for the page the link opens.
+        links.push({ partnerName: user.partner_name, url: `${options.publicUrl}${signInPath(token)}?lang=${locale}` });
       }
       await options.mail.signIn({ to: users[0]!.email, locale, links, validMinutes: SIGN_IN_LINK_MINUTES });
       return links.length;
