@@ -86,8 +86,11 @@ export const NOTIFICATION_FOR: Partial<Record<Status, MailOccasion>> = {
 
 export type Role = 'admin' | 'partner';
 
-/** Who did something, recorded in the history. */
-export type Actor = { role: 'admin' } | { role: 'partner'; partnerId: string };
+/**
+ * Who did something, recorded in the history: the platform, or a partner, through its API key
+ * (no `user`) or a person signed in to the portal (`user`: their e-mail address).
+ */
+export type Actor = { role: 'admin' } | { role: 'partner'; partnerId: string; user?: string };
 
 export const ACTIONS = ['answer', 'assign', 'withdraw', 'extend', 'reopen', 'resend'] as const;
 export type Action = (typeof ACTIONS)[number];

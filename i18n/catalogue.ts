@@ -69,6 +69,20 @@ export interface Catalogue {
     DEADLINE_EXTENDED: (date: string, reason: string) => string;
     REOPENED: (reason: string) => string;
     NOTIFICATION_RESENT: string;
+    /** Who did it, after an answer or an assignment by a person signed in to the portal. */
+    by: (who: string) => string;
+  };
+
+  /** Mail from the portal itself (not about a request): the sign-in link and the invitation. */
+  portalMail: {
+    signInSubject: string;
+    signInIntro: (minutes: number) => string;
+    signInLink: (partner: string) => string;
+    signInIgnore: string;
+    invitationSubject: (partner: string) => string;
+    invitation: (inviter: string, partner: string) => string;
+    invitationLink: string;
+    regards: string;
   };
 
   /** Mail: the sentences of each occasion, the labels of the facts table (with `facts`) and the close. */
@@ -105,21 +119,33 @@ export interface Catalogue {
     requests: string;
     settings: string;
     signOut: string;
-    signedInAs: (name: string) => string;
+    /** The signed-in person and their partner. */
+    signedInAs: (name: string, partner: string) => string;
   };
   breadcrumb: string;
 
+  /** Signing in with a link by mail (portal/sign-in.ts). */
   signIn: {
     title: string;
     intro: string;
-    apiKey: string;
-    apiKeyHint: string;
+    email: string;
+    emailHint: string;
     submit: string;
-    wrongKey: string;
-    emptyKey: string;
+    badEmail: string;
     signedOut: string;
     sessionEnded: string;
     help: string;
+    /** The page after the address is sent: the same whether or not it has an account. */
+    sentTitle: string;
+    sent: (email: string, minutes: number) => string;
+    sentHint: string;
+    /** The page a link opens: one button signs in (a GET never uses the link). */
+    linkTitle: string;
+    linkIntro: (name: string, partner: string) => string;
+    linkSubmit: string;
+    /** A link that is used, expired or not ours: what to do. */
+    linkInvalid: (minutes: number) => string;
+    askAgain: string;
   };
 
   /** The list of requests. */
@@ -224,6 +250,27 @@ export interface Catalogue {
     csrf: string;
     tooManyAttempts: (minutes: number) => string;
     back: string;
+  };
+
+  /** The people of the partner, on the Settings page. */
+  people: {
+    title: string;
+    intro: string;
+    membersOnly: string;
+    columns: { name: string; email: string; role: string };
+    roles: { admin: string; member: string };
+    you: string;
+    remove: (name: string) => string;
+    inviteTitle: string;
+    name: string;
+    email: string;
+    role: string;
+    invite: string;
+    invited: (email: string) => string;
+    removed: (email: string) => string;
+    exists: (email: string) => string;
+    lastAdmin: string;
+    notFound: string;
   };
 
   settings: {

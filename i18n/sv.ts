@@ -61,6 +61,20 @@ export const sv: Catalogue = {
     DEADLINE_EXTENDED: (date, reason) => `Skolons support flyttade sista dag för tilldelning till ${date}: ${reason}`,
     REOPENED: (reason) => `Skolons support öppnade förfrågan igen: ${reason}`,
     NOTIFICATION_RESENT: 'Skolons support skickade meddelandet till er igen',
+    by: (who) => `av ${who}`,
+  },
+
+  portalMail: {
+    signInSubject: 'Er inloggningslänk till Skolons partnerportal',
+    signInIntro: (minutes) =>
+      `Någon, förhoppningsvis ni, bad om att logga in i Skolons partnerportal med den här adressen. Länken fungerar en gång, inom ${minutes} minuter.`,
+    signInLink: (partner) => `Logga in hos ${partner}`,
+    signInIgnore: 'Om ni inte bad om den kan ni bortse från det här mejlet: ingen kan logga in utan länken.',
+    invitationSubject: (partner) => `Ni kan nu logga in i Skolons partnerportal för ${partner}`,
+    invitation: (inviter, partner) =>
+      `${inviter} har lagt till er hos ${partner} i Skolons partnerportal, där ni besvarar skolors och kommuners licensförfrågningar. Logga in med den här e-postadressen: ni får en länk med e-post, inget lösenord behövs.`,
+    invitationLink: 'Logga in i partnerportalen',
+    regards: 'Vänliga hälsningar,\nSkolon',
   },
 
   mail: {
@@ -170,21 +184,30 @@ export const sv: Catalogue = {
     requests: 'Licensförfrågningar',
     settings: 'Inställningar',
     signOut: 'Logga ut',
-    signedInAs: (name) => `Inloggad som ${name}`,
+    signedInAs: (name, partner) => `Inloggad som ${name} (${partner})`,
   },
   breadcrumb: 'Licenshantering / Förfrågningar',
 
   signIn: {
     title: 'Logga in',
-    intro: 'Logga in med er API-nyckel för att se och besvara licensförfrågningar.',
-    apiKey: 'API-nyckel',
-    apiKeyHint: 'Nyckeln ni fick från Skolon (börjar med lrk_). Ni förblir inloggad i 8 timmar.',
-    submit: 'Logga in',
-    wrongKey: 'API-nyckeln stämmer inte. Kontrollera att ni har klistrat in hela nyckeln, eller be Skolon om en ny.',
-    emptyKey: 'Fyll i er API-nyckel.',
+    intro: 'Fyll i er e-postadress i tjänsten: vi mejlar en länk som loggar in er. Inget lösenord behövs.',
+    email: 'E-postadress',
+    emailHint: 'Adressen som ert företag har registrerat hos Skolon. Ni förblir inloggad i 8 timmar.',
+    submit: 'Skicka inloggningslänk',
+    badEmail: 'Det är ingen e-postadress. Kontrollera den och försök igen.',
     signedOut: 'Ni är utloggad.',
     sessionEnded: 'Er inloggning har upphört. Logga in igen; ingenting har ändrats.',
-    help: 'Har ni ingen API-nyckel? Kontakta support@skolon.eu.',
+    help: 'Har ni inget konto? Fråga en administratör på ert företag, eller kontakta support@skolon.eu.',
+    sentTitle: 'Titta i er inkorg',
+    sent: (email, minutes) =>
+      `Om ${email} har ett konto i partnerportalen är en inloggningslänk på väg dit. Länken fungerar en gång, inom ${minutes} minuter.`,
+    sentHint: 'Inget mejl efter några minuter? Titta i skräpposten, kontrollera adressen eller be om en ny länk.',
+    linkTitle: 'Logga in',
+    linkIntro: (name, partner) => `Logga in som ${name} hos ${partner}.`,
+    linkSubmit: 'Logga in',
+    linkInvalid: (minutes) =>
+      `Den här inloggningslänken kan inte användas: den är redan använd, äldre än ${minutes} minuter eller inte komplett. Be om en ny länk; den kommer med e-post inom en minut.`,
+    askAgain: 'Be om en ny inloggningslänk',
   },
 
   list: {
@@ -298,6 +321,26 @@ export const sv: Catalogue = {
     tooManyAttempts: (minutes) =>
       `För många misslyckade inloggningar. Vänta ${minutes === 1 ? 'en minut' : `${minutes} minuter`} och försök igen.`,
     back: 'Till förfrågningarna',
+  },
+
+  people: {
+    title: 'Personer',
+    intro: 'Alla här loggar in med sin egen e-postadress. Administratörer lägger till och tar bort personer.',
+    membersOnly: 'Bara en administratör kan lägga till eller ta bort personer.',
+    columns: { name: 'Namn', email: 'E-postadress', role: 'Roll' },
+    roles: { admin: 'Administratör', member: 'Medlem' },
+    you: '(ni)',
+    remove: (name) => `Ta bort ${name}`,
+    inviteTitle: 'Lägg till en person',
+    name: 'Namn',
+    email: 'E-postadress',
+    role: 'Roll',
+    invite: 'Lägg till och skicka inbjudan',
+    invited: (email) => `${email} är tillagd och har fått en inbjudan med e-post.`,
+    removed: (email) => `${email} är borttagen och utloggad.`,
+    exists: (email) => `${email} finns redan bland era personer. Ingenting har ändrats.`,
+    lastAdmin: 'Det är er sista administratör: lägg till en annan administratör först. Ingenting har ändrats.',
+    notFound: 'Den personen finns inte (längre) bland era. Ingenting har ändrats.',
   },
 
   settings: {

@@ -1,7 +1,7 @@
 /**
  * Cross-site request forgery: every POST must come from this site (Sec-Fetch-Site, Origin) and
- * carry the form's synchronizer token: the session's, or on the sign-in form the token of its own
- * cookie (there is no session yet to keep it in).
+ * carry the form's synchronizer token: the session's, or on the sign-in forms (the address, a
+ * link's button) the token of their own cookie (there is no session yet to keep it in).
  */
 import type { RequestHandler } from 'express';
 import { pageContext, sendPage, state } from './context';
@@ -25,7 +25,8 @@ export function csrfProtection(options: { publicUrl?: string }): RequestHandler 
     const body = req.body as Record<string, unknown> | undefined;
     const sent = single(body?._csrf);
     let expected: string | undefined;
-    if (req.path === '/sign-in') {
+    // The sign-in form and a sign-in link's button: no session yet.
+    if (req.path === '/sign-in' || req.path.startsWith('/sign-in/')) {
       expected = parseCookies(req.get('cookie')).get(SIGN_IN_COOKIE);
     } else if (!session) {
       // Signed out meanwhile (expired, signed out in another tab, key rotated): nothing to protect.
