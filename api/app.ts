@@ -23,6 +23,7 @@ import { createPartnerService } from '../services/partners';
 import { createPortalSessionService } from '../services/portal-sessions';
 import { createPartnerUserService } from '../services/partner-users';
 import { createPortalSignInService, type PortalMail } from '../services/portal-sign-in';
+import { createAnswerLinkService } from '../services/answer-links';
 import { createWebhookService, type WebhookServiceOptions } from '../services/webhooks';
 import { createStatusPageService } from '../services/status-pages';
 import { portalRouter } from '../portal/router';
@@ -150,6 +151,7 @@ export function createApp(deps: AppDeps): express.Express {
       partners,
       users,
       signIn: createPortalSignInService(deps.db, { mail: portalMail, publicUrl }),
+      answerLinks: createAnswerLinkService(deps.db, requests),
       sessions: createPortalSessionService(deps.db),
       webhooks,
       rateLimitStores: stores,

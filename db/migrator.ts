@@ -8,6 +8,7 @@ import * as sentMailPendingRecipients from './migrations/2026-11-30-001-sent-mai
 import * as rateLimits from './migrations/2026-12-01-001-rate-limits';
 import * as webhooks from './migrations/2026-12-02-001-webhooks';
 import * as partnerUsers from './migrations/2026-12-03-001-partner-users';
+import * as answerLinks from './migrations/2026-12-04-001-answer-links';
 
 /** Every migration, in order. Listed here rather than read from disk, so bundling cannot lose one. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01-001-rate-limits': rateLimits,
   '2026-12-02-001-webhooks': webhooks,
   '2026-12-03-001-partner-users': partnerUsers,
+  '2026-12-04-001-answer-links': answerLinks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

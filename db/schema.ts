@@ -117,6 +117,20 @@ export interface PortalSignInLinkTable {
   used_at: Timestamp | null;
 }
 
+/** The YES and NO links of one partner mail (db/migrations/2026-12-04-001-answer-links.ts). */
+export interface AnswerLinkTable {
+  request_id: string;
+  occasion: string;
+  sequence: number;
+  sent_to: string;
+  seed: Buffer;
+  yes_token_hash: string;
+  no_token_hash: string;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 /** A fixed-window rate-limit counter shared by every API replica (db/repositories/rate-limits.ts). */
 export interface RateLimitTable {
   key: string;
@@ -174,6 +188,7 @@ export interface Database {
   portal_session: PortalSessionTable;
   partner_user: PartnerUserTable;
   portal_sign_in_link: PortalSignInLinkTable;
+  answer_link: AnswerLinkTable;
   rate_limit: RateLimitTable;
   webhook_endpoint: WebhookEndpointTable;
   webhook_delivery: WebhookDeliveryTable;
@@ -189,6 +204,7 @@ export type SentMailRow = Selectable<SentMailTable>;
 export type PortalSessionRow = Selectable<PortalSessionTable>;
 export type PartnerUserRow = Selectable<PartnerUserTable>;
 export type PortalSignInLinkRow = Selectable<PortalSignInLinkTable>;
+export type AnswerLinkRow = Selectable<AnswerLinkTable>;
 export type RateLimitRow = Selectable<RateLimitTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;

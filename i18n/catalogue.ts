@@ -71,6 +71,8 @@ export interface Catalogue {
     NOTIFICATION_RESENT: string;
     /** Who did it, after an answer or an assignment by a person signed in to the portal. */
     by: (who: string) => string;
+    /** After an answer given with the YES or NO link of a mail: the address that mail went to. */
+    byMailLink: (address: string) => string;
   };
 
   /** Mail from the portal itself (not about a request): the sign-in link and the invitation. */
@@ -101,6 +103,9 @@ export interface Catalogue {
     /** The last line of a list that is cut short. */
     more: (unlisted: number) => string;
     openRequest: string;
+    /** The buttons that answer straight from the partner's request and reminder mails. */
+    answerYes: string;
+    answerNo: string;
     /** Two lines: the greeting and the signature. */
     regards: string;
     /** The footer of every mail: why this reader got it (by who reads it), and how to reach support. */
@@ -220,6 +225,23 @@ export interface Catalogue {
     confirmNo: string;
     cancel: string;
     chooseSchool: string;
+  };
+
+  /** The pages of a mail's YES and NO links (no sign-in: the link is the key). */
+  answerLink: {
+    /** Above the confirmation: the address the mail went to, whose link this is. */
+    intro: (address: string) => string;
+    /** To answer for only some schools, the partner signs in. */
+    someSchools: string;
+    doneTitle: string;
+    /** Why a link cannot answer (UNKNOWN, USED, EXPIRED, ANSWERED), and what to do instead. */
+    invalidTitle: string;
+    unknown: string;
+    used: string;
+    expired: (days: number) => string;
+    answered: string;
+    signIn: string;
+    tooMany: (minutes: number) => string;
   };
 
   /** Told once, after a change. */

@@ -58,6 +58,7 @@ export const en: Catalogue = {
     REOPENED: (reason) => `Skolon support reopened the request: ${reason}`,
     NOTIFICATION_RESENT: 'Skolon support sent you the notification again',
     by: (who) => `by ${who}`,
+    byMailLink: (address) => `with the link in the mail to ${address}`,
   },
 
   portalMail: {
@@ -160,6 +161,8 @@ export const en: Catalogue = {
     pendingSchools: 'Schools still waiting for licenses',
     more: (n) => `… and ${n} more`,
     openRequest: 'Open the request',
+    answerYes: 'YES, they hold licenses',
+    answerNo: 'NO licenses',
     regards: 'Kind regards\nSkolon',
     footer: {
       why: {
@@ -287,6 +290,22 @@ export const en: Catalogue = {
     confirmNo: 'Answer NO',
     cancel: 'Cancel',
     chooseSchool: 'Choose at least one school that holds licenses, or answer NO.',
+  },
+
+  answerLink: {
+    intro: (address) => `You are answering with the link in the mail to ${address}. Nothing is sent until you confirm.`,
+    someSchools: 'Only some of the schools hold licenses? Sign in to the Partner portal and choose them there.',
+    doneTitle: 'Thank you for your answer',
+    invalidTitle: 'This link cannot be used',
+    unknown:
+      'This link is not complete or not one of ours. Open the request in the Partner portal, or contact support@skolon.eu.',
+    used: 'This link has been used already: the request has its answer. Sign in to the Partner portal to see it.',
+    expired: (days) =>
+      `This link is older than ${days} days. Sign in to the Partner portal to answer, or contact support@skolon.eu.`,
+    answered:
+      'The request has been answered already. Sign in to the Partner portal to see its answer and what comes next.',
+    signIn: 'Sign in to the Partner portal',
+    tooMany: (minutes) => `Too many links that do not work came from your address. Try again in ${minutes} minutes.`,
   },
 
   flash: {

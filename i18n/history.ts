@@ -88,7 +88,8 @@ export function describeEvent(
     default:
       what = event.event;
   }
-  const user = record(detail.by).user;
-  if (typeof user === 'string' && user) what = `${what} (${e.by(people.get(user) ?? user)})`;
+  const by = record(detail.by);
+  if (typeof by.user === 'string' && by.user) what = `${what} (${e.by(people.get(by.user) ?? by.user)})`;
+  else if (by.via === 'mail-link' && typeof by.to === 'string' && by.to) what = `${what} (${e.byMailLink(by.to)})`;
   return { when: dateTime(event.at), what };
 }

@@ -62,6 +62,7 @@ export const sv: Catalogue = {
     REOPENED: (reason) => `Skolons support öppnade förfrågan igen: ${reason}`,
     NOTIFICATION_RESENT: 'Skolons support skickade meddelandet till er igen',
     by: (who) => `av ${who}`,
+    byMailLink: (address) => `med länken i mejlet till ${address}`,
   },
 
   portalMail: {
@@ -164,6 +165,8 @@ export const sv: Catalogue = {
     pendingSchools: 'Skolor som ännu inte har fått licenser',
     more: (n) => `… och ${n} till`,
     openRequest: 'Öppna förfrågan',
+    answerYes: 'JA, de har licenser',
+    answerNo: 'NEJ, inga licenser',
     regards: 'Vänliga hälsningar\nSkolon',
     footer: {
       why: {
@@ -289,6 +292,21 @@ export const sv: Catalogue = {
     confirmNo: 'Svara NEJ',
     cancel: 'Avbryt',
     chooseSchool: 'Välj minst en skola som har licenser, eller svara NEJ.',
+  },
+
+  answerLink: {
+    intro: (address) => `Ni svarar med länken i mejlet till ${address}. Inget skickas förrän ni bekräftar.`,
+    someSchools: 'Har bara några av skolorna licenser? Logga in i partnerportalen och välj dem där.',
+    doneTitle: 'Tack för ert svar',
+    invalidTitle: 'Länken kan inte användas',
+    unknown:
+      'Länken är inte komplett eller inte vår. Öppna förfrågan i partnerportalen, eller kontakta support@skolon.eu.',
+    used: 'Länken har redan använts: förfrågan har sitt svar. Logga in i partnerportalen för att se det.',
+    expired: (days) =>
+      `Länken är äldre än ${days} dagar. Logga in i partnerportalen för att svara, eller kontakta support@skolon.eu.`,
+    answered: 'Förfrågan är redan besvarad. Logga in i partnerportalen för att se svaret och vad som händer sedan.',
+    signIn: 'Logga in i partnerportalen',
+    tooMany: (minutes) => `För många länkar som inte fungerar kom från er adress. Försök igen om ${minutes} minuter.`,
   },
 
   flash: {

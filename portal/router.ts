@@ -7,6 +7,7 @@
  *   security headers (http/security-headers.ts) and the static files;
  *   session.ts    who is asking (the session cookie) and in which language; requireSession; messages
  *   csrf.ts       every POST from this site with the form's token
+ *   answer-link.ts  answering with a mail's YES/NO link, without sign-in
  *   sign-in.ts    signing in with a link by mail (throttled per client and per address asked for) and out
  *   controllers.ts  the requests pages, answering, assigning, settings and people, the language switch
  *   errors.ts     refusals as sentences; the not-found and error pages
@@ -27,6 +28,8 @@ import { pageNotFound, portalErrorHandler } from './errors';
 import { SignInThrottle } from './security';
 import { cookieSetter, flashes, loadSession, requireSession } from './session';
 import { SIGN_IN_EMAIL_WINDOW_MS, SIGN_IN_WINDOW_MS, signInRoutes } from './sign-in';
+import { ANSWER_LINK_MAX_FAILURES, ANSWER_LINK_WINDOW_MS, answerLinkRoutes } from './answer-link';
+import type { AnswerLinkService } from '../services/answer-links';
 
 export interface PortalDeps {
   requests: LicenseRequestService;
@@ -34,6 +37,10 @@ export interface PortalDeps {
   /** The partner's people (Settings) and their sign-in links by mail. */
   users: PartnerUserService;
   signIn: PortalSignInService;
+  /** The YES and NO links of partner mail (no sign-in). */
+  answerLinks: AnswerLinkService;
+  /** Unknown answer-link tokens per client address (default ANSWER_LINK_MAX_FAILURES in ten minutes). */
+  answerLinkThrottle?: SignInThrottle;
   sessions: PortalSessionService;
   /** The partner's webhook on the Settings page (the same service as the API's). */
   webhooks: WebhookService;
@@ -74,6 +81,10 @@ export function portalRouter(deps: PortalDeps): Router {
   router.use(csrfProtection({ publicUrl: deps.publicUrl }));
 
   router.use(signInRoutes({ signIn: deps.signIn, sessions, throttle, emailThrottle, setCookie, now }));
+  const answerLinkThrottle =
+    deps.answerLinkThrottle ??
+    new SignInThrottle(deps.rateLimitStores('portal-answer-link', ANSWER_LINK_WINDOW_MS), ANSWER_LINK_MAX_FAILURES);
+  router.use(answerLinkRoutes({ links: deps.answerLinks, throttle: answerLinkThrottle, now }));
 
   // Everything below needs a session.
   router.use(requireSession);

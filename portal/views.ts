@@ -528,6 +528,8 @@ export type ConfirmData =
       schools: string[];
       now: Date;
       formKey: string;
+      /** A mail's YES/NO link (no session): where the form goes, its own CSRF token, and the address the mail went to. */
+      mailLink?: { action: string; csrfToken: string; sentTo: string };
     }
   | { ok: false; request: LicenseRequestView; message: string };
 
@@ -564,11 +566,13 @@ export function confirmSection(ctx: PageContext, data: ConfirmData): SafeHtml {
   } else {
     body = html`<p class="next"><strong>${c.noNext(request.organisation.name)}</strong></p>`;
   }
+  const { mailLink } = data;
   return html`<section data-confirmation class="confirmation" aria-labelledby="confirm-h">
     <h2 id="confirm-h">${response === 'YES' ? c.titleYes : c.titleNo}</h2>
-    ${body}
-    <form method="post" action="${back}/answer">
-      ${csrfField(ctx.csrfToken)}
+    ${mailLink ? html`<p>${t.answerLink.intro(mailLink.sentTo)}</p>` : ''} ${body}
+    ${mailLink && response === 'YES' ? html`<p>${t.answerLink.someSchools}</p>` : ''}
+    <form method="post" action="${mailLink?.action ?? `${back}/answer`}">
+      ${csrfField(mailLink?.csrfToken ?? ctx.csrfToken)}
       <input type="hidden" name="formKey" value="${data.formKey}" />
       <input type="hidden" name="response" value="${response}" />
       ${response === 'YES' ? data.schools.map((id) => html`<input type="hidden" name="schools" value="${id}" />`) : ''}
@@ -576,7 +580,7 @@ export function confirmSection(ctx: PageContext, data: ConfirmData): SafeHtml {
         <button type="submit" class="${response === 'YES' ? 'yes' : 'no'}" data-confirm>
           ${response === 'YES' ? c.confirmYes : c.confirmNo}
         </button>
-        <a href="${back}" class="button secondary" data-cancel>${c.cancel}</a>
+        ${mailLink ? '' : html`<a href="${back}" class="button secondary" data-cancel>${c.cancel}</a>`}
       </div>
     </form>
   </section>`;
@@ -590,6 +594,39 @@ export function confirmPage(ctx: PageContext, data: ConfirmData): string {
       <h1>${data.request.organisation.name}</h1>
       ${confirmSection(ctx, data)}`,
     'requests',
+  );
+}
+
+// --- A mail's YES and NO links -----------------------------------------------------------------
+
+/** After a mail link answered: what was answered, the request's status, and the way into the portal. */
+export function answerLinkDonePage(ctx: PageContext, data: { request: LicenseRequestView; message: string }): string {
+  const { t } = ctx;
+  const { request } = data;
+  return layout(
+    ctx,
+    t.answerLink.doneTitle,
+    html`<h1>${t.answerLink.doneTitle}</h1>
+      <p class="flash flash-success" role="status">${data.message}</p>
+      <p>
+        ${request.organisation.name}:
+        <span class="badge status-${request.status.toLowerCase()}" data-status="${request.status}"
+          >${t.statuses[request.status]}</span
+        >
+      </p>
+      <p><a href="${requestPath(request.id)}" class="button">${t.answerLink.signIn}</a></p>`,
+  );
+}
+
+/** A forged, used, expired or answered-already link: what to do now (sign in, or ask support). */
+export function answerLinkInvalidPage(ctx: PageContext, message: string): string {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.answerLink.invalidTitle,
+    html`<h1>${t.answerLink.invalidTitle}</h1>
+      <p class="flash flash-error" role="alert">${message}</p>
+      <p><a href="/portal/sign-in?lang=${ctx.locale}" class="button">${t.answerLink.signIn}</a></p>`,
   );
 }
 
