@@ -69,3 +69,13 @@ test("support's exceptions say what support did and why, in the reader's languag
   expect(line('DEADLINE_EXTENDED', {}).what).toBe('DEADLINE_EXTENDED');
   expect(line('REOPENED', null).what).toBe('Skolon support reopened the request: ');
 });
+
+test('an answer given with a mail link says so, and names the address that mail went to', () => {
+  const by = { role: 'partner', partnerId: 'acme', via: 'mail-link', to: 'licenses@acme.test' };
+  expect(line('ANSWERED', { response: 'NO', by }).what).toBe(
+    'You answered NO (with the link in the mail to licenses@acme.test)',
+  );
+  expect(line('ANSWERED', { response: 'NO', by }, 'sv').what).toBe(
+    'Ni svarade NEJ (med länken i mejlet till licenses@acme.test)',
+  );
+});
