@@ -79,3 +79,31 @@ test('an answer given with a mail link says so, and names the address that mail 
     'Ni svarade NEJ (med länken i mejlet till licenses@acme.test)',
   );
 });
+
+test("a person's answer and assignment name them (by address once they are gone); an API key's name nobody", () => {
+  const people = new Map([['anna@acme.test', 'Anna Andersson']]);
+  const at = '2026-12-01T09:05:00Z';
+  const by = (user?: string) => ({ role: 'partner', partnerId: 'acme', ...(user && { user }) });
+  expect(
+    describeEvent(
+      { at, event: 'ANSWERED', detail: { response: 'NO', by: by('anna@acme.test') } },
+      request,
+      CATALOGUES.en,
+      'en',
+      people,
+    ).what,
+  ).toBe('You answered NO (by Anna Andersson)');
+  expect(
+    describeEvent(
+      { at, event: 'SCHOOLS_ASSIGNED', detail: { schools: ['sch-1'], by: by('bo@acme.test') } },
+      request,
+      CATALOGUES.sv,
+      'sv',
+      people,
+    ).what,
+  ).toBe('Markerade som tilldelade: Norra skolan (av bo@acme.test)');
+  expect(
+    describeEvent({ at, event: 'ANSWERED', detail: { response: 'NO', by: by() } }, request, CATALOGUES.en, 'en', people)
+      .what,
+  ).toBe('You answered NO');
+});

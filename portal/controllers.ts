@@ -339,6 +339,8 @@ export function settingsPages({ partners, users, sessions, flashes, webhooks }: 
           pageContext(req),
           { notificationEmail, locale },
           { field, message: field === 'notificationEmail' ? t.errors.badEmail : t.errors.invalidForm },
+          { webhook: await webhookOf(req) },
+          { users: await users.list(signedInPartner(req)) },
         ),
       );
     }
