@@ -24,6 +24,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database';
 import { startSmtpServer, type ReceivedMail, type SmtpServerOptions, type TestSmtpServer } from '../test/helpers/smtp';
 import {
+  ANSWER_LINK_OCCASIONS,
   CLAIM_LEASE_MS,
   CLAIM_RENEW_EVERY_MS,
   createMailActivities,
@@ -33,6 +34,7 @@ import {
 } from './mail';
 import { createSmtpMailer, isPermanentMailFailure, refusedRecipients, type Mailer } from './mailer';
 import { requestIdOfStatusPageToken } from '../domain/status-page-token';
+import { answerLinkTokenHash } from '../domain/answer-link';
 
 const config = {
   from: 'Skolon <no-reply@skolon.test>',
@@ -566,6 +568,31 @@ describe('sendRequestMail', () => {
     expect(mailsWith(messageId)).toHaveLength(1);
   });
 
+  test('a retried send of the same mail (same Message-ID) carries the same YES and NO links; another mail has links of its own', async () => {
+    const f = await createRequest({ locale: 'en' });
+    const input = { requestId: f.requestId, occasion: 'CREATED' as const, sequence: 0 };
+    const answerLinks = (m: ReceivedMail) => m.text.match(/https:\/\/\S+\/portal\/answer\/\S+/g) ?? [];
+    await expect(send(input)).resolves.toBe('SENT');
+    // The mail's record gone, as when a worker died before recording the send: the retry sends again.
+    await database.db.deleteFrom('sent_mail').where('request_id', '=', f.requestId).execute();
+    await expect(send(input)).resolves.toBe('SENT');
+    const mails = smtp.mails.filter((m) => m.messageId === messageIdOf(f.requestId, 'CREATED', 0));
+    expect(mails).toHaveLength(2);
+    expect(answerLinks(mails[0]!)).toHaveLength(2);
+    expect(answerLinks(mails[1]!)).toEqual(answerLinks(mails[0]!));
+    // A reminder is another mail: other links, both stored.
+    await expect(send({ requestId: f.requestId, occasion: 'UNANSWERED_REMINDER', sequence: 0 })).resolves.toBe('SENT');
+    const reminder = onlyMail(messageIdOf(f.requestId, 'UNANSWERED_REMINDER', 0));
+    expect(answerLinks(reminder)).toHaveLength(2);
+    expect(answerLinks(reminder)).not.toContain(answerLinks(mails[0]!)[0]);
+    const stored = await database.db
+      .selectFrom('answer_link')
+      .select('occasion')
+      .where('request_id', '=', f.requestId)
+      .execute();
+    expect(stored.map((r) => r.occasion).sort()).toEqual(['CREATED', 'UNANSWERED_REMINDER']);
+  });
+
   test('a transient failure (nothing listening) throws so Temporal retries; the retry sends exactly one mail', async () => {
     const f = await createRequest({ locale: 'sv' });
     const input = { requestId: f.requestId, occasion: 'CREATED' as const, sequence: 0 };
@@ -679,7 +706,33 @@ describe('sendRequestMail', () => {
     // The partner gets the request's page in the partner portal; the contacts their status page
     // (the token opens this request); support neither.
     const links = mail.text.match(/https:\/\/\S+/g) ?? [];
-    if (TO_PARTNER.includes(occasion))
+    if (ANSWER_LINK_OCCASIONS.includes(occasion)) {
+      // Asking for an answer: a YES and a NO link first, then the request's page; only their hashes stored.
+      const answerLink = /^https:\/\/licenses\.skolon\.test\/portal\/answer\/[A-Za-z0-9_-]{43}$/;
+      expect(links).toEqual([
+        expect.stringMatching(answerLink),
+        expect.stringMatching(answerLink),
+        `https://licenses.skolon.test/portal/requests/${f.requestId}`,
+      ]);
+      const tokens = links.slice(0, 2).map((l) => l.split('/').pop()!);
+      const stored = await database.db
+        .selectFrom('answer_link')
+        .selectAll()
+        .where('request_id', '=', f.requestId)
+        .execute();
+      expect(stored).toEqual([
+        expect.objectContaining({
+          occasion,
+          sequence: 0,
+          sent_to: f.partnerEmail,
+          yes_token_hash: answerLinkTokenHash(tokens[0]!),
+          no_token_hash: answerLinkTokenHash(tokens[1]!),
+        }),
+      ]);
+      expect(JSON.stringify(stored)).not.toContain(tokens[0]);
+      expect(JSON.stringify(stored)).not.toContain(tokens[1]);
+      for (const link of links) expect(htmlPart(mail.raw)).toContain(`href="${link}"`);
+    } else if (TO_PARTNER.includes(occasion))
       expect(links).toEqual([`https://licenses.skolon.test/portal/requests/${f.requestId}`]);
     else if (TO_CONTACTS.includes(occasion)) {
       expect(links).toEqual([expect.stringMatching(/^https:\/\/licenses\.skolon\.test\/status\/[A-Za-z0-9_-]{64}$/)]);

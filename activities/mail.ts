@@ -29,10 +29,20 @@ import { REMINDER_APPLIES_WHILE, workingDaysLeft, type MailOccasion, type Status
 import type { ReminderSkipReason } from '../domain/reminders';
 import { isPermanentMailFailure, type Mailer } from './mailer';
 import { renderMail, type MailAudience } from './templates';
+import { catalogue } from '../i18n';
 import { singleLine } from '../domain/text';
 import { DEFAULT_LOCALE, type Locale } from '../domain/locale';
 import { swedishCalendar } from '../domain/working-days';
 import { statusPageToken, statusPageUrl } from '../domain/status-page-token';
+import {
+  answerLinkExpiry,
+  answerLinkToken,
+  answerLinkTokenHash,
+  answerLinkUrl,
+  newAnswerLinkSeed,
+} from '../domain/answer-link';
+import { ensureAnswerLinks } from '../db/repositories/answer-links';
+import type { MailButton } from './templates';
 import { businessMetrics } from '../observability/metrics';
 
 /**
@@ -55,7 +65,10 @@ export interface MailConfig {
   publicUrl: string;
   /** The language of mail to organisations' contacts (Swedish unless configured). */
   contactLocale?: Locale;
-  /** STATUS_PAGE_KEY: signs the status-page link in every mail to the contacts. */
+  /**
+   * STATUS_PAGE_KEY: signs the status-page link in every mail to the contacts, and (for a purpose
+   * of their own) the YES and NO links in the partner's request and reminder mails.
+   */
   statusPageKey: Buffer;
 }
 
@@ -85,6 +98,9 @@ export const TO_PARTNER: readonly MailOccasion[] = [
   'REOPENED',
   'WEBHOOK_DISABLED',
 ];
+
+/** The partner's mails that ask for an answer: they carry YES and NO links (domain/answer-link.ts). */
+export const ANSWER_LINK_OCCASIONS: readonly MailOccasion[] = ['CREATED', 'REOPENED', 'UNANSWERED_REMINDER'];
 
 /** Who reads an occasion's mail: the partner, the organisation's contacts, or support alone. */
 export function audienceOf(occasion: MailOccasion): MailAudience {
@@ -258,6 +274,10 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       : { first: true, to: recipients };
 
     const answered = request.status !== 'AWAITING_ANSWER';
+    const actions =
+      toPartner && !answered && ANSWER_LINK_OCCASIONS.includes(occasion)
+        ? await answerButtons(thisMail, recipients[0]!, locale)
+        : [];
     const rendered = await renderMail(occasion, locale, {
       audience,
       supportEmail: config.supportEmail,
@@ -280,6 +300,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
         : null,
       supportInformed: occasion === 'OVERDUE' && input.alsoToSupport === true,
       reason: input.reason ?? null,
+      actions,
     });
 
     let outcome: Outcome;
@@ -320,6 +341,29 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     };
     // Nothing recorded: our claim had lapsed and another attempt took the mail over.
     return (await record(attempt, thisMail, key, round, outcome)) ?? 'ALREADY_SENT';
+  }
+
+  /**
+   * The mail's YES and NO buttons. Its links are stored before the first send and found again by
+   * every retry, so the same Message-ID always carries the same links.
+   */
+  async function answerButtons(thisMail: MailKey, sentTo: string, locale: Locale): Promise<MailButton[]> {
+    const fresh = newAnswerLinkSeed();
+    const stored = await ensureAnswerLinks(db, {
+      ...thisMail,
+      sent_to: sentTo,
+      seed: fresh,
+      yes_token_hash: answerLinkTokenHash(answerLinkToken(config.statusPageKey, fresh, 'YES')),
+      no_token_hash: answerLinkTokenHash(answerLinkToken(config.statusPageKey, fresh, 'NO')),
+      expires_at: answerLinkExpiry(new Date()),
+    });
+    const words = catalogue(locale).mail;
+    const link = (answer: 'YES' | 'NO') =>
+      answerLinkUrl(config.publicUrl, answerLinkToken(config.statusPageKey, stored.seed, answer));
+    return [
+      { label: words.answerYes, href: link('YES'), tone: 'yes' },
+      { label: words.answerNo, href: link('NO'), tone: 'no' },
+    ];
   }
 
   /** Lets a retry have the mail at once: nothing of this round was delivered. */

@@ -16,10 +16,14 @@ import { documentedPaths, openApiDocument } from './openapi';
 import { licenseRequestsRouter } from './routes/license-requests';
 import { partnersRouter } from './routes/partners';
 import { webhooksRouter } from './routes/webhooks';
+import { partnerUsersRouter } from './routes/partner-users';
 import { createHealthService } from '../services/health';
 import { createLicenseRequestService } from '../services/license-requests';
 import { createPartnerService } from '../services/partners';
 import { createPortalSessionService } from '../services/portal-sessions';
+import { createPartnerUserService } from '../services/partner-users';
+import { createPortalSignInService, type PortalMail } from '../services/portal-sign-in';
+import { createAnswerLinkService } from '../services/answer-links';
 import { createWebhookService, type WebhookServiceOptions } from '../services/webhooks';
 import { createStatusPageService } from '../services/status-pages';
 import { portalRouter } from '../portal/router';
@@ -40,8 +44,13 @@ export interface AppDeps {
   logger?: Logger;
   /** When set, GET /metrics needs it as a bearer token. */
   metricsToken?: string;
-  /** PUBLIC_URL: the partner portal's cookies are Secure when it is https. */
+  /** PUBLIC_URL: the partner portal's cookies are Secure when it is https; its mail links start with it. */
   publicUrl?: string;
+  /**
+   * The portal's own mail (sign-in links, invitations: activities/portal-mail.ts over the process's
+   * mailer). Without it (some tests) such mail is not sent, and an error is logged instead.
+   */
+  portalMail?: PortalMail;
   /** WEBHOOK_SECRET_KEY and WEBHOOK_ALLOW_INSECURE (without a key, setting a webhook answers 503). */
   webhooks?: WebhookServiceOptions;
   /**
@@ -67,6 +76,13 @@ export function createApp(deps: AppDeps): express.Express {
   // One implementation of the rules, for the JSON API and the partner portal alike.
   const requests = createLicenseRequestService(deps);
   const partners = createPartnerService(deps.db);
+  const logger = deps.logger ?? silentLogger;
+  const portalMail: PortalMail = deps.portalMail ?? {
+    signIn: async () => logger.error('portal mail: this process has no mailer; a sign-in link was not sent'),
+    invitation: async () => logger.error('portal mail: this process has no mailer; an invitation was not sent'),
+  };
+  const publicUrl = deps.publicUrl ?? '';
+  const users = createPartnerUserService(deps.db, { mail: portalMail, publicUrl });
   const health = createHealthService(deps);
   // Rate limits and the portal's sign-in throttle count in PostgreSQL, shared by every API process.
   const stores = rateLimitStores(deps.db);
@@ -123,6 +139,7 @@ export function createApp(deps: AppDeps): express.Express {
     temporal: { client: deps.temporal, taskQueue: deps.taskQueue },
   });
   v1.use(webhooksRouter(webhooks));
+  v1.use(partnerUsersRouter(users));
   v1.use(licenseRequestsRouter(requests));
   app.use('/v1', v1);
 
@@ -132,6 +149,9 @@ export function createApp(deps: AppDeps): express.Express {
     portalRouter({
       requests,
       partners,
+      users,
+      signIn: createPortalSignInService(deps.db, { mail: portalMail, publicUrl }),
+      answerLinks: createAnswerLinkService(deps.db, requests),
       sessions: createPortalSessionService(deps.db),
       webhooks,
       rateLimitStores: stores,

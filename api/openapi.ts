@@ -23,6 +23,9 @@ import {
   partnerCreatedResponse,
   partnerResponse,
   partnerSettingsBody,
+  partnerUserBody,
+  partnerUserListResponse,
+  partnerUserResponse,
   reopenBody,
   resendNotificationBody,
   rotateWebhookSecretBody,
@@ -245,13 +248,19 @@ function buildDocument(today: string): Schema {
     components: {
       securitySchemes: {
         admin: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN (platform side).' },
-        partner: { type: 'http', scheme: 'bearer', description: "A partner's API key." },
+        partner: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "A partner's API key (for integrations; people sign in to the portal by e-mail).",
+        },
       },
       schemas: {
         Error: jsonSchema(errorResponse, 'output'),
         Partner: jsonSchema(partnerResponse, 'output'),
         PartnerCreated: jsonSchema(partnerCreatedResponse, 'output'),
         ApiKey: jsonSchema(apiKeyResponse, 'output'),
+        PartnerUser: jsonSchema(partnerUserResponse, 'output'),
+        PartnerUserList: jsonSchema(partnerUserListResponse, 'output'),
         LicenseRequest: jsonSchema(licenseRequestResponse, 'output'),
         LicenseRequestList: jsonSchema(licenseRequestListResponse, 'output'),
         Health: jsonSchema(healthResponse, 'output'),
@@ -340,6 +349,54 @@ function buildDocument(today: string): Schema {
           security: [{ partner: [] }],
           responses: {
             '201': { description: 'The new key.', content: json(ref('ApiKey')) },
+            ...pick('403'),
+            ...common,
+          },
+        },
+      },
+      '/v1/partner/users': {
+        get: {
+          summary: "The calling partner's people: who signs in to the partner portal, and who of them are admins",
+          security: [{ partner: [] }],
+          responses: {
+            '200': { description: 'Oldest first.', content: json(ref('PartnerUserList')) },
+            ...pick('403'),
+            ...common,
+          },
+        },
+        post: {
+          summary: 'Add a person: they sign in to the portal with this address (a link by mail) and get an invitation',
+          security: [{ partner: [] }],
+          requestBody: { required: true, content: json(jsonSchema(partnerUserBody, 'input')) },
+          responses: {
+            '201': { description: 'Added.', content: json(ref('PartnerUser')) },
+            '409': errorWithExamples('The partner has a person with this address already (`user_exists`).', {
+              exists: { code: 'user_exists', message: 'anna@partner.example is already one of your users.' },
+            }),
+            ...pick('400', '403', '413'),
+            ...common,
+          },
+        },
+      },
+      '/v1/partner/users/{email}': {
+        delete: {
+          summary: 'Remove a person: their portal sessions and sign-in links end at once',
+          security: [{ partner: [] }],
+          parameters: [
+            {
+              name: 'email',
+              in: 'path',
+              required: true,
+              schema: { type: 'string' },
+              description: 'The e-mail address (any case), URL-encoded.',
+            },
+          ],
+          responses: {
+            '204': { description: 'Removed.' },
+            '404': error('The partner has no person with this address (`user_not_found`).'),
+            '409': errorWithExamples('This is the last admin (`last_admin`): add another admin first.', {
+              lastAdmin: { code: 'last_admin', message: 'This is the last admin: add another admin first.' },
+            }),
             ...pick('403'),
             ...common,
           },

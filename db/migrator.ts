@@ -7,6 +7,8 @@ import * as listIndexes from './migrations/2026-11-29-004-list-indexes';
 import * as sentMailPendingRecipients from './migrations/2026-11-30-001-sent-mail-pending-recipients';
 import * as rateLimits from './migrations/2026-12-01-001-rate-limits';
 import * as webhooks from './migrations/2026-12-02-001-webhooks';
+import * as partnerUsers from './migrations/2026-12-03-001-partner-users';
+import * as answerLinks from './migrations/2026-12-04-001-answer-links';
 
 /** Every migration, in order. Listed here rather than read from disk, so bundling cannot lose one. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +19,8 @@ const migrations: Record<string, Migration> = {
   '2026-11-30-001-sent-mail-pending-recipients': sentMailPendingRecipients,
   '2026-12-01-001-rate-limits': rateLimits,
   '2026-12-02-001-webhooks': webhooks,
+  '2026-12-03-001-partner-users': partnerUsers,
+  '2026-12-04-001-answer-links': answerLinks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -87,11 +87,48 @@ export interface PortalSessionTable {
   /** sha256 of the session token in the partner's cookie; the token itself is never stored. */
   token_hash: string;
   partner_id: string;
+  /** The signed-in person (partner_user.email); removing them removes the session. */
+  user_email: string;
   csrf_token: string;
   locale: Locale | null;
   flash: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
+}
+
+export type PartnerUserRole = 'admin' | 'member';
+
+/** A person at a partner who signs in to the portal; `email` is kept in lower case. */
+export interface PartnerUserTable {
+  partner_id: string;
+  email: string;
+  name: string;
+  role: PartnerUserRole;
+  created_at: DefaultedTimestamp;
+}
+
+/** A one-time sign-in link: sha256 of its token, for one user, valid until expires_at, used once. */
+export interface PortalSignInLinkTable {
+  token_hash: string;
+  partner_id: string;
+  email: string;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** The YES and NO links of one partner mail (db/migrations/2026-12-04-001-answer-links.ts). */
+export interface AnswerLinkTable {
+  request_id: string;
+  occasion: string;
+  sequence: number;
+  sent_to: string;
+  seed: Buffer;
+  yes_token_hash: string;
+  no_token_hash: string;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
 }
 
 /** A fixed-window rate-limit counter shared by every API replica (db/repositories/rate-limits.ts). */
@@ -149,6 +186,9 @@ export interface Database {
   idempotency_key: IdempotencyKeyTable;
   sent_mail: SentMailTable;
   portal_session: PortalSessionTable;
+  partner_user: PartnerUserTable;
+  portal_sign_in_link: PortalSignInLinkTable;
+  answer_link: AnswerLinkTable;
   rate_limit: RateLimitTable;
   webhook_endpoint: WebhookEndpointTable;
   webhook_delivery: WebhookDeliveryTable;
@@ -162,6 +202,9 @@ export type ContactRow = Selectable<ContactTable>;
 export type HistoryEventRow = Selectable<HistoryEventTable>;
 export type SentMailRow = Selectable<SentMailTable>;
 export type PortalSessionRow = Selectable<PortalSessionTable>;
+export type PartnerUserRow = Selectable<PartnerUserTable>;
+export type PortalSignInLinkRow = Selectable<PortalSignInLinkTable>;
+export type AnswerLinkRow = Selectable<AnswerLinkTable>;
 export type RateLimitRow = Selectable<RateLimitTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;

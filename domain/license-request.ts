@@ -86,8 +86,15 @@ export const NOTIFICATION_FOR: Partial<Record<Status, MailOccasion>> = {
 
 export type Role = 'admin' | 'partner';
 
-/** Who did something, recorded in the history. */
-export type Actor = { role: 'admin' } | { role: 'partner'; partnerId: string };
+/**
+ * Who did something, recorded in the history: the platform, or a partner, through its API key
+ * (no `user`), a person signed in to the portal (`user`: their e-mail address), or the YES/NO link
+ * of a mail (`via: 'mail-link'`, `to`: the address that mail went to).
+ */
+export type Actor =
+  | { role: 'admin' }
+  | { role: 'partner'; partnerId: string; user?: string }
+  | { role: 'partner'; partnerId: string; user?: never; via: 'mail-link'; to: string };
 
 export const ACTIONS = ['answer', 'assign', 'withdraw', 'extend', 'reopen', 'resend'] as const;
 export type Action = (typeof ACTIONS)[number];

@@ -93,7 +93,7 @@ test('a text that takes values shows the same values in Swedish and in English',
 test('the words the help article and the issue name are the ones shown', () => {
   const { sv, en } = CATALOGUES;
   expect([sv.responses.YES, sv.responses.NO, en.responses.YES, en.responses.NO]).toEqual(['JA', 'NEJ', 'YES', 'NO']);
-  expect([sv.signIn.apiKey, en.signIn.apiKey]).toEqual(['API-nyckel', 'API key']);
+  expect([sv.signIn.email, en.signIn.email]).toEqual(['E-postadress', 'E-mail address']);
   expect([sv.list.title, en.list.title]).toEqual(['Licensförfrågningar', 'License requests']);
   expect(en.breadcrumb).toBe('Licence management / Requests');
   expect([en.facts.organisation, en.facts.numberOfSchools, en.facts.desiredAvailability, en.facts.response]).toEqual([

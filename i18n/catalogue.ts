@@ -69,6 +69,22 @@ export interface Catalogue {
     DEADLINE_EXTENDED: (date: string, reason: string) => string;
     REOPENED: (reason: string) => string;
     NOTIFICATION_RESENT: string;
+    /** Who did it, after an answer or an assignment by a person signed in to the portal. */
+    by: (who: string) => string;
+    /** After an answer given with the YES or NO link of a mail: the address that mail went to. */
+    byMailLink: (address: string) => string;
+  };
+
+  /** Mail from the portal itself (not about a request): the sign-in link and the invitation. */
+  portalMail: {
+    signInSubject: string;
+    signInIntro: (minutes: number) => string;
+    signInLink: (partner: string) => string;
+    signInIgnore: string;
+    invitationSubject: (partner: string) => string;
+    invitation: (inviter: string, partner: string) => string;
+    invitationLink: string;
+    regards: string;
   };
 
   /** Mail: the sentences of each occasion, the labels of the facts table (with `facts`) and the close. */
@@ -87,6 +103,9 @@ export interface Catalogue {
     /** The last line of a list that is cut short. */
     more: (unlisted: number) => string;
     openRequest: string;
+    /** The buttons that answer straight from the partner's request and reminder mails. */
+    answerYes: string;
+    answerNo: string;
     /** Two lines: the greeting and the signature. */
     regards: string;
     /** The footer of every mail: why this reader got it (by who reads it), and how to reach support. */
@@ -105,21 +124,33 @@ export interface Catalogue {
     requests: string;
     settings: string;
     signOut: string;
-    signedInAs: (name: string) => string;
+    /** The signed-in person and their partner. */
+    signedInAs: (name: string, partner: string) => string;
   };
   breadcrumb: string;
 
+  /** Signing in with a link by mail (portal/sign-in.ts). */
   signIn: {
     title: string;
     intro: string;
-    apiKey: string;
-    apiKeyHint: string;
+    email: string;
+    emailHint: string;
     submit: string;
-    wrongKey: string;
-    emptyKey: string;
+    badEmail: string;
     signedOut: string;
     sessionEnded: string;
     help: string;
+    /** The page after the address is sent: the same whether or not it has an account. */
+    sentTitle: string;
+    sent: (email: string, minutes: number) => string;
+    sentHint: string;
+    /** The page a link opens: one button signs in (a GET never uses the link). */
+    linkTitle: string;
+    linkIntro: (name: string, partner: string) => string;
+    linkSubmit: string;
+    /** A link that is used, expired or not ours: what to do. */
+    linkInvalid: (minutes: number) => string;
+    askAgain: string;
   };
 
   /** The list of requests. */
@@ -196,6 +227,23 @@ export interface Catalogue {
     chooseSchool: string;
   };
 
+  /** The pages of a mail's YES and NO links (no sign-in: the link is the key). */
+  answerLink: {
+    /** Above the confirmation: the address the mail went to, whose link this is. */
+    intro: (address: string) => string;
+    /** To answer for only some schools, the partner signs in. */
+    someSchools: string;
+    doneTitle: string;
+    /** Why a link cannot answer (UNKNOWN, USED, EXPIRED, ANSWERED), and what to do instead. */
+    invalidTitle: string;
+    unknown: string;
+    used: string;
+    expired: (days: number) => string;
+    answered: string;
+    signIn: string;
+    tooMany: (minutes: number) => string;
+  };
+
   /** Told once, after a change. */
   flash: {
     answeredYes: (deadline: string) => string;
@@ -224,6 +272,27 @@ export interface Catalogue {
     csrf: string;
     tooManyAttempts: (minutes: number) => string;
     back: string;
+  };
+
+  /** The people of the partner, on the Settings page. */
+  people: {
+    title: string;
+    intro: string;
+    membersOnly: string;
+    columns: { name: string; email: string; role: string };
+    roles: { admin: string; member: string };
+    you: string;
+    remove: (name: string) => string;
+    inviteTitle: string;
+    name: string;
+    email: string;
+    role: string;
+    invite: string;
+    invited: (email: string) => string;
+    removed: (email: string) => string;
+    exists: (email: string) => string;
+    lastAdmin: string;
+    notFound: string;
   };
 
   settings: {

@@ -57,6 +57,21 @@ export const en: Catalogue = {
     DEADLINE_EXTENDED: (date, reason) => `Skolon support moved the assignment deadline to ${date}: ${reason}`,
     REOPENED: (reason) => `Skolon support reopened the request: ${reason}`,
     NOTIFICATION_RESENT: 'Skolon support sent you the notification again',
+    by: (who) => `by ${who}`,
+    byMailLink: (address) => `with the link in the mail to ${address}`,
+  },
+
+  portalMail: {
+    signInSubject: 'Your sign-in link to the Skolon Partner portal',
+    signInIntro: (minutes) =>
+      `Someone, hopefully you, asked to sign in to the Skolon Partner portal with this address. The link works once, within ${minutes} minutes.`,
+    signInLink: (partner) => `Sign in to ${partner}`,
+    signInIgnore: 'If you did not ask for it, ignore this mail: nobody can sign in without the link.',
+    invitationSubject: (partner) => `You can now sign in to the Skolon Partner portal for ${partner}`,
+    invitation: (inviter, partner) =>
+      `${inviter} has added you to ${partner} in the Skolon Partner portal, where you answer the license requests of schools and municipalities. Sign in with this e-mail address: you get a link by mail, no password needed.`,
+    invitationLink: 'Sign in to the Partner portal',
+    regards: 'Kind regards,\nSkolon',
   },
 
   mail: {
@@ -146,6 +161,8 @@ export const en: Catalogue = {
     pendingSchools: 'Schools still waiting for licenses',
     more: (n) => `… and ${n} more`,
     openRequest: 'Open the request',
+    answerYes: 'YES, they hold licenses',
+    answerNo: 'NO licenses',
     regards: 'Kind regards\nSkolon',
     footer: {
       why: {
@@ -166,21 +183,30 @@ export const en: Catalogue = {
     requests: 'License requests',
     settings: 'Settings',
     signOut: 'Sign out',
-    signedInAs: (name) => `Signed in as ${name}`,
+    signedInAs: (name, partner) => `Signed in as ${name} (${partner})`,
   },
   breadcrumb: 'Licence management / Requests',
 
   signIn: {
     title: 'Sign in',
-    intro: 'Sign in with your API key to see and answer license requests.',
-    apiKey: 'API key',
-    apiKeyHint: 'The key you received from Skolon (it starts with lrk_). You stay signed in for 8 hours.',
-    submit: 'Sign in',
-    wrongKey: 'That API key is not right. Check that you pasted the whole key, or ask Skolon for a new one.',
-    emptyKey: 'Enter your API key.',
+    intro: 'Enter your work e-mail address: we mail you a link that signs you in. No password needed.',
+    email: 'E-mail address',
+    emailHint: 'The address your organisation registered with Skolon. You stay signed in for 8 hours.',
+    submit: 'Send sign-in link',
+    badEmail: 'That is not an e-mail address. Check it and try again.',
     signedOut: 'You are signed out.',
     sessionEnded: 'Your session has ended. Sign in again; nothing was changed.',
-    help: 'No API key? Contact support@skolon.eu.',
+    help: "Don't have an account? Ask an admin at your company, or contact support@skolon.eu.",
+    sentTitle: 'Check your inbox',
+    sent: (email, minutes) =>
+      `If ${email} has an account in the Partner portal, a sign-in link is on its way to it. The link works once, within ${minutes} minutes.`,
+    sentHint: 'No mail after a few minutes? Look in the spam folder, check the address, or ask for a new link.',
+    linkTitle: 'Sign in',
+    linkIntro: (name, partner) => `Sign in as ${name} at ${partner}.`,
+    linkSubmit: 'Sign in',
+    linkInvalid: (minutes) =>
+      `This sign-in link cannot be used: it has been used already, it is older than ${minutes} minutes, or it is not complete. Ask for a new link; it comes by mail in a minute.`,
+    askAgain: 'Ask for a new sign-in link',
   },
 
   list: {
@@ -266,6 +292,22 @@ export const en: Catalogue = {
     chooseSchool: 'Choose at least one school that holds licenses, or answer NO.',
   },
 
+  answerLink: {
+    intro: (address) => `You are answering with the link in the mail to ${address}. Nothing is sent until you confirm.`,
+    someSchools: 'Only some of the schools hold licenses? Sign in to the Partner portal and choose them there.',
+    doneTitle: 'Thank you for your answer',
+    invalidTitle: 'This link cannot be used',
+    unknown:
+      'This link is not complete or not one of ours. Open the request in the Partner portal, or contact support@skolon.eu.',
+    used: 'This link has been used already: the request has its answer. Sign in to the Partner portal to see it.',
+    expired: (days) =>
+      `This link is older than ${days} days. Sign in to the Partner portal to answer, or contact support@skolon.eu.`,
+    answered:
+      'The request has been answered already. Sign in to the Partner portal to see its answer and what comes next.',
+    signIn: 'Sign in to the Partner portal',
+    tooMany: (minutes) => `Too many links that do not work came from your address. Try again in ${minutes} minutes.`,
+  },
+
   flash: {
     answeredYes: (deadline) => `You answered YES. Assign the licenses and mark the schools as assigned by ${deadline}.`,
     answeredNo: (organisation) => `You answered NO. ${organisation} is told that it holds no licenses from you.`,
@@ -294,6 +336,26 @@ export const en: Catalogue = {
     tooManyAttempts: (minutes) =>
       `Too many failed sign-ins. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} and try again.`,
     back: 'Back to the requests',
+  },
+
+  people: {
+    title: 'People',
+    intro: 'Everyone here signs in with their own e-mail address. Admins add and remove people.',
+    membersOnly: 'Only an admin can add or remove people.',
+    columns: { name: 'Name', email: 'E-mail address', role: 'Role' },
+    roles: { admin: 'Admin', member: 'Member' },
+    you: '(you)',
+    remove: (name) => `Remove ${name}`,
+    inviteTitle: 'Add a person',
+    name: 'Name',
+    email: 'E-mail address',
+    role: 'Role',
+    invite: 'Add and send an invitation',
+    invited: (email) => `${email} is added and has got an invitation by mail.`,
+    removed: (email) => `${email} is removed and signed out.`,
+    exists: (email) => `${email} is already one of your people. Nothing was changed.`,
+    lastAdmin: 'That is your last admin: add another admin first. Nothing was changed.',
+    notFound: 'That person is not one of yours (any longer). Nothing was changed.',
   },
 
   settings: {

@@ -69,3 +69,41 @@ test("support's exceptions say what support did and why, in the reader's languag
   expect(line('DEADLINE_EXTENDED', {}).what).toBe('DEADLINE_EXTENDED');
   expect(line('REOPENED', null).what).toBe('Skolon support reopened the request: ');
 });
+
+test('an answer given with a mail link says so, and names the address that mail went to', () => {
+  const by = { role: 'partner', partnerId: 'acme', via: 'mail-link', to: 'licenses@acme.test' };
+  expect(line('ANSWERED', { response: 'NO', by }).what).toBe(
+    'You answered NO (with the link in the mail to licenses@acme.test)',
+  );
+  expect(line('ANSWERED', { response: 'NO', by }, 'sv').what).toBe(
+    'Ni svarade NEJ (med länken i mejlet till licenses@acme.test)',
+  );
+});
+
+test("a person's answer and assignment name them (by address once they are gone); an API key's name nobody", () => {
+  const people = new Map([['anna@acme.test', 'Anna Andersson']]);
+  const at = '2026-12-01T09:05:00Z';
+  const by = (user?: string) => ({ role: 'partner', partnerId: 'acme', ...(user && { user }) });
+  expect(
+    describeEvent(
+      { at, event: 'ANSWERED', detail: { response: 'NO', by: by('anna@acme.test') } },
+      request,
+      CATALOGUES.en,
+      'en',
+      people,
+    ).what,
+  ).toBe('You answered NO (by Anna Andersson)');
+  expect(
+    describeEvent(
+      { at, event: 'SCHOOLS_ASSIGNED', detail: { schools: ['sch-1'], by: by('bo@acme.test') } },
+      request,
+      CATALOGUES.sv,
+      'sv',
+      people,
+    ).what,
+  ).toBe('Markerade som tilldelade: Norra skolan (av bo@acme.test)');
+  expect(
+    describeEvent({ at, event: 'ANSWERED', detail: { response: 'NO', by: by() } }, request, CATALOGUES.en, 'en', people)
+      .what,
+  ).toBe('You answered NO');
+});

@@ -19,11 +19,16 @@ const record = (value: unknown): Record<string, unknown> =>
 const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 
+/**
+ * `people`: the names of the partner's people by e-mail address, for the events a person did in
+ * the portal (`detail.by.user`); someone no longer among them is named by their address.
+ */
 export function describeEvent(
   event: HistoryEntry,
   request: { schools: ReadonlyArray<{ skolonId: string; name: string }> },
   t: Catalogue,
   locale: Locale,
+  people: ReadonlyMap<string, string> = new Map(),
 ): { when: string; what: string } {
   const detail = record(event.detail);
   const names = new Map(request.schools.map((s) => [s.skolonId, s.name]));
@@ -83,5 +88,8 @@ export function describeEvent(
     default:
       what = event.event;
   }
+  const by = record(detail.by);
+  if (typeof by.user === 'string' && by.user) what = `${what} (${e.by(people.get(by.user) ?? by.user)})`;
+  else if (by.via === 'mail-link' && typeof by.to === 'string' && by.to) what = `${what} (${e.byMailLink(by.to)})`;
   return { when: dateTime(event.at), what };
 }

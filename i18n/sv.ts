@@ -61,6 +61,21 @@ export const sv: Catalogue = {
     DEADLINE_EXTENDED: (date, reason) => `Skolons support flyttade sista dag för tilldelning till ${date}: ${reason}`,
     REOPENED: (reason) => `Skolons support öppnade förfrågan igen: ${reason}`,
     NOTIFICATION_RESENT: 'Skolons support skickade meddelandet till er igen',
+    by: (who) => `av ${who}`,
+    byMailLink: (address) => `med länken i mejlet till ${address}`,
+  },
+
+  portalMail: {
+    signInSubject: 'Er inloggningslänk till Skolons partnerportal',
+    signInIntro: (minutes) =>
+      `Någon, förhoppningsvis ni, bad om att logga in i Skolons partnerportal med den här adressen. Länken fungerar en gång, inom ${minutes} minuter.`,
+    signInLink: (partner) => `Logga in hos ${partner}`,
+    signInIgnore: 'Om ni inte bad om den kan ni bortse från det här mejlet: ingen kan logga in utan länken.',
+    invitationSubject: (partner) => `Ni kan nu logga in i Skolons partnerportal för ${partner}`,
+    invitation: (inviter, partner) =>
+      `${inviter} har lagt till er hos ${partner} i Skolons partnerportal, där ni besvarar skolors och kommuners licensförfrågningar. Logga in med den här e-postadressen: ni får en länk med e-post, inget lösenord behövs.`,
+    invitationLink: 'Logga in i partnerportalen',
+    regards: 'Vänliga hälsningar,\nSkolon',
   },
 
   mail: {
@@ -150,6 +165,8 @@ export const sv: Catalogue = {
     pendingSchools: 'Skolor som ännu inte har fått licenser',
     more: (n) => `… och ${n} till`,
     openRequest: 'Öppna förfrågan',
+    answerYes: 'JA, de har licenser',
+    answerNo: 'NEJ, inga licenser',
     regards: 'Vänliga hälsningar\nSkolon',
     footer: {
       why: {
@@ -170,21 +187,30 @@ export const sv: Catalogue = {
     requests: 'Licensförfrågningar',
     settings: 'Inställningar',
     signOut: 'Logga ut',
-    signedInAs: (name) => `Inloggad som ${name}`,
+    signedInAs: (name, partner) => `Inloggad som ${name} (${partner})`,
   },
   breadcrumb: 'Licenshantering / Förfrågningar',
 
   signIn: {
     title: 'Logga in',
-    intro: 'Logga in med er API-nyckel för att se och besvara licensförfrågningar.',
-    apiKey: 'API-nyckel',
-    apiKeyHint: 'Nyckeln ni fick från Skolon (börjar med lrk_). Ni förblir inloggad i 8 timmar.',
-    submit: 'Logga in',
-    wrongKey: 'API-nyckeln stämmer inte. Kontrollera att ni har klistrat in hela nyckeln, eller be Skolon om en ny.',
-    emptyKey: 'Fyll i er API-nyckel.',
+    intro: 'Fyll i er e-postadress i tjänsten: vi mejlar en länk som loggar in er. Inget lösenord behövs.',
+    email: 'E-postadress',
+    emailHint: 'Adressen som ert företag har registrerat hos Skolon. Ni förblir inloggad i 8 timmar.',
+    submit: 'Skicka inloggningslänk',
+    badEmail: 'Det är ingen e-postadress. Kontrollera den och försök igen.',
     signedOut: 'Ni är utloggad.',
     sessionEnded: 'Er inloggning har upphört. Logga in igen; ingenting har ändrats.',
-    help: 'Har ni ingen API-nyckel? Kontakta support@skolon.eu.',
+    help: 'Har ni inget konto? Fråga en administratör på ert företag, eller kontakta support@skolon.eu.',
+    sentTitle: 'Titta i er inkorg',
+    sent: (email, minutes) =>
+      `Om ${email} har ett konto i partnerportalen är en inloggningslänk på väg dit. Länken fungerar en gång, inom ${minutes} minuter.`,
+    sentHint: 'Inget mejl efter några minuter? Titta i skräpposten, kontrollera adressen eller be om en ny länk.',
+    linkTitle: 'Logga in',
+    linkIntro: (name, partner) => `Logga in som ${name} hos ${partner}.`,
+    linkSubmit: 'Logga in',
+    linkInvalid: (minutes) =>
+      `Den här inloggningslänken kan inte användas: den är redan använd, äldre än ${minutes} minuter eller inte komplett. Be om en ny länk; den kommer med e-post inom en minut.`,
+    askAgain: 'Be om en ny inloggningslänk',
   },
 
   list: {
@@ -268,6 +294,21 @@ export const sv: Catalogue = {
     chooseSchool: 'Välj minst en skola som har licenser, eller svara NEJ.',
   },
 
+  answerLink: {
+    intro: (address) => `Ni svarar med länken i mejlet till ${address}. Inget skickas förrän ni bekräftar.`,
+    someSchools: 'Har bara några av skolorna licenser? Logga in i partnerportalen och välj dem där.',
+    doneTitle: 'Tack för ert svar',
+    invalidTitle: 'Länken kan inte användas',
+    unknown:
+      'Länken är inte komplett eller inte vår. Öppna förfrågan i partnerportalen, eller kontakta support@skolon.eu.',
+    used: 'Länken har redan använts: förfrågan har sitt svar. Logga in i partnerportalen för att se det.',
+    expired: (days) =>
+      `Länken är äldre än ${days} dagar. Logga in i partnerportalen för att svara, eller kontakta support@skolon.eu.`,
+    answered: 'Förfrågan är redan besvarad. Logga in i partnerportalen för att se svaret och vad som händer sedan.',
+    signIn: 'Logga in i partnerportalen',
+    tooMany: (minutes) => `För många länkar som inte fungerar kom från er adress. Försök igen om ${minutes} minuter.`,
+  },
+
   flash: {
     answeredYes: (deadline) =>
       `Ni svarade JA. Tilldela licenserna och markera skolorna som tilldelade senast ${deadline}.`,
@@ -298,6 +339,26 @@ export const sv: Catalogue = {
     tooManyAttempts: (minutes) =>
       `För många misslyckade inloggningar. Vänta ${minutes === 1 ? 'en minut' : `${minutes} minuter`} och försök igen.`,
     back: 'Till förfrågningarna',
+  },
+
+  people: {
+    title: 'Personer',
+    intro: 'Alla här loggar in med sin egen e-postadress. Administratörer lägger till och tar bort personer.',
+    membersOnly: 'Bara en administratör kan lägga till eller ta bort personer.',
+    columns: { name: 'Namn', email: 'E-postadress', role: 'Roll' },
+    roles: { admin: 'Administratör', member: 'Medlem' },
+    you: '(ni)',
+    remove: (name) => `Ta bort ${name}`,
+    inviteTitle: 'Lägg till en person',
+    name: 'Namn',
+    email: 'E-postadress',
+    role: 'Roll',
+    invite: 'Lägg till och skicka inbjudan',
+    invited: (email) => `${email} är tillagd och har fått en inbjudan med e-post.`,
+    removed: (email) => `${email} är borttagen och utloggad.`,
+    exists: (email) => `${email} finns redan bland era personer. Ingenting har ändrats.`,
+    lastAdmin: 'Det är er sista administratör: lägg till en annan administratör först. Ingenting har ändrats.',
+    notFound: 'Den personen finns inte (längre) bland era. Ingenting har ändrats.',
   },
 
   settings: {

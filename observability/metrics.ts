@@ -106,6 +106,13 @@ const webhookAttemptDuration = new client.Histogram({
   registers: [registry],
 });
 
+const portalMails = new client.Counter({
+  name: 'portal_mails_total',
+  help: "The portal's own mail (kind: sign-in, invitation) sent by the API, or given up (outcome: sent, failed).",
+  labelNames: ['kind', 'outcome'] as const,
+  registers: [registry],
+});
+
 export const businessMetrics = {
   requestCreated(): void {
     requestsCreated.inc();
@@ -128,6 +135,9 @@ export const businessMetrics = {
   },
   mailFailed(occasion: string): void {
     mailsFailed.inc({ occasion });
+  },
+  portalMail(kind: string, outcome: 'sent' | 'failed'): void {
+    portalMails.inc({ kind, outcome });
   },
   /** An attempt that the receiver answered (whatever it answered), after `latencyMs`. */
   webhookAttempt(type: string, latencyMs: number): void {

@@ -3,7 +3,7 @@
  * in), the language and its strings (set by portal/session.ts), and how a page is sent.
  */
 import type { Request, Response } from 'express';
-import type { Caller } from '../services/caller';
+import type { PartnerCaller } from '../services/caller';
 import type { Partner } from '../services/partners';
 import type { PortalSession } from '../services/portal-sessions';
 import type { Locale } from '../domain/locale';
@@ -35,7 +35,7 @@ export function pageContext(req: Request, flash?: Flash): PageContext {
     t,
     locale,
     path: req.originalUrl.split('?')[0] ?? '/portal/',
-    ...(session && { partner: session.partner, csrfToken: session.csrfToken }),
+    ...(session && { partner: session.partner, user: session.user, csrfToken: session.csrfToken }),
     ...(flash && { flash }),
   };
 }
@@ -50,7 +50,9 @@ export function signedInPartner(req: Request): Partner {
   return session.partner;
 }
 
-/** The signed-in partner as the application services know their callers. */
-export function viewer(req: Request): Caller {
-  return { role: 'partner', partner: signedInPartner(req) };
+/** The signed-in person at their partner, as the application services know their callers. */
+export function viewer(req: Request): PartnerCaller {
+  const session = state(req).session;
+  if (!session) throw new Error('requireSession must run first');
+  return { role: 'partner', partner: session.partner, user: session.user };
 }

@@ -7,6 +7,7 @@ import { Router } from 'express';
 import type { LicenseRequestService } from '../services/license-requests';
 import type { LicenseRequestView } from '../services/license-request-view';
 import type { PartnerService } from '../services/partners';
+import type { PartnerUserService, PartnerUserView } from '../services/partner-users';
 import type { PortalSessionService } from '../services/portal-sessions';
 import { HttpError } from '../services/errors';
 import type { WebhookService, WebhookView } from '../services/webhooks';
@@ -28,6 +29,7 @@ import {
   requestPath,
   settingsPage,
   type ConfirmData,
+  type PeopleSettings,
   type WebhookSettings,
 } from './views';
 
@@ -35,12 +37,13 @@ const PAGE_SIZE = 20;
 
 export interface RequestPagesDeps {
   requests: LicenseRequestService;
+  users: Pick<PartnerUserService, 'list'>;
   flashes: Flashes;
   now: () => Date;
 }
 
 /** The requests list, a request's page, its confirmation page, and the answer and assignment forms. */
-export function requestPages({ requests, flashes, now }: RequestPagesDeps): Router {
+export function requestPages({ requests, users, flashes, now }: RequestPagesDeps): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -67,10 +70,12 @@ export function requestPages({ requests, flashes, now }: RequestPagesDeps): Rout
 
   router.get('/requests/:id', async (req, res) => {
     const request = await requests.get(viewer(req), req.params.id);
+    // The history names who answered and assigned: the partner's people as they are now.
+    const people = new Map((await users.list(signedInPartner(req))).map((u) => [u.email, u.name]));
     sendPage(
       res,
       200,
-      requestPage(pageContext(req, await flashes.take(req)), { request, now: now(), formKey: newToken() }),
+      requestPage(pageContext(req, await flashes.take(req)), { request, people, now: now(), formKey: newToken() }),
     );
   });
 
@@ -108,7 +113,7 @@ export function requestPages({ requests, flashes, now }: RequestPagesDeps): Rout
     const key = formIdempotencyKey('answer', single(body.formKey), input);
     let answered: LicenseRequestView;
     try {
-      answered = await requests.answer(signedInPartner(req), id, input, key);
+      answered = await requests.answer(viewer(req), id, input, key);
     } catch (error) {
       const { status, text } = await sentenceFor(requests, req, error, 'answer', id);
       if (status === 404) return sendPage(res, 404, errorPage(pageContext(req), text));
@@ -144,7 +149,7 @@ export function requestPages({ requests, flashes, now }: RequestPagesDeps): Rout
     const key = formIdempotencyKey('assign', single(body.formKey), schools);
     let after: LicenseRequestView;
     try {
-      after = await requests.assign(signedInPartner(req), id, { schools }, key);
+      after = await requests.assign(viewer(req), id, { schools }, key);
     } catch (error) {
       const { text } = await sentenceFor(requests, req, error, 'assign', id);
       await flashes.put(req, 'error', text);
@@ -164,13 +169,14 @@ export function requestPages({ requests, flashes, now }: RequestPagesDeps): Rout
 
 export interface SettingsPagesDeps {
   partners: PartnerService;
+  users: PartnerUserService;
   sessions: PortalSessionService;
   flashes: Flashes;
   webhooks: WebhookService;
 }
 
 /** The notification address and language (the partner's settings), and the session's language switch. */
-export function settingsPages({ partners, sessions, flashes, webhooks }: SettingsPagesDeps): Router {
+export function settingsPages({ partners, users, sessions, flashes, webhooks }: SettingsPagesDeps): Router {
   const router = Router();
 
   /** The partner's webhook, or null when it has none. */
@@ -189,6 +195,7 @@ export function settingsPages({ partners, sessions, flashes, webhooks }: Setting
     res: Parameters<typeof sendPage>[0],
     status: number,
     webhook: Omit<WebhookSettings, 'webhook'> = {},
+    refusedPerson?: PeopleSettings['refused'],
   ) {
     const partner = signedInPartner(req);
     sendPage(
@@ -199,9 +206,64 @@ export function settingsPages({ partners, sessions, flashes, webhooks }: Setting
         { notificationEmail: partner.notificationEmail, locale: partner.locale },
         undefined,
         { ...webhook, webhook: await webhookOf(req) },
+        { users: await users.list(partner), ...(refusedPerson && { refused: refusedPerson }) },
       ),
     );
   }
+
+  /** Adding and removing people is for the partner's admins. */
+  function requireAdmin(req: Parameters<typeof signedInPartner>[0]): void {
+    if (state(req).session?.user.role !== 'admin') {
+      throw new HttpError(403, 'forbidden', 'Only an admin can add or remove people.');
+    }
+  }
+
+  // A new person: added, and told by mail (services/partner-users.ts sends the invitation).
+  router.post('/settings/people', async (req, res) => {
+    requireAdmin(req);
+    const { t } = state(req);
+    const body = req.body as Record<string, unknown>;
+    const person = {
+      email: (single(body.email) ?? '').trim(),
+      name: (single(body.name) ?? '').trim(),
+      role: single(body.role) ?? '',
+    };
+    let added: PartnerUserView;
+    try {
+      added = await users.add(signedInPartner(req), person, state(req).session!.user);
+    } catch (error) {
+      if (!(error instanceof HttpError) || (error.status !== 400 && error.status !== 409)) throw error;
+      const field = error.details?.[0]?.field;
+      const message =
+        error.status === 409
+          ? t.people.exists(person.email.toLowerCase())
+          : field === 'email'
+            ? t.errors.badEmail
+            : t.errors.invalidForm;
+      return showSettings(req, res, error.status, {}, { ...person, message });
+    }
+    await flashes.put(req, 'success', t.people.invited(added.email));
+    res.redirect(303, '/portal/settings#people');
+  });
+
+  // Removing a person ends their sessions at once (this one too, if they remove themselves).
+  router.post('/settings/people/remove', async (req, res) => {
+    requireAdmin(req);
+    const { t } = state(req);
+    const email = single((req.body as Record<string, unknown>).email) ?? '';
+    try {
+      await users.remove(signedInPartner(req), email);
+    } catch (error) {
+      if (!(error instanceof HttpError) || (error.status !== 404 && error.status !== 409)) throw error;
+      await flashes.put(req, 'error', error.status === 404 ? t.people.notFound : t.people.lastAdmin);
+      return res.redirect(303, '/portal/settings#people');
+    }
+    if (email.toLowerCase() === state(req).session!.user.email) {
+      return res.redirect(303, `/portal/sign-in?notice=signed-out&lang=${state(req).locale}`);
+    }
+    await flashes.put(req, 'success', t.people.removed(email.toLowerCase()));
+    res.redirect(303, '/portal/settings#people');
+  });
 
   // The webhook (services/webhooks.ts, as the API's PUT/DELETE/POST): a new secret is shown in the
   // answer to the form that made it, once, and never stored in the session.
@@ -277,6 +339,8 @@ export function settingsPages({ partners, sessions, flashes, webhooks }: Setting
           pageContext(req),
           { notificationEmail, locale },
           { field, message: field === 'notificationEmail' ? t.errors.badEmail : t.errors.invalidForm },
+          { webhook: await webhookOf(req) },
+          { users: await users.list(signedInPartner(req)) },
         ),
       );
     }

@@ -102,10 +102,11 @@ export function safeNextPath(value: unknown): string | undefined {
 }
 
 /**
- * Failed sign-ins per client address, counted in the same PostgreSQL rate-limit store as the API
- * (http/rate-limit-store.ts), so every replica sees the same counts. Keys are 256 random bits, so guessing
- * is hopeless anyway; this slows a script down. Only wrong keys count, and a valid key always
- * signs in: colleagues behind one address are never locked out by someone else's mistakes.
+ * Attempts per key (a client address, or a hash of an address asked for), counted in the same
+ * PostgreSQL rate-limit store as the API (http/rate-limit-store.ts), so every replica sees the same
+ * counts. The portal counts every request for a sign-in link (portal/sign-in.ts), the status pages
+ * their wrong tokens; tokens are 256 random bits, so guessing is hopeless anyway: this slows a
+ * script down and keeps anyone from flooding an inbox.
  */
 export class SignInThrottle {
   constructor(
@@ -119,7 +120,7 @@ export class SignInThrottle {
     return this.wait(await this.store.get?.(address));
   }
 
-  /** Counts a wrong key; resolves with how long the address must now wait (0: not yet throttled). */
+  /** Counts an attempt; resolves with how long the key must now wait (0: not yet throttled). */
   async recordFailure(address: string): Promise<number> {
     return this.wait(await this.store.increment(address));
   }

@@ -12,6 +12,7 @@ function ctx(locale: Locale = 'en', signedIn = true): PageContext {
     path: '/portal/',
     ...(signedIn && {
       partner: { id: 'acme', name: `Acme ${EVIL}`, notificationEmail: 'p@acme.test', locale },
+      user: { email: 'anna@acme.test', name: `Anna ${EVIL}`, role: 'admin' as const },
       csrfToken: 'csrf-token-value',
     }),
   };
@@ -78,7 +79,7 @@ test('the request page escapes every name and id, and labels every control', () 
   expect(page).toContain('>NO</button>');
 });
 
-test('the list, the confirmation, settings and sign-in escape too, and the sign-in form never holds a key', () => {
+test('the list, the confirmation, settings (with its people) and sign-in escape too, and the sign-in form asks for an address, never a key', () => {
   const summary = request();
   const list = listPage(ctx('sv'), { summary: { answered: 0, notAnswered: 1 }, items: [summary], nextCursor: null });
   expectEscaped(list);
@@ -95,12 +96,27 @@ test('the list, the confirmation, settings and sign-in escape too, and the sign-
   expect(textOf(confirm)).toContain('You answer YES for 1 of 2 schools');
   expect(textOf(confirm)).toContain('Södra skolan is marked as holding no licenses.');
   expect(confirm).toContain('<input type="hidden" name="_csrf" value="csrf-token-value"');
-  const settings = settingsPage(ctx(), { notificationEmail: `x${EVIL}@acme.test`, locale: 'en' });
+  const settings = settingsPage(
+    ctx(),
+    { notificationEmail: `x${EVIL}@acme.test`, locale: 'en' },
+    undefined,
+    undefined,
+    {
+      users: [{ email: `bo${EVIL}@acme.test`, name: `Bo ${EVIL}`, role: 'member', createdAt: '2026-12-01T09:00:00Z' }],
+      refused: { email: `x${EVIL}`, name: `Cilla ${EVIL}`, role: 'admin', message: 'No.' },
+    },
+  );
   expectEscaped(settings);
   expectLabelled(settings);
-  const signIn = signInPage(ctx('sv', false), { csrfToken: 't', error: 'API-nyckeln stämmer inte.' });
+  const signIn = signInPage(ctx('sv', false), {
+    csrfToken: 't',
+    email: `a${EVIL}`,
+    error: 'Det är ingen e-postadress.',
+  });
+  expectEscaped(signIn);
   expectLabelled(signIn);
-  expect(signIn).toMatch(/<input\s+type="password"\s+id="api-key"\s+name="apiKey"(?![^>]*value=)/);
+  expect(signIn).toMatch(/<input\s+type="email"\s+id="email"\s+name="email"/);
+  expect(signIn).not.toMatch(/apiKey|type="password"/);
   expect(signIn).toContain('<html lang="sv">');
 });
 

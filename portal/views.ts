@@ -4,6 +4,7 @@
  * and "select all"). Each control has a label, each page one h1, and tables have headers.
  */
 import type { Partner } from '../services/partners';
+import type { PartnerUser, PartnerUserView } from '../services/partner-users';
 import type { LicenseRequestSummaryView, LicenseRequestView } from '../services/license-request-view';
 import { STATUSES, type Status } from '../domain/license-request';
 import { html, type HtmlValue, type SafeHtml } from './html';
@@ -25,6 +26,8 @@ export interface PageContext {
   path: string;
   /** Set when signed in. */
   partner?: Partner;
+  /** The person signed in. */
+  user?: PartnerUser;
   /** The session's CSRF token, for the forms in the header (language, sign-out). */
   csrfToken?: string;
   flash?: Flash;
@@ -73,7 +76,7 @@ export function layout(ctx: PageContext, title: string, body: HtmlValue, current
       </nav>`
     : '';
   const account = ctx.partner
-    ? html`<span class="who">${t.nav.signedInAs(ctx.partner.name)}</span>
+    ? html`<span class="who">${t.nav.signedInAs(ctx.user?.name ?? '', ctx.partner.name)}</span>
         <form method="post" action="/portal/sign-out" class="inline">
           ${csrfField(ctx.csrfToken)}
           <button type="submit" class="link">${t.nav.signOut}</button>
@@ -104,7 +107,7 @@ export function layout(ctx: PageContext, title: string, body: HtmlValue, current
 
 export function signInPage(
   ctx: PageContext,
-  form: { csrfToken: string; next?: string; error?: string; notice?: string },
+  form: { csrfToken: string; email?: string; error?: string; notice?: string },
 ): string {
   const { t } = ctx;
   return layout(
@@ -117,23 +120,69 @@ export function signInPage(
       <form method="post" action="/portal/sign-in" class="card narrow">
         ${csrfField(form.csrfToken)}
         <input type="hidden" name="lang" value="${ctx.locale}" />
-        ${form.next ? html`<input type="hidden" name="next" value="${form.next}" />` : ''}
-        <label for="api-key">${t.signIn.apiKey}</label>
+        <label for="email">${t.signIn.email}</label>
         <input
-          type="password"
-          id="api-key"
-          name="apiKey"
+          type="email"
+          id="email"
+          name="email"
+          value="${form.email ?? ''}"
           required
-          autocomplete="current-password"
+          autocomplete="email"
           spellcheck="false"
           autocapitalize="off"
-          aria-describedby="api-key-hint${form.error ? ' sign-in-error' : ''}"
+          aria-describedby="email-hint${form.error ? ' sign-in-error' : ''}"
           ${form.error ? html`aria-invalid="true" autofocus` : ''}
         />
-        <p class="hint" id="api-key-hint">${t.signIn.apiKeyHint}</p>
+        <p class="hint" id="email-hint">${t.signIn.emailHint}</p>
         <button type="submit">${t.signIn.submit}</button>
       </form>
       <p class="hint">${t.signIn.help}</p>`,
+  );
+}
+
+/** After an address is sent: the same page whether or not it has an account. */
+export function signInSentPage(ctx: PageContext, data: { email: string; minutes: number }): string {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.signIn.sentTitle,
+    html`<h1>${t.signIn.sentTitle}</h1>
+      <div class="card narrow" role="status" data-sign-in-sent>
+        <p>${t.signIn.sent(data.email, data.minutes)}</p>
+        <p class="hint">${t.signIn.sentHint}</p>
+      </div>
+      <p><a href="/portal/sign-in?lang=${ctx.locale}">${t.signIn.askAgain}</a></p>`,
+  );
+}
+
+/** A sign-in link's page: one button that uses the link (opening the page does not). */
+export function signInLinkPage(
+  ctx: PageContext,
+  data: { csrfToken: string; action: string; name: string; partner: string },
+): string {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.signIn.linkTitle,
+    html`<h1>${t.signIn.linkTitle}</h1>
+      <form method="post" action="${data.action}" class="card narrow">
+        ${csrfField(data.csrfToken)}
+        <input type="hidden" name="lang" value="${ctx.locale}" />
+        <p>${t.signIn.linkIntro(data.name, data.partner)}</p>
+        <button type="submit">${t.signIn.linkSubmit}</button>
+      </form>`,
+  );
+}
+
+/** A used, expired or forged sign-in link: what to do now. */
+export function signInLinkInvalidPage(ctx: PageContext, data: { minutes: number }): string {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.signIn.linkTitle,
+    html`<h1>${t.signIn.linkTitle}</h1>
+      <p class="flash flash-error" role="alert">${t.signIn.linkInvalid(data.minutes)}</p>
+      <p><a href="/portal/sign-in?lang=${ctx.locale}" class="button">${t.signIn.askAgain}</a></p>`,
   );
 }
 
@@ -249,6 +298,8 @@ export function listPage(ctx: PageContext, data: ListPageData): string {
 
 export interface RequestPageData {
   request: LicenseRequestView;
+  /** The partner's people by address, to name who answered and assigned in the history. */
+  people?: ReadonlyMap<string, string>;
   now: Date;
   /** A fresh key per rendered form: a double submit is one change (see portal/forms.ts). */
   formKey: string;
@@ -391,7 +442,7 @@ function exceptionNotices(ctx: PageContext, request: LicenseRequestView): SafeHt
   }`;
 }
 
-export function requestPage(ctx: PageContext, { request, now, formKey }: RequestPageData): string {
+export function requestPage(ctx: PageContext, { request, now, formKey, people }: RequestPageData): string {
   const { t, locale } = ctx;
   const r = t.request;
   const f = t.facts;
@@ -453,7 +504,7 @@ export function requestPage(ctx: PageContext, { request, now, formKey }: Request
           </thead>
           <tbody>
             ${request.history.map((event) => {
-              const line = describeEvent(event, request, t, locale);
+              const line = describeEvent(event, request, t, locale, people);
               return html`<tr>
                 <td data-label="${r.when}"><time datetime="${event.at}">${line.when}</time></td>
                 <td data-label="${r.what}">${line.what}</td>
@@ -477,6 +528,8 @@ export type ConfirmData =
       schools: string[];
       now: Date;
       formKey: string;
+      /** A mail's YES/NO link (no session): where the form goes, its own CSRF token, and the address the mail went to. */
+      mailLink?: { action: string; csrfToken: string; sentTo: string };
     }
   | { ok: false; request: LicenseRequestView; message: string };
 
@@ -513,11 +566,13 @@ export function confirmSection(ctx: PageContext, data: ConfirmData): SafeHtml {
   } else {
     body = html`<p class="next"><strong>${c.noNext(request.organisation.name)}</strong></p>`;
   }
+  const { mailLink } = data;
   return html`<section data-confirmation class="confirmation" aria-labelledby="confirm-h">
     <h2 id="confirm-h">${response === 'YES' ? c.titleYes : c.titleNo}</h2>
-    ${body}
-    <form method="post" action="${back}/answer">
-      ${csrfField(ctx.csrfToken)}
+    ${mailLink ? html`<p>${t.answerLink.intro(mailLink.sentTo)}</p>` : ''} ${body}
+    ${mailLink && response === 'YES' ? html`<p>${t.answerLink.someSchools}</p>` : ''}
+    <form method="post" action="${mailLink?.action ?? `${back}/answer`}">
+      ${csrfField(mailLink?.csrfToken ?? ctx.csrfToken)}
       <input type="hidden" name="formKey" value="${data.formKey}" />
       <input type="hidden" name="response" value="${response}" />
       ${response === 'YES' ? data.schools.map((id) => html`<input type="hidden" name="schools" value="${id}" />`) : ''}
@@ -525,7 +580,7 @@ export function confirmSection(ctx: PageContext, data: ConfirmData): SafeHtml {
         <button type="submit" class="${response === 'YES' ? 'yes' : 'no'}" data-confirm>
           ${response === 'YES' ? c.confirmYes : c.confirmNo}
         </button>
-        <a href="${back}" class="button secondary" data-cancel>${c.cancel}</a>
+        ${mailLink ? '' : html`<a href="${back}" class="button secondary" data-cancel>${c.cancel}</a>`}
       </div>
     </form>
   </section>`;
@@ -539,6 +594,39 @@ export function confirmPage(ctx: PageContext, data: ConfirmData): string {
       <h1>${data.request.organisation.name}</h1>
       ${confirmSection(ctx, data)}`,
     'requests',
+  );
+}
+
+// --- A mail's YES and NO links -----------------------------------------------------------------
+
+/** After a mail link answered: what was answered, the request's status, and the way into the portal. */
+export function answerLinkDonePage(ctx: PageContext, data: { request: LicenseRequestView; message: string }): string {
+  const { t } = ctx;
+  const { request } = data;
+  return layout(
+    ctx,
+    t.answerLink.doneTitle,
+    html`<h1>${t.answerLink.doneTitle}</h1>
+      <p class="flash flash-success" role="status">${data.message}</p>
+      <p>
+        ${request.organisation.name}:
+        <span class="badge status-${request.status.toLowerCase()}" data-status="${request.status}"
+          >${t.statuses[request.status]}</span
+        >
+      </p>
+      <p><a href="${requestPath(request.id)}" class="button">${t.answerLink.signIn}</a></p>`,
+  );
+}
+
+/** A forged, used, expired or answered-already link: what to do now (sign in, or ask support). */
+export function answerLinkInvalidPage(ctx: PageContext, message: string): string {
+  const { t } = ctx;
+  return layout(
+    ctx,
+    t.answerLink.invalidTitle,
+    html`<h1>${t.answerLink.invalidTitle}</h1>
+      <p class="flash flash-error" role="alert">${message}</p>
+      <p><a href="/portal/sign-in?lang=${ctx.locale}" class="button">${t.answerLink.signIn}</a></p>`,
   );
 }
 
@@ -651,11 +739,101 @@ function webhookSection(ctx: PageContext, settings: WebhookSettings): SafeHtml {
   </section>`;
 }
 
+/** The Settings page's people: who they are, and for an admin the forms to add and remove them. */
+export interface PeopleSettings {
+  users: PartnerUserView[];
+  /** The add form as typed, with why it was refused. */
+  refused?: { email: string; name: string; role: string; message: string };
+}
+
+function peopleSection(ctx: PageContext, people: PeopleSettings): SafeHtml {
+  const p = ctx.t.people;
+  const admin = ctx.user?.role === 'admin';
+  const { refused } = people;
+  return html`<section class="card" aria-labelledby="people-title" id="people">
+    <h2 id="people-title">${p.title}</h2>
+    <p>${p.intro}${admin ? '' : html` ${p.membersOnly}`}</p>
+    ${refused ? html`<div class="flash flash-error" role="alert" id="people-error">${refused.message}</div>` : ''}
+    <table class="stack people">
+      <thead>
+        <tr>
+          <th scope="col">${p.columns.name}</th>
+          <th scope="col">${p.columns.email}</th>
+          <th scope="col">${p.columns.role}</th>
+          ${admin ? html`<th scope="col"></th>` : ''}
+        </tr>
+      </thead>
+      <tbody>
+        ${people.users.map(
+          (u) =>
+            html`<tr data-user="${u.email}">
+              <th scope="row" data-label="${p.columns.name}">
+                ${u.name} ${u.email === ctx.user?.email ? html`<span class="muted">${p.you}</span>` : ''}
+              </th>
+              <td data-label="${p.columns.email}">${u.email}</td>
+              <td data-label="${p.columns.role}">${p.roles[u.role]}</td>
+              ${
+                admin
+                  ? html`<td>
+                      <form method="post" action="/portal/settings/people/remove" class="inline">
+                        ${csrfField(ctx.csrfToken)}
+                        <input type="hidden" name="email" value="${u.email}" />
+                        <button type="submit" class="link">${p.remove(u.name)}</button>
+                      </form>
+                    </td>`
+                  : ''
+              }
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    ${
+      admin
+        ? html`<h3>${p.inviteTitle}</h3>
+            <form method="post" action="/portal/settings/people">
+              ${csrfField(ctx.csrfToken)}
+              <label for="person-name">${p.name}</label>
+              <input
+                type="text"
+                id="person-name"
+                name="name"
+                value="${refused?.name ?? ''}"
+                required
+                maxlength="200"
+                autocomplete="off"
+              />
+              <label for="person-email">${p.email}</label>
+              <input
+                type="email"
+                id="person-email"
+                name="email"
+                value="${refused?.email ?? ''}"
+                required
+                autocomplete="off"
+                ${refused ? html`aria-invalid="true" aria-describedby="people-error" autofocus` : ''}
+              />
+              <label for="person-role">${p.role}</label>
+              <select id="person-role" name="role">
+                ${(['member', 'admin'] as const).map(
+                  (r) =>
+                    html`<option value="${r}" ${(refused?.role ?? 'member') === r ? html`selected` : ''}>
+                      ${p.roles[r]}
+                    </option>`,
+                )}
+              </select>
+              <button type="submit">${p.invite}</button>
+            </form>`
+        : ''
+    }
+  </section>`;
+}
+
 export function settingsPage(
   ctx: PageContext,
   values: { notificationEmail: string; locale: string },
   error?: { field: 'notificationEmail' | 'locale' | 'form'; message: string },
   webhook: WebhookSettings = { webhook: null },
+  people: PeopleSettings = { users: [] },
 ): string {
   const { t } = ctx;
   const s = t.settings;
@@ -689,7 +867,7 @@ export function settingsPage(
         </select>
         <button type="submit">${s.save}</button>
       </form>
-      ${webhookSection(ctx, webhook)}`,
+      ${peopleSection(ctx, people)} ${webhookSection(ctx, webhook)}`,
     'settings',
   );
 }

@@ -10,6 +10,7 @@ import { createDatabase, type Db } from '../db/database';
 import { migrateToLatest } from '../db/migrator';
 import { createMailboxMailer, createSmtpMailer, type Mailer } from '../activities/mailer';
 import { createWebhookDeliverer } from '../activities/webhook-delivery';
+import { createPortalMailSender } from '../activities/portal-mail';
 import { createWebhookSender } from '../activities/webhook-sender';
 import { getLicenseRequest } from '../db/repositories/license-requests';
 import { createSecretBox } from '../db/secret-box';
@@ -48,7 +49,7 @@ export interface RunningServices {
   /** The worker's state (RUNNING while it polls), or undefined without a worker. */
   workerState(): string | undefined;
   db: Db;
-  /** Where the worker's mail goes (a mailbox folder or an SMTP server), for people; undefined without a worker. */
+  /** Where the worker's mail goes (a mailbox folder or an SMTP server), for people; undefined without a worker. The API sends the portal's own mail the same way. */
   mail: string | undefined;
   /** The API's Temporal client; undefined in a worker-only process, which starts and updates nothing. */
   client: Client | undefined;
@@ -74,7 +75,8 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   });
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
-  // Each process builds only what it runs: the mailer for the worker's activities, the client for the API.
+  // Each process builds only what it runs: the worker a mailer for its activities, the API a client
+  // for Temporal and a mailer for the portal's sign-in links.
   const stops: Array<() => Promise<void>> = [];
   let workerRun: Promise<void> | undefined;
   let workerState: () => string | undefined = () => undefined;
@@ -139,6 +141,8 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
   let client: Client | undefined;
   if (options.api !== false) {
     const temporalClient = await connectTemporal(temporalConnectionOptions(config, options.temporalAddress));
+    // The portal's sign-in links and invitations go straight from the API (activities/portal-mail.ts).
+    const portalMailer = createMailer(config);
     client = new Client({ connection: temporalClient.connection, namespace: config.temporal.namespace });
     const api = await startApi(
       {
@@ -152,6 +156,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
         logger,
         metricsToken: config.observability.metricsToken,
         publicUrl: config.publicUrl,
+        portalMail: createPortalMailSender({ mailer: portalMailer, from: config.mail.from, logger }),
         webhooks: { secretKey: webhookSecretKey, allowInsecure: config.webhooks.allowInsecure },
         statusPageKey,
       },
@@ -164,6 +169,7 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
     stops.unshift(async () => {
       await api.close();
       await temporalClient.close();
+      portalMailer.close();
     });
   }
 

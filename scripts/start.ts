@@ -146,7 +146,7 @@ async function main() {
         '',
         'License-request service is running.',
         `  API:              ${services.apiUrl}  (health: ${services.apiUrl}/health)`,
-        `  Partner portal:   ${services.apiUrl}/portal/  (partners sign in with their API key)`,
+        `  Partner portal:   ${services.apiUrl}/portal/  (partner staff sign in with their e-mail address)`,
         `  Temporal Web UI:  ${webUi}  (server ${temporalAddress}, namespace ${config.temporal.namespace})`,
         `  Database:         ${config.databaseUrl ? 'DATABASE_URL' : `embedded PostgreSQL in ${path.join(config.dataDir, 'postgres')}`}`,
         `  Mail:             ${services.mail}`,

@@ -47,7 +47,7 @@ import {
   withdrawUpdate,
 } from '../workflows/definitions';
 import { createLicenseRequestWorkflow } from './start-workflow';
-import { actorOf, type Caller } from './caller';
+import { actorOf, type Caller, type PartnerCaller } from './caller';
 import { badRequest, conflict, fromZod, HttpError, notFound, refused, toHttpError } from './errors';
 import {
   answerBody,
@@ -90,8 +90,9 @@ export interface LicenseRequestService {
   list(viewer: Caller, query: unknown): Promise<LicenseRequestList>;
   /** The request if the viewer may see it; another partner's request is "not found". */
   get(viewer: Caller, id: unknown): Promise<LicenseRequestView>;
-  answer(partner: Partner, id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
-  assign(partner: Partner, id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
+  /** The partner answers: through its API key, or one of its people in the portal (`caller.user`, named in the history). */
+  answer(caller: PartnerCaller, id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
+  assign(caller: PartnerCaller, id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
   withdraw(id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
   /** Support (admin): moves the assignment deadline to the end of a later working day. */
   extendDeadline(id: unknown, input: unknown, idempotencyKey?: string): Promise<LicenseRequestView>;
@@ -384,8 +385,7 @@ export function createLicenseRequestService({
 
     get: visible,
 
-    async answer(partner, rawId, rawInput, idempotencyKey) {
-      const caller: Caller = { role: 'partner', partner };
+    async answer(caller, rawId, rawInput, idempotencyKey) {
       const request = await header(rawId, caller);
       refuseFinal(request, 'answer', caller, idempotencyKey, true);
       const { response, schools } = parse(answerBody, rawInput ?? {}, 'body');
@@ -401,8 +401,8 @@ export function createLicenseRequestService({
       return stored(request.id);
     },
 
-    async assign(partner, rawId, rawInput, idempotencyKey) {
-      const caller: Caller = { role: 'partner', partner };
+    async assign(caller, rawId, rawInput, idempotencyKey) {
+      const { partner } = caller;
       const { id } = await visible(caller, rawId); // 404 before 400: another partner's request does not exist
       const { schools } = parse(assignmentsBody, rawInput ?? {}, 'body');
       return withIdempotencyKey(id, 'assign', idempotencyKey, { schools: [...new Set(schools)].sort() }, async () => {

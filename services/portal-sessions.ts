@@ -1,6 +1,6 @@
 /**
  * The partner portal's sessions (portal/session.ts keeps them in a cookie): each is known by the
- * hash of its token, tied to one partner, and carries the session's CSRF token, the language picked
+ * hash of its token, belongs to one person at one partner (removing the person removes it), and carries the session's CSRF token, the language picked
  * with the portal's switch and the message for the next page.
  */
 import type { Db } from '../db/database';
@@ -14,10 +14,13 @@ import {
 } from '../db/repositories/portal-sessions';
 import type { Locale } from '../domain/locale';
 import { toPartner, type Partner } from './partners';
+import type { PartnerUser } from './partner-users';
 
 export interface PortalSession {
   tokenHash: string;
   partner: Partner;
+  /** The person signed in. */
+  user: PartnerUser;
   csrfToken: string;
   /** The language picked with the portal's switch; null follows the partner's settings. */
   locale: Locale | null;
@@ -31,7 +34,7 @@ export interface PortalSessionService {
   find(tokenHash: string, now: Date): Promise<PortalSession | undefined>;
   /** A new session; sessions that expired before `now` go at the same time. */
   start(
-    session: { tokenHash: string; partnerId: string; csrfToken: string; expiresAt: Date },
+    session: { tokenHash: string; partnerId: string; userEmail: string; csrfToken: string; expiresAt: Date },
     now: Date,
   ): Promise<void>;
   end(tokenHash: string): Promise<void>;
@@ -48,6 +51,7 @@ export function createPortalSessionService(db: Db): PortalSessionService {
         row && {
           tokenHash: row.token_hash,
           partner: toPartner(row.partner),
+          user: row.user,
           csrfToken: row.csrf_token,
           locale: row.locale,
           flash: row.flash,

@@ -56,6 +56,11 @@ const email = z
   .meta({ description: 'an e-mail address' });
 const locale = z.enum(LOCALES);
 
+/** The same check as the API's, for the portal's sign-in form. */
+export function isEmailAddress(value: string): boolean {
+  return email.safeParse(value).success;
+}
+
 export const createPartnerBody = z.strictObject({
   id: z
     .string()
@@ -68,6 +73,15 @@ export const createPartnerBody = z.strictObject({
 export const partnerSettingsBody = z.strictObject({
   notificationEmail: email.optional(),
   locale: locale.optional(),
+});
+
+export const PARTNER_USER_ROLES = ['admin', 'member'] as const;
+
+/** A person at the partner: POST /v1/partner/users and the portal's invite form. */
+export const partnerUserBody = z.strictObject({
+  email,
+  name: text(200),
+  role: z.enum(PARTNER_USER_ROLES),
 });
 
 export const createLicenseRequestBody = z.strictObject({
@@ -214,6 +228,15 @@ export const partnerCreatedResponse = partnerResponse.extend({
 });
 
 export const apiKeyResponse = z.object({ id: z.string(), apiKey: z.string() });
+
+export const partnerUserResponse = z.object({
+  email: z.string().describe('in lower case: the address signs in'),
+  name: z.string(),
+  role: z.enum(PARTNER_USER_ROLES).describe('admin: may also invite and remove people; member: everything else'),
+  createdAt: isoInstant,
+});
+
+export const partnerUserListResponse = z.object({ items: z.array(partnerUserResponse) });
 
 const requestSummaryFields = {
   id: z.string(),

@@ -194,8 +194,12 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     showDetails();
   }
 
+  /** The person who answered in the portal (their e-mail address), for the Web UI's details; none for an API key. */
+  let answeredBy: string | undefined;
+
   function showDetails() {
     const lines = [`**Status:** ${request.status}`, `**Response:** ${request.response}`];
+    if (answeredBy && request.response !== 'UNANSWERED') lines.push(`**Answered by:** ${answeredBy}`);
     if (input.desiredAvailability) lines.push(`**Desired availability:** ${input.desiredAvailability}`);
     if (request.deadlineDate) lines.push(`**Assignment deadline:** ${request.deadlineDate}`);
     const assignments = Object.values(request.schools);
@@ -263,6 +267,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       // answer arriving meanwhile already sees the new status and is refused by its validator.
       const at = now();
       const { licensed, notLicensed } = request.answer({ response, schools }, at);
+      answeredBy = by.role === 'partner' ? by.user : undefined;
       changed(notLicensed);
       if (response === 'NO') {
         publish();

@@ -26,12 +26,12 @@ export function licenseRequestsRouter(requests: LicenseRequestService): Router {
 
   router.post('/license-requests/:id/answer', async (req, res) => {
     const partner = requirePartner(req);
-    res.json(await requests.answer(partner, id(req), requiredBody(req), idempotencyKey(req)));
+    res.json(await requests.answer({ role: 'partner', partner }, id(req), requiredBody(req), idempotencyKey(req)));
   });
 
   router.post('/license-requests/:id/assignments', async (req, res) => {
     const partner = requirePartner(req);
-    res.json(await requests.assign(partner, id(req), requiredBody(req), idempotencyKey(req)));
+    res.json(await requests.assign({ role: 'partner', partner }, id(req), requiredBody(req), idempotencyKey(req)));
   });
 
   router.post('/license-requests/:id/withdraw', async (req, res) => {

@@ -11,20 +11,31 @@ export interface NewPartner {
   apiKeyHash: string;
 }
 
-/** Inserts a partner; undefined when the id is taken. */
+/**
+ * Inserts a partner with its notification address as its first admin (in one transaction);
+ * undefined when the id is taken.
+ */
 export async function insertPartner(db: Db, partner: NewPartner): Promise<PartnerRow | undefined> {
-  return db
-    .insertInto('partner')
-    .values({
-      id: partner.id,
-      name: partner.name,
-      notification_email: partner.notificationEmail,
-      locale: partner.locale,
-      api_key_hash: partner.apiKeyHash,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('partner')
+      .values({
+        id: partner.id,
+        name: partner.name,
+        notification_email: partner.notificationEmail,
+        locale: partner.locale,
+        api_key_hash: partner.apiKeyHash,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row) {
+      // Named by the address: the admin may add themselves under their name and remove this one.
+      const email = partner.notificationEmail.toLowerCase();
+      await trx.insertInto('partner_user').values({ partner_id: row.id, email, name: email, role: 'admin' }).execute();
+    }
+    return row;
+  });
 }
 
 export async function findPartner(db: Db, id: string): Promise<PartnerRow | undefined> {
@@ -53,12 +64,9 @@ export async function updatePartnerSettings(
 }
 
 /**
- * Replaces a partner's API key hash: the old key stops working at once, and so does every portal
- * session signed in with a key (in the same transaction, so no session outlives the key).
+ * Replaces a partner's API key hash: the old key stops working at once. Portal sessions belong to
+ * people, not to the key, and stay.
  */
 export async function rotateApiKey(db: Db, id: string, apiKeyHash: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('partner').set({ api_key_hash: apiKeyHash }).where('id', '=', id).execute();
-    await trx.deleteFrom('portal_session').where('partner_id', '=', id).execute();
-  });
+  await db.updateTable('partner').set({ api_key_hash: apiKeyHash }).where('id', '=', id).execute();
 }

@@ -1,22 +1,24 @@
-/** Partner-portal sessions: looked up by the hash of the cookie's token, tied to one partner. */
+/** Partner-portal sessions: looked up by the hash of the cookie's token, tied to one partner's user. */
 import type { Db } from '../database';
-import type { PartnerRow, PortalSessionRow } from '../schema';
+import type { PartnerRow, PartnerUserRow, PortalSessionRow } from '../schema';
 import type { Locale } from '../../domain/locale';
 
 /** A session's row with its partner's (the session's own `locale` is the portal's switch; null: the partner's). */
-export type PortalSessionWithPartner = Omit<PortalSessionRow, 'partner_id' | 'created_at'> & {
+export type PortalSessionWithPartner = Omit<PortalSessionRow, 'partner_id' | 'user_email' | 'created_at'> & {
   partner: Omit<PartnerRow, 'api_key_hash' | 'created_at'>;
+  user: Pick<PartnerUserRow, 'email' | 'name' | 'role'>;
 };
 
 export async function createPortalSession(
   db: Db,
-  session: { tokenHash: string; partnerId: string; csrfToken: string; expiresAt: Date },
+  session: { tokenHash: string; partnerId: string; userEmail: string; csrfToken: string; expiresAt: Date },
 ): Promise<void> {
   await db
     .insertInto('portal_session')
     .values({
       token_hash: session.tokenHash,
       partner_id: session.partnerId,
+      user_email: session.userEmail,
       csrf_token: session.csrfToken,
       expires_at: session.expiresAt,
     })
@@ -32,6 +34,9 @@ export async function findPortalSession(
   const row = await db
     .selectFrom('portal_session as s')
     .innerJoin('partner as p', 'p.id', 's.partner_id')
+    .innerJoin('partner_user as u', (j) =>
+      j.onRef('u.partner_id', '=', 's.partner_id').onRef('u.email', '=', 's.user_email'),
+    )
     .select([
       's.token_hash',
       's.csrf_token',
@@ -42,6 +47,9 @@ export async function findPortalSession(
       'p.name',
       'p.notification_email',
       'p.locale as partner_locale',
+      'u.email',
+      'u.name as user_name',
+      'u.role',
     ])
     .where('s.token_hash', '=', tokenHash)
     .where('s.expires_at', '>', now)
@@ -54,6 +62,7 @@ export async function findPortalSession(
       flash: row.flash,
       expires_at: row.expires_at,
       partner: { id: row.id, name: row.name, notification_email: row.notification_email, locale: row.partner_locale },
+      user: { email: row.email, name: row.user_name, role: row.role },
     }
   );
 }

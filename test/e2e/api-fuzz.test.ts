@@ -338,6 +338,7 @@ async function fingerprint(): Promise<Record<string, string>> {
   const { rows } = await sql<Record<string, string>>`
     select
       (select count(*) || ':' || coalesce(sum(hashtext(t::text)), 0) from partner t) as partner,
+      (select count(*) || ':' || coalesce(sum(hashtext(t::text)), 0) from partner_user t) as partner_user,
       (select count(*) || ':' || coalesce(sum(hashtext(t::text)), 0) from license_request t) as license_request,
       (select count(*) || ':' || coalesce(sum(hashtext(t::text)), 0) from school t) as school,
       (select count(*) || ':' || coalesce(sum(hashtext(t::text)), 0) from contact t) as contact,
@@ -355,6 +356,17 @@ const STACK_TRACE = [/\bat\s+\S*[/\\]\S+\.[cm]?[jt]s\b/, /\.[cm]?[jt]s:\d+:\d+/,
 
 const oneOf = (values: readonly string[]) => expect.stringMatching(new RegExp(`^(${values.join('|')})$`));
 const stringOrNull = (value: unknown) => (value === null ? null : expect.any(String));
+
+function expectPartnerUser(user: unknown): void {
+  expect(user).toEqual({
+    email: expect.any(String),
+    name: expect.any(String),
+    role: oneOf(['admin', 'member']),
+    createdAt: expect.any(String),
+  });
+  const { email } = user as { email: string };
+  expect(email).toBe(email.toLowerCase());
+}
 
 function expectErrorBody(res: Answer): void {
   expect({ contentType: res.contentType, json: res.json }).toEqual({
@@ -454,6 +466,30 @@ const ROUTES: Array<{ method: string; path: RegExp; check: (c: Call, res: Answer
     },
   },
   {
+    method: 'GET',
+    path: /^\/v1\/partner\/users\/?$/i,
+    check: (_c, res) => {
+      expect(res.status).toBe(200);
+      for (const user of res.json.items) expectPartnerUser(user);
+    },
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/partner\/users\/?$/i,
+    check: (_c, res) => {
+      expect(res.status).toBe(201);
+      expectPartnerUser(res.json);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: /^\/v1\/partner\/users\/[^/]+\/?$/i,
+    check: (_c, res) => {
+      expect(res.status).toBe(204);
+      expect(res.text).toBe('');
+    },
+  },
+  {
     method: 'POST',
     path: /^\/v1\/license-requests\/?$/i,
     check: (_c, res) => {
@@ -549,7 +585,7 @@ async function exercise(c: Call): Promise<Answer> {
     expect(res.text).toBe('');
   } else if (res.status >= 400) {
     expectErrorBody(res);
-  } else if (c.method !== 'OPTIONS') {
+  } else if (c.method !== 'OPTIONS' && res.status !== 204) {
     expect(res.contentType).toMatch(/^application\/json/);
     const pathname = new URL(c.path, 'http://x').pathname;
     const route = ROUTES.find((r) => r.method === c.method && r.path.test(pathname));
@@ -1273,6 +1309,31 @@ const partnerBody = withExtra(
   }),
 );
 
+const userBody = withExtra(
+  fc.record({
+    email: emailArb,
+    name: fc.oneof(
+      { weight: 3, arbitrary: fc.constant('Anna Andersson') },
+      { weight: 3, arbitrary: weirdString },
+      { weight: 1, arbitrary: fc.oneof(wrongType, absent) },
+    ),
+    role: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('admin', 'member') },
+      { weight: 1, arbitrary: fc.constantFrom('owner', 'ADMIN', '', ' member') },
+      { weight: 1, arbitrary: fc.oneof(wrongType, absent) },
+    ),
+  }),
+);
+
+/** DELETE /v1/partner/users/{email}: addresses the partners have (their first admins, and what was added), and anything. */
+const userPath = fc
+  .oneof(
+    { weight: 2, arbitrary: fc.constantFrom(`${PARTNER_A}@partner.example`, `${PARTNER_B}@partner.example`) },
+    { weight: 3, arbitrary: emailArb.filter((e): e is string => typeof e === 'string') },
+    { weight: 1, arbitrary: weirdString.filter((e): e is string => typeof e === 'string') },
+  )
+  .map((email) => `/v1/partner/users/${encode(email)}`);
+
 const settingsBody = withExtra(
   fc.record({
     notificationEmail: fc.oneof({ weight: 2, arbitrary: absent }, { weight: 3, arbitrary: emailArb }),
@@ -1332,7 +1393,7 @@ async function fuzz(
 
 describe('no input yields a 5xx, a malformed answer, or a write on a refusal', () => {
   test(
-    'partners and their settings: POST /v1/partners, GET and PUT /v1/partner/settings, POST /v1/partner/api-key',
+    'partners, their settings and people: POST /v1/partners, GET and PUT /v1/partner/settings, POST /v1/partner/api-key, GET and POST /v1/partner/users, DELETE /v1/partner/users/{email}',
     async () => {
       await fuzz(
         fc.oneof(
@@ -1340,6 +1401,9 @@ describe('no input yields a 5xx, a malformed answer, or a write on a refusal', (
           callArb('partner', fc.constant('GET'), fc.constant('/v1/partner/settings'), noBody),
           callArb('partner', fc.constant('PUT'), fc.constant('/v1/partner/settings'), bodyOf(settingsBody)),
           callArb('partner', fc.constant('POST'), fc.constant('/v1/partner/api-key'), junkBody),
+          callArb('partner', fc.constant('GET'), fc.constant('/v1/partner/users'), noBody),
+          callArb('partner', fc.constant('POST'), fc.constant('/v1/partner/users'), bodyOf(userBody)),
+          callArb('partner', fc.constant('DELETE'), userPath, junkBody),
         ),
         NUM_RUNS.partners,
       );
@@ -1429,6 +1493,8 @@ describe('no input yields a 5xx, a malformed answer, or a write on a refusal', (
           '/v1/partners',
           '/v1/partner/settings',
           '/v1/partner/api-key',
+          '/v1/partner/users',
+          '/v1/partner/users/anna%40kommun.example',
           '/v1/license-requests',
         ),
         fc

@@ -146,6 +146,26 @@ test('real responses, successes and errors alike, have documented statuses and f
   conforms('DELETE', hook, await call('DELETE', hook, { token: key }));
   conforms('POST', `${hook}/secret`, await call('POST', `${hook}/secret`, { token: key }));
 
+  // The partner's people: listed, added (twice: 409), refused, removed, the last admin kept.
+  const users = '/v1/partner/users';
+  conforms('GET', users, await call('GET', users, { token: key }));
+  conforms('GET', users, await call('GET', users, { token: ADMIN_TOKEN }));
+  const person = { email: `anna-${id}@partner.test`, name: 'Anna Andersson', role: 'member' };
+  const added = await call('POST', users, { token: key, body: person });
+  expect(added.status).toBe(201);
+  conforms('POST', users, added);
+  conforms('POST', users, await call('POST', users, { token: key, body: person }));
+  conforms('POST', users, await call('POST', users, { token: key, body: { ...person, role: 'owner' } }));
+  conforms('POST', users, await call('POST', users, { token: key, body: { ...person, email: 'no' } }));
+  const one = (email: string) => `${users}/${encodeURIComponent(email)}`;
+  const removed = await call('DELETE', one(person.email), { token: key });
+  expect(removed.status).toBe(204);
+  conforms('DELETE', `${users}/{email}`, removed);
+  conforms('DELETE', `${users}/{email}`, await call('DELETE', one(person.email), { token: key }));
+  const lastAdmin = await call('DELETE', one(`${id}@partner.test`), { token: key });
+  expect(lastAdmin.status).toBe(409);
+  conforms('DELETE', `${users}/{email}`, lastAdmin);
+
   const createBody = {
     partnerId: id,
     organisation: { skolonId: 'org-1', name: 'Skolonkommunen' },

@@ -80,8 +80,8 @@ async function runReadmeReceiver(secret: string, port: number): Promise<RunningR
   };
 }
 
-/** A browser's view of the portal over plain HTTP: its session cookie and the page's CSRF token. */
-async function signIn(apiKey: string) {
+/** A browser's view of the portal over plain HTTP, signed in as `email`: its session cookie and the page's CSRF token. */
+async function signIn(email: string) {
   const base = new URL(stack.apiUrl);
   const cookies = new Map<string, string>();
   const keep = (res: Response) => {
@@ -110,8 +110,14 @@ async function signIn(apiKey: string) {
     keep(res);
     return { status: res.status, location: res.headers.get('location'), page: await res.text() };
   }
+  // The address in the form, the link from the mail (it names PUBLIC_URL: this server stands in), its button.
   const signInPage = await get('/portal/sign-in');
-  const signedIn = await post('/portal/sign-in', { apiKey, _csrf: csrfOf(signInPage.page) });
+  const asked = await post('/portal/sign-in', { email, _csrf: csrfOf(signInPage.page) });
+  expect(asked.status).toBe(200);
+  const [mail] = await stack.smtp.waitFor((m) => m.to.includes(email) && /sign-in|inloggning/i.test(m.subject));
+  const link = /https:\/\/[^/\s]+(\/portal\/sign-in\/[A-Za-z0-9_-]+)/.exec(mail!.text)![1]!;
+  const linkPage = await get(link);
+  const signedIn = await post(link, { _csrf: csrfOf(linkPage.page) });
   expect(signedIn.status).toBe(303);
   return { get, post, csrfOf };
 }
@@ -123,7 +129,7 @@ test("the portal's Settings set the webhook (secret shown once), list deliveries
     body: { id, name: 'Hook Learning', notificationEmail: `${id}@hooks.test`, locale: 'en' },
   });
   expect(partner.status).toBe(201);
-  const portal = await signIn(partner.body.apiKey);
+  const portal = await signIn(`${id}@hooks.test`);
 
   const before = await portal.get('/portal/settings');
   expect(before.status).toBe(200);
