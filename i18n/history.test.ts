@@ -78,6 +78,12 @@ test('an answer given with a mail link says so, and names the address that mail 
   expect(line('ANSWERED', { response: 'NO', by }, 'sv').what).toBe(
     'Ni svarade NEJ (med länken i mejlet till licenses@acme.test)',
   );
+  // The address is one of the partner's people: the line names them too.
+  const people = new Map([['licenses@acme.test', 'Lena Larsson']]);
+  const answered = { at: '2026-12-01T09:05:00Z', event: 'ANSWERED', detail: { response: 'YES', by } };
+  expect(describeEvent(answered, request, CATALOGUES.en, 'en', people).what).toMatch(
+    / \(by Lena Larsson, with the link in the mail to licenses@acme\.test\)$/,
+  );
 });
 
 test("a person's answer and assignment name them (by address once they are gone); an API key's name nobody", () => {

@@ -90,6 +90,12 @@ export function describeEvent(
   }
   const by = record(detail.by);
   if (typeof by.user === 'string' && by.user) what = `${what} (${e.by(people.get(by.user) ?? by.user)})`;
-  else if (by.via === 'mail-link' && typeof by.to === 'string' && by.to) what = `${what} (${e.byMailLink(by.to)})`;
+  else if (by.via === 'mail-link' && typeof by.to === 'string' && by.to) {
+    // The mail went to one of the partner's people (the notification address is its first admin): name them.
+    // (A person named by their address only, as a partner's first admin is, is not named twice.)
+    const person = people.get(by.to.toLowerCase());
+    const named = person && person.toLowerCase() !== by.to.toLowerCase();
+    what = `${what} (${named ? `${e.by(person)}, ` : ''}${e.byMailLink(by.to)})`;
+  }
   return { when: dateTime(event.at), what };
 }
