@@ -128,6 +128,8 @@ export interface AnswerLinkTable {
   no_token_hash: string;
   created_at: DefaultedTimestamp;
   expires_at: Timestamp;
+  /** The request's reopenings when the links were made. */
+  reopenings: Generated<number>;
   used_at: Timestamp | null;
 }
 

@@ -279,7 +279,10 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
         mail('ANSWERED_NO');
         return request.outcome();
       }
-      const plan = await computeDeadline({ answeredAt: at, desiredAvailability: input.desiredAvailability });
+      // In the writes' line: a webhook event's record (another local activity) may be in flight.
+      const plan = await afterWrites(() =>
+        computeDeadline({ answeredAt: at, desiredAvailability: input.desiredAvailability }),
+      );
       const answered: Omit<HistoryEventRecord, 'key'> = {
         at,
         event: 'ANSWERED',
@@ -583,7 +586,8 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       // The partner (and support) hears of it the next working morning, then every few working
       // days, a limited number of times; the request stays OVERDUE until assigned, withdrawn or extended.
       const overdue = () => request.status === 'OVERDUE' && plans === planned;
-      await remindWhile(overdue, numbered(await planOverdueReminders({ deadlineDate: request.deadlineDate! })));
+      const overduePlan = await afterWrites(() => planOverdueReminders({ deadlineDate: request.deadlineDate! }));
+      await remindWhile(overdue, numbered(overduePlan));
       await condition(() => !overdue());
       if (request.status !== 'AWAITING_ASSIGNMENT') return; // extended: AWAITING_ASSIGNMENT again
     }
@@ -607,9 +611,9 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     const round = answerRound;
     const awaitingAnswer = () => request.status === 'AWAITING_ANSWER' && answerRound === round;
     const createdAt = answerRoundStartedAt;
-    const plan = await (round === 0
-      ? planUnansweredReminders({ createdAt })
-      : afterWrites(() => planUnansweredReminders({ createdAt }))); // after the reopening's write
+    // In the writes' line, like every local activity: after the reopening's write, and never beside
+    // the CREATED event's record.
+    const plan = await afterWrites(() => planUnansweredReminders({ createdAt }));
     await remindWhile(awaitingAnswer, numbered(plan));
     await condition(() => answerRecorded || request.status === 'WITHDRAWN' || answerRound !== round);
     if (answerRound !== round) continue; // the NO was reopened before this line saw it

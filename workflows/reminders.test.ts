@@ -402,9 +402,12 @@ test('withdrawn while the YES is still computing its deadline: WITHDRAWN with no
     async (handle) => {
       const yes = handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
       await new Promise((r) => setTimeout(r, 300));
-      const withdrawn = await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
-      expect(withdrawn.status).toBe('WITHDRAWN');
+      // The withdrawal takes effect at once; its write waits in line behind the deadline's
+      // computation (no two local activities at once), so the computation is let go only then.
+      const withdrawing = handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
+      while ((await handle.query(statusQuery)).status !== 'WITHDRAWN') await new Promise((r) => setTimeout(r, 50));
       release();
+      expect((await withdrawing).status).toBe('WITHDRAWN');
       const answered = await yes;
       expect(answered).toMatchObject({ status: 'WITHDRAWN', response: 'YES', deadline: null });
       const result = await handle.result();

@@ -16,6 +16,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('no_token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+    // How often the request had been reopened when the links were made: a reopening since ends them
+    // (an answer in the same round ends them through the request's status).
+    .addColumn('reopenings', 'integer', (c) => c.notNull().defaultTo(0))
     // Set when one of the mail's links answers: neither answers again.
     .addColumn('used_at', 'timestamptz')
     .addPrimaryKeyConstraint('answer_link_pkey', ['request_id', 'occasion', 'sequence'])

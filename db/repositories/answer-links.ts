@@ -16,9 +16,12 @@ export async function ensureAnswerLinks(
   db: Db,
   mail: SentMailKey & Pick<AnswerLinkRow, 'sent_to' | 'seed' | 'yes_token_hash' | 'no_token_hash' | 'expires_at'>,
 ): Promise<AnswerLinkRow> {
+  // The reopenings as the read model has them now: the mail activity runs after the workflow's writes.
+  const reopenings = sql<number>`(select count(*)::int from history_event
+    where request_id = ${mail.request_id} and event = 'REOPENED')`;
   await db
     .insertInto('answer_link')
-    .values(mail)
+    .values({ ...mail, reopenings })
     .onConflict((oc) => oc.columns(['request_id', 'occasion', 'sequence']).doNothing())
     .execute();
   return db
@@ -40,7 +43,11 @@ export interface FoundAnswerLink {
   expires_at: Date;
   used_at: Date | null;
   status: string;
-  /** The request has an ANSWERED event since the link was made (it may have been reopened since). */
+  /**
+   * The request was reopened since the link was made: the NO that preceded it ended the link, even
+   * if the link was stored after that NO (a mail sent while the answer came in). Counted, not
+   * compared by time: the workflow's and the database's clocks need not agree.
+   */
   answered_since: boolean;
 }
 
@@ -50,10 +57,8 @@ export async function findAnswerLink(db: Db, tokenHash: string): Promise<FoundAn
     select l.request_id, l.occasion, l.sequence, r.partner_id, l.sent_to,
       case when l.yes_token_hash = ${tokenHash} then 'YES' else 'NO' end as answer,
       l.expires_at, l.used_at, r.status,
-      exists (
-        select 1 from history_event h
-        where h.request_id = l.request_id and h.event = 'ANSWERED' and h.at >= l.created_at
-      ) as answered_since
+      (select count(*) from history_event h
+        where h.request_id = l.request_id and h.event = 'REOPENED') <> l.reopenings as answered_since
     from answer_link l join license_request r on r.id = l.request_id
     where l.yes_token_hash = ${tokenHash} or l.no_token_hash = ${tokenHash}`.execute(db);
   return result.rows[0];
