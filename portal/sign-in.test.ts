@@ -40,6 +40,7 @@ beforeAll(async () => {
     portalMail: createPortalMailSender({
       mailer,
       from: 'Skolon <no-reply@skolon.test>',
+      supportEmail: 'support@skolon.test',
       logger: createLogger({ service: 'test', level: 'silent' }),
       retryDelaysMs: [100],
     }),
