@@ -28,8 +28,7 @@ import {
 import { REMINDER_APPLIES_WHILE, workingDaysLeft, type MailOccasion, type Status } from '../domain/license-request';
 import type { ReminderSkipReason } from '../domain/reminders';
 import { isPermanentMailFailure, type Mailer } from './mailer';
-import { renderMail, type MailAudience } from './templates';
-import { catalogue } from '../i18n';
+import { answerButtons, renderMail, type MailAudience } from './templates';
 import { singleLine } from '../domain/text';
 import { DEFAULT_LOCALE, type Locale } from '../domain/locale';
 import { swedishCalendar } from '../domain/working-days';
@@ -276,7 +275,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
     const answered = request.status !== 'AWAITING_ANSWER';
     const actions =
       toPartner && !answered && ANSWER_LINK_OCCASIONS.includes(occasion)
-        ? await answerButtons(thisMail, recipients[0]!, locale)
+        ? await answerLinkButtons(thisMail, recipients[0]!, locale)
         : [];
     const rendered = await renderMail(occasion, locale, {
       audience,
@@ -347,7 +346,7 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
    * The mail's YES and NO buttons. Its links are stored before the first send and found again by
    * every retry, so the same Message-ID always carries the same links.
    */
-  async function answerButtons(thisMail: MailKey, sentTo: string, locale: Locale): Promise<MailButton[]> {
+  async function answerLinkButtons(thisMail: MailKey, sentTo: string, locale: Locale): Promise<MailButton[]> {
     const fresh = newAnswerLinkSeed();
     const stored = await ensureAnswerLinks(db, {
       ...thisMail,
@@ -357,13 +356,9 @@ export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig)
       no_token_hash: answerLinkTokenHash(answerLinkToken(config.statusPageKey, fresh, 'NO')),
       expires_at: answerLinkExpiry(new Date()),
     });
-    const words = catalogue(locale).mail;
-    const link = (answer: 'YES' | 'NO') =>
-      answerLinkUrl(config.publicUrl, answerLinkToken(config.statusPageKey, stored.seed, answer));
-    return [
-      { label: words.answerYes, href: link('YES'), tone: 'yes' },
-      { label: words.answerNo, href: link('NO'), tone: 'no' },
-    ];
+    return answerButtons(locale, (answer) =>
+      answerLinkUrl(config.publicUrl, answerLinkToken(config.statusPageKey, stored.seed, answer)),
+    );
   }
 
   /** Lets a retry have the mail at once: nothing of this round was delivered. */

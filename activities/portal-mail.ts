@@ -23,6 +23,8 @@ import {
 export interface PortalMailOptions {
   mailer: Mailer;
   from: string;
+  /** SUPPORT_EMAIL: every mail's footer says how to reach support. */
+  supportEmail: string;
   /** Where a mail given up is reported (with the portal_mails_total metric). */
   logger: Logger;
   /** Waits before the second and later tries (default 5 s, 20 s, 60 s). */
@@ -30,8 +32,8 @@ export interface PortalMailOptions {
 }
 
 export interface PortalMailSender {
-  signIn(mail: SignInMailFacts & { to: string; locale: Locale }): Promise<void>;
-  invitation(mail: InvitationMailFacts & { to: string; locale: Locale }): Promise<void>;
+  signIn(mail: Omit<SignInMailFacts, 'supportEmail'> & { to: string; locale: Locale }): Promise<void>;
+  invitation(mail: Omit<InvitationMailFacts, 'supportEmail'> & { to: string; locale: Locale }): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,14 +41,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createPortalMailSender({
   mailer,
   from,
+  supportEmail,
   logger,
   retryDelaysMs = [5_000, 20_000, 60_000],
 }: PortalMailOptions): PortalMailSender {
   const domain = from.match(/@([^>\s]+)/)?.[1] ?? 'license-requests.local';
 
-  async function send(kind: string, to: string, rendered: RenderedMail): Promise<void> {
+  async function send(kind: string, to: string, render: () => Promise<RenderedMail>): Promise<void> {
     try {
-      await sendWithRetries(kind, to, rendered);
+      await sendWithRetries(kind, to, await render());
       businessMetrics.portalMail(kind, 'sent');
     } catch (error) {
       businessMetrics.portalMail(kind, 'failed');
@@ -85,7 +88,9 @@ export function createPortalMailSender({
   }
 
   return {
-    signIn: ({ to, locale, ...facts }) => send('sign-in', to, renderSignInMail(locale, facts)),
-    invitation: ({ to, locale, ...facts }) => send('invitation', to, renderInvitationMail(locale, facts)),
+    signIn: ({ to, locale, ...facts }) =>
+      send('sign-in', to, () => renderSignInMail(locale, { ...facts, supportEmail })),
+    invitation: ({ to, locale, ...facts }) =>
+      send('invitation', to, () => renderInvitationMail(locale, { ...facts, supportEmail })),
   };
 }

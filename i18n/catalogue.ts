@@ -79,12 +79,24 @@ export interface Catalogue {
   portalMail: {
     signInSubject: string;
     signInIntro: (minutes: number) => string;
+    /** A sign-in button: one per partner at which the address has an account. */
     signInLink: (partner: string) => string;
+    /** What to do now (in bold), with one button or with several to choose from. */
+    signInNext: (links: number) => string;
     signInIgnore: string;
+    /** The footer's "why you got this" of the sign-in mail. */
+    signInWhy: string;
     invitationSubject: (partner: string) => string;
     invitation: (inviter: string, partner: string) => string;
-    invitationLink: string;
-    regards: string;
+    invitationNext: string;
+    invitationButton: string;
+    /** The footer's "why you got this" of the invitation. */
+    invitationWhy: (inviter: string, partner: string) => string;
+    /** The facts table of both mails (the greeting, signature and support line are `mail`'s). */
+    partner: string;
+    linkWorks: string;
+    linkValidity: (minutes: number) => string;
+    invitedBy: string;
   };
 
   /** Mail: the sentences of each occasion, the labels of the facts table (with `facts`) and the close. */

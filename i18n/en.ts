@@ -66,12 +66,21 @@ export const en: Catalogue = {
     signInIntro: (minutes) =>
       `Someone, hopefully you, asked to sign in to the Skolon Partner portal with this address. The link works once, within ${minutes} minutes.`,
     signInLink: (partner) => `Sign in to ${partner}`,
+    signInNext: (links) => (links === 1 ? 'Sign in with the button below.' : 'Choose the partner you sign in for.'),
     signInIgnore: 'If you did not ask for it, ignore this mail: nobody can sign in without the link.',
+    signInWhy:
+      'You are receiving this e-mail because someone asked for a sign-in link to the Skolon Partner portal for this address.',
     invitationSubject: (partner) => `You can now sign in to the Skolon Partner portal for ${partner}`,
     invitation: (inviter, partner) =>
       `${inviter} has added you to ${partner} in the Skolon Partner portal, where you answer the license requests of schools and municipalities. Sign in with this e-mail address: you get a link by mail, no password needed.`,
-    invitationLink: 'Sign in to the Partner portal',
-    regards: 'Kind regards,\nSkolon',
+    invitationNext: 'Open the portal and ask for a sign-in link to this address.',
+    invitationButton: 'Open the portal',
+    invitationWhy: (inviter, partner) =>
+      `You are receiving this e-mail because ${inviter} added this address to ${partner} in the Skolon Partner portal.`,
+    partner: 'Partner',
+    linkWorks: 'The link works',
+    linkValidity: (minutes) => `once, within ${minutes} minutes`,
+    invitedBy: 'Invited by',
   },
 
   mail: {

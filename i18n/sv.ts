@@ -70,12 +70,21 @@ export const sv: Catalogue = {
     signInIntro: (minutes) =>
       `Någon, förhoppningsvis ni, bad om att logga in i Skolons partnerportal med den här adressen. Länken fungerar en gång, inom ${minutes} minuter.`,
     signInLink: (partner) => `Logga in hos ${partner}`,
+    signInNext: (links) => (links === 1 ? 'Logga in med knappen nedan.' : 'Välj vilken partner ni loggar in för.'),
     signInIgnore: 'Om ni inte bad om den kan ni bortse från det här mejlet: ingen kan logga in utan länken.',
+    signInWhy:
+      'Du får det här meddelandet eftersom någon bad om en inloggningslänk till Skolons partnerportal för den här adressen.',
     invitationSubject: (partner) => `Ni kan nu logga in i Skolons partnerportal för ${partner}`,
     invitation: (inviter, partner) =>
       `${inviter} har lagt till er hos ${partner} i Skolons partnerportal, där ni besvarar skolors och kommuners licensförfrågningar. Logga in med den här e-postadressen: ni får en länk med e-post, inget lösenord behövs.`,
-    invitationLink: 'Logga in i partnerportalen',
-    regards: 'Vänliga hälsningar,\nSkolon',
+    invitationNext: 'Öppna portalen och be om en inloggningslänk till den här adressen.',
+    invitationButton: 'Öppna portalen',
+    invitationWhy: (inviter, partner) =>
+      `Du får det här meddelandet eftersom ${inviter} har lagt till adressen hos ${partner} i Skolons partnerportal.`,
+    partner: 'Partner',
+    linkWorks: 'Länken fungerar',
+    linkValidity: (minutes) => `en gång, inom ${minutes} minuter`,
+    invitedBy: 'Inbjuden av',
   },
 
   mail: {

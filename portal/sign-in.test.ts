@@ -40,6 +40,7 @@ beforeAll(async () => {
     portalMail: createPortalMailSender({
       mailer,
       from: 'Skolon <no-reply@skolon.test>',
+      supportEmail: 'support@skolon.test',
       logger: createLogger({ service: 'test', level: 'silent' }),
       retryDelaysMs: [100],
     }),
@@ -137,6 +138,9 @@ test('the notification address is the first admin; the mailed link signs in once
   expect(mail.subject).toBe('Your sign-in link to the Skolon Partner portal');
   expect(mail.text).toContain(`Sign in to ${partner.name}`);
   expect(mail.text).toContain('within 15 minutes');
+  // In the branded layout too, with the footer's way to support (activities/templates/layout.test.ts looks at it).
+  expect(mail.raw).toMatch(/Content-Type: text\/html/i);
+  expect(mail.text).toContain('Questions? Contact Skolon support: support@skolon.test');
   const link = linkIn(mail);
   expect(link.token.length).toBeGreaterThanOrEqual(43); // 256 random bits, base64url
   // Only the token's hash is stored.
@@ -268,7 +272,8 @@ test('an admin adds and removes people; removing a person ends their session at 
   expect(added.status).toBe(303);
   const invitation = await mailTo(member);
   expect(invitation.subject).toBe(`You can now sign in to the Skolon Partner portal for ${partner.name}`);
-  expect(invitation.text).toContain(`${PUBLIC_URL}/portal/sign-in`);
+  expect(invitation.text).toContain(`Open the portal: ${PUBLIC_URL}/portal/sign-in`);
+  expect(invitation.text).toContain(`Invited by: ${partner.admin}`);
   settings = await admin.get('/portal/settings');
   expect(settings.page).toContain(`${member} is added`);
   // Twice: refused with a sentence, nothing changed.

@@ -156,7 +156,12 @@ export async function startServices(options: ServicesOptions): Promise<RunningSe
         logger,
         metricsToken: config.observability.metricsToken,
         publicUrl: config.publicUrl,
-        portalMail: createPortalMailSender({ mailer: portalMailer, from: config.mail.from, logger }),
+        portalMail: createPortalMailSender({
+          mailer: portalMailer,
+          from: config.mail.from,
+          supportEmail: config.mail.supportEmail,
+          logger,
+        }),
         webhooks: { secretKey: webhookSecretKey, allowInsecure: config.webhooks.allowInsecure },
         statusPageKey,
       },

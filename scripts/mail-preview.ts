@@ -1,6 +1,6 @@
 /**
- * `npm run mail:preview`: renders every mail (each occasion in Swedish and English, with realistic
- * data: scripts/mail-samples.ts) as HTML and plain text into DATA_DIR/mail-preview (or the folder
+ * `npm run mail:preview`: renders every mail (each occasion in Swedish and English, and the portal's
+ * sign-in and invitation mails, with realistic data: scripts/mail-samples.ts) as HTML and plain text into DATA_DIR/mail-preview (or the folder
  * given with --out), with an index.html that shows each one at phone and desktop width. With
  * --serve it also serves the folder (http://127.0.0.1:4100, or --port) until Ctrl-C, for a
  * browser that cannot open the files themselves.
@@ -9,10 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import express from 'express';
-import { renderMail } from '../activities/templates';
+import { renderMail, type RenderedMail } from '../activities/templates';
+import { renderInvitationMail, renderSignInMail } from '../activities/templates/portal-mail';
 import { escapeHtml } from '../domain/text';
 import { loadConfig } from '../config/env';
-import { mailSamples } from './mail-samples';
+import { mailSamples, portalMailSamples } from './mail-samples';
 
 const { values } = parseArgs({
   options: { out: { type: 'string' }, serve: { type: 'boolean' }, port: { type: 'string', default: '4100' } },
@@ -22,15 +23,23 @@ const outDir = path.resolve(values.out ?? path.join(loadConfig().dataDir, 'mail-
 async function main(): Promise<void> {
   fs.mkdirSync(outDir, { recursive: true });
   const rows: string[] = [];
-  for (const { name, occasion, locale, facts } of mailSamples()) {
-    const mail = await renderMail(occasion, locale, facts);
+  const write = (name: string, what: string, locale: string, to: string, mail: RenderedMail) => {
     fs.writeFileSync(path.join(outDir, `${name}.html`), mail.html);
     fs.writeFileSync(path.join(outDir, `${name}.txt`), `Subject: ${mail.subject}\n\n${mail.text}\n`);
     rows.push(
-      `<tr><td>${occasion}</td><td>${locale}</td><td>${facts.audience}</td>` +
+      `<tr><td>${what}</td><td>${locale}</td><td>${to}</td>` +
         `<td><a href="${name}.html" target="mail">${escapeHtml(mail.subject)}</a></td>` +
         `<td>${Buffer.byteLength(mail.html)}</td><td><a href="${name}.txt" target="mail">text</a></td></tr>`,
     );
+  };
+  for (const { name, occasion, locale, facts } of mailSamples())
+    write(name, occasion, locale, facts.audience, await renderMail(occasion, locale, facts));
+  for (const sample of portalMailSamples()) {
+    const mail =
+      sample.kind === 'sign-in'
+        ? await renderSignInMail(sample.locale, sample.facts)
+        : await renderInvitationMail(sample.locale, sample.facts);
+    write(sample.name, sample.kind, sample.locale, 'person', mail);
   }
   fs.writeFileSync(path.join(outDir, 'index.html'), indexPage(rows));
   console.log(`${rows.length} mails rendered into ${outDir} (open index.html)`);

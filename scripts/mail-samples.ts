@@ -1,16 +1,20 @@
 /**
  * Every mail the service sends, with realistic data: each occasion in each language, addressed as
- * the mail activity addresses it (the partner gets the portal's link, the contacts their status
- * page, support neither). The dates follow the day it runs. `npm run mail:preview` renders these,
+ * the mail activity addresses it (the partner gets the portal's link, and YES/NO buttons where it
+ * is asked to answer, the contacts their status page, support neither), and the portal's sign-in
+ * and invitation mails. The dates follow the day it runs. `npm run mail:preview` renders these,
  * and so does the layout's browser test (activities/templates/layout.test.ts).
  */
 import crypto from 'node:crypto';
-import { audienceOf } from '../activities/mail';
-import type { MailFacts } from '../activities/templates';
+import { ANSWER_LINK_OCCASIONS, audienceOf } from '../activities/mail';
+import { answerButtons, type MailFacts } from '../activities/templates';
+import type { InvitationMailFacts, SignInMailFacts } from '../activities/templates/portal-mail';
+import { answerLinkToken, answerLinkUrl } from '../domain/answer-link';
 import { MAIL_OCCASIONS, type MailOccasion } from '../domain/license-request';
 import { LOCALES, type Locale } from '../domain/locale';
 import { statusPageToken, statusPageUrl } from '../domain/status-page-token';
 import { swedishCalendar } from '../domain/working-days';
+import { SIGN_IN_LINK_MINUTES } from '../services/portal-sign-in';
 
 export interface MailSample {
   /** `created.sv`: the preview's file name, without the extension. */
@@ -25,6 +29,12 @@ export const SAMPLE_SUPPORT_EMAIL = 'support@skolon.example';
 const REQUEST_ID = '3f2b8c1e-7d4a-4c2e-9b1f-5a6d8e0c2b47';
 /** A key made up for the preview: the links have the real shape but open nothing anywhere. */
 const STATUS_PAGE_KEY = crypto.createHash('sha256').update('mail preview').digest();
+
+/** A mail's answer links as the mail activity makes them, from a seed of the preview's own per mail. */
+function sampleAnswerLink(occasion: MailOccasion, answer: 'YES' | 'NO'): string {
+  const seed = crypto.createHash('sha256').update(`mail preview ${occasion}`).digest();
+  return answerLinkUrl(SAMPLE_PUBLIC_URL, answerLinkToken(STATUS_PAGE_KEY, seed, answer));
+}
 
 const SCHOOLS = [
   'Norra skolan',
@@ -95,6 +105,11 @@ export function mailSamples(now = new Date()): MailSample[] {
             audience === 'contacts'
               ? statusPageUrl(SAMPLE_PUBLIC_URL, statusPageToken(STATUS_PAGE_KEY, REQUEST_ID), locale)
               : null,
+          // Before an answer, the partner's new-request and reminder mails answer straight from the mail.
+          actions:
+            audience === 'partner' && ANSWER_LINK_OCCASIONS.includes(occasion)
+              ? answerButtons(locale, (answer) => sampleAnswerLink(occasion, answer))
+              : [],
           supportInformed: occasion === 'OVERDUE',
           reason: ['DEADLINE_EXTENDED', 'DEADLINE_EXTENDED_CONTACTS', 'REOPENED'].includes(occasion)
             ? REASONS[locale]
@@ -103,4 +118,40 @@ export function mailSamples(now = new Date()): MailSample[] {
       };
     }),
   );
+}
+
+export type PortalMailSample = { name: string; locale: Locale } & (
+  { kind: 'sign-in'; facts: SignInMailFacts } | { kind: 'invitation'; facts: InvitationMailFacts }
+);
+
+/** A made-up sign-in token of the real shape (43 base64url characters), the same on every run. */
+const SIGN_IN_TOKEN = crypto.createHash('sha256').update('mail preview sign-in').digest('base64url');
+
+/** The portal's own mail in each language: a sign-in link, and the invitation a new colleague gets. */
+export function portalMailSamples(): PortalMailSample[] {
+  return LOCALES.flatMap((locale): PortalMailSample[] => [
+    {
+      name: `sign-in.${locale}`,
+      kind: 'sign-in',
+      locale,
+      facts: {
+        links: [
+          { partnerName: 'Acme Learning', url: `${SAMPLE_PUBLIC_URL}/portal/sign-in/${SIGN_IN_TOKEN}?lang=${locale}` },
+        ],
+        validMinutes: SIGN_IN_LINK_MINUTES,
+        supportEmail: SAMPLE_SUPPORT_EMAIL,
+      },
+    },
+    {
+      name: `invitation.${locale}`,
+      kind: 'invitation',
+      locale,
+      facts: {
+        inviterName: 'Maria Lindqvist',
+        partnerName: 'Acme Learning',
+        signInUrl: `${SAMPLE_PUBLIC_URL}/portal/sign-in?lang=${locale}`,
+        supportEmail: SAMPLE_SUPPORT_EMAIL,
+      },
+    },
+  ]);
 }

@@ -42,6 +42,15 @@ export interface MailFacts {
   actions?: MailButton[];
 }
 
+/** The YES and NO buttons of a partner's mail that asks for an answer, each to its own link. */
+export function answerButtons(locale: Locale, linkTo: (answer: 'YES' | 'NO') => string): MailButton[] {
+  const words = catalogue(locale).mail;
+  return [
+    { label: words.answerYes, href: linkTo('YES'), tone: 'yes' },
+    { label: words.answerNo, href: linkTo('NO'), tone: 'no' },
+  ];
+}
+
 export interface RenderedMail {
   subject: string;
   text: string;

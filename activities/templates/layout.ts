@@ -71,10 +71,11 @@ const slot = (name: string) => `@@${name}@@`;
 const SLOT = /@@([a-z0-9]+)@@/g;
 
 function mjmlSource(shape: Shape): string {
+  // Each button keeps 4 px to either side, so buttons side by side on a desktop never touch.
   const buttons = shape.buttons.map((tone, i) => {
     const c = BUTTON_COLOURS[tone];
     return `<mj-column padding="0 0 12px"><mj-button href="${slot(`href${i}`)}" background-color="${c.background}"
-      color="${c.text}" border="2px solid ${c.border}" align="left" width="100%">${slot(`label${i}`)}</mj-button></mj-column>`;
+      color="${c.text}" border="2px solid ${c.border}" align="left" width="100%" padding="0 4px">${slot(`label${i}`)}</mj-button></mj-column>`;
   });
   return `<mjml lang="${slot('lang')}">
   <mj-head>
