@@ -42,6 +42,9 @@ export interface AnswerLinkService {
   use(token: string, now: Date): Promise<AnswerLinkOutcome<OpenedAnswerLink>>;
 }
 
+/** Longer than any answer waits for its workflow (20 s), with room to spare. */
+const ABANDONED_USE_MS = 60_000;
+
 export function createAnswerLinkService(db: Db, requests: LicenseRequestService): AnswerLinkService {
   /** The link and its partner, when the link may answer now. */
   async function usable(
@@ -49,16 +52,24 @@ export function createAnswerLinkService(db: Db, requests: LicenseRequestService)
     now: Date,
   ): Promise<
     | { refused: AnswerLinkRefusal; partner?: Partner }
-    | { link: FoundAnswerLink; partner: Partner; caller: PartnerCaller; tokenHash: string }
+    | { link: FoundAnswerLink; partner: Partner; caller: PartnerCaller; tokenHash: string; abandoned: boolean }
   > {
     if (!isAnswerLinkToken(token)) return { refused: 'UNKNOWN' };
     const tokenHash = answerLinkTokenHash(token);
     const link = await findAnswerLink(db, tokenHash);
     const row = link && (await findPartner(db, link.partner_id));
     const partner = row && toPartner(row);
+    // Taken by a use that never finished (its process died between taking the link and the
+    // answer): well past any answer's wait, the link answers again, under the same key, so a use that
+    // did get through is not repeated.
+    const abandoned =
+      link?.used_at != null &&
+      link.status === 'AWAITING_ANSWER' &&
+      !link.answered_since &&
+      now.getTime() - link.used_at.getTime() > ABANDONED_USE_MS;
     const refused = answerLinkRefusal(
       link && {
-        usedAt: link.used_at,
+        usedAt: abandoned ? null : link.used_at,
         expiresAt: link.expires_at,
         awaitingAnswer: link.status === 'AWAITING_ANSWER',
         answeredSinceMailed: link.answered_since,
@@ -68,7 +79,7 @@ export function createAnswerLinkService(db: Db, requests: LicenseRequestService)
     if (!link || !partner) return { refused: 'UNKNOWN' };
     if (refused) return { refused, partner };
     const caller: PartnerCaller = { role: 'partner', partner, mailLink: { to: link.sent_to } };
-    return { link, partner, caller, tokenHash };
+    return { link, partner, caller, tokenHash, abandoned };
   }
 
   return {
@@ -83,10 +94,10 @@ export function createAnswerLinkService(db: Db, requests: LicenseRequestService)
     async use(token, now) {
       const found = await usable(token, now);
       if ('refused' in found) return found;
-      const { link, partner, caller, tokenHash } = found;
+      const { link, partner, caller, tokenHash, abandoned } = found;
       const mail = { request_id: link.request_id, occasion: link.occasion, sequence: link.sequence };
       // Taken before the answer, so two clicks (or two tabs) answer once; the second finds it used.
-      if (!(await useAnswerLink(db, mail, now))) return { refused: 'USED', partner };
+      if (!abandoned && !(await useAnswerLink(db, mail, now))) return { refused: 'USED', partner };
       let request: LicenseRequestView;
       try {
         // YES without schools: all of them (choosing some is the portal's, after signing in). The

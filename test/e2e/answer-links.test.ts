@@ -144,6 +144,25 @@ test('opening a link changes nothing; its confirmation answers once, recorded as
   expect(final.history.filter((h: { event: string }) => h.event === 'ANSWERED')).toHaveLength(1);
 });
 
+test('a link taken by a use that never answered (its process died) answers again once that use is long past, and only once', async () => {
+  const partner = await newPartner();
+  const { id, no } = await newRequest(partner);
+  const page = await get(no);
+  // As a use leaves it when its process dies between taking the link and answering.
+  await sql`update answer_link set used_at = now() where request_id = ${id}`.execute(stack.database.db);
+  expect((await post(no, { _csrf: csrfOf(page.html) })).status).toBe(410);
+  expect((await requestOf(id)).status).toBe('AWAITING_ANSWER');
+  // A minute on, that use is certainly over: the link answers.
+  await sql`update answer_link set used_at = now() - interval '2 minutes' where request_id = ${id}`.execute(
+    stack.database.db,
+  );
+  const answered = await post(no, { _csrf: csrfOf(page.html) });
+  expect(answered.status).toBe(200);
+  expect((await requestOf(id)).status).toBe('DECLINED');
+  expect((await post(no, { _csrf: csrfOf(page.html) })).status).toBe(410);
+  expect((await requestOf(id)).history.filter((h: { event: string }) => h.event === 'ANSWERED')).toHaveLength(1);
+});
+
 test('a link answers only its own request; one answered another way, an expired and a forged one get a plain page and change nothing', async () => {
   const partner = await newPartner();
   const first = await newRequest(partner);
