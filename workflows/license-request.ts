@@ -267,7 +267,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
       // answer arriving meanwhile already sees the new status and is refused by its validator.
       const at = now();
       const { licensed, notLicensed } = request.answer({ response, schools }, at);
-      answeredBy = by.role === 'partner' ? by.user : undefined;
+      answeredBy = by.role !== 'partner' ? undefined : 'via' in by ? `the link in the mail to ${by.to}` : by.user;
       changed(notLicensed);
       if (response === 'NO') {
         publish();
