@@ -74,6 +74,22 @@ interface PhaseResult {
   benchCpu: number;
   workerRss: { peakMb: number; lastMb: number };
   latencies: Latencies;
+  /** SQL statements the service sent to PostgreSQL (A only): BEGIN and COMMIT count, each a round trip. */
+  statements?: number;
+}
+
+/**
+ * Statements run in the service's database so far, from pg_stat_statements (loaded by this script's
+ * PostgreSQL); this query itself is left out.
+ */
+async function statementsSoFar(db: ProcessStack['db']): Promise<number> {
+  const result = await db.executeQuery<{ calls: string }>(
+    CompiledQuery.raw(
+      `select coalesce(sum(s.calls), 0) as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
+       where d.datname = current_database() and s.query not like '%pg_stat_statements%'`,
+    ),
+  );
+  return Number(result.rows[0]?.calls ?? 0);
 }
 
 /**
@@ -126,6 +142,7 @@ async function lifecyclesThroughApi(stack: ProcessStack, args: Args, n: number, 
     postgres: stack.infrastructurePids().postgres,
     temporal: stack.infrastructurePids().temporal,
   };
+  const statements0 = await statementsSoFar(stack.db);
   const phase = measurePhase(pids, pids.worker, label, n);
   const expect = (what: string, answer: { status: number; body?: { status?: string } }, status: number) => {
     if (answer.status !== status) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -172,7 +189,8 @@ async function lifecyclesThroughApi(stack: ProcessStack, args: Args, n: number, 
     },
     () => phase.bar.tick(),
   );
-  return phase.finish(results, latencies);
+  const result = await phase.finish(results, latencies);
+  return { ...result, statements: (await statementsSoFar(stack.db)) - statements0 };
 }
 
 async function bareLifecycles(
@@ -237,6 +255,7 @@ async function compare(stack: ProcessStack, args: Args): Promise<Record<string, 
     ready: /polling task queue/,
   });
   try {
+    await stack.db.executeQuery(CompiledQuery.raw('create extension if not exists pg_stat_statements'));
     const bare = { pid: bareWorker.pid, taskQueue: bareQueue };
     // Warm up both (JIT, connection pools, the workers' caches) before measuring.
     await lifecyclesThroughApi(stack, args, args.warmup, 'warm-up A');
@@ -278,6 +297,7 @@ async function compare(stack: ProcessStack, args: Args): Promise<Record<string, 
         `(${round(a.benchCpu / args.lifecycles, 3)})`,
         `(${round(b.benchCpu / args.lifecycles, 3)})`,
       ),
+      row('SQL statements per lifecycle', round(a.statements! / args.lifecycles, 1).toString(), '-'),
       row(
         'worker RSS, peak (MB)',
         round(a.workerRss.peakMb, 0).toString(),
@@ -308,6 +328,7 @@ async function compare(stack: ProcessStack, args: Args): Promise<Record<string, 
       cpuSecondsPerLifecycle: round(a.cpuPerLifecycle, 4),
       baselineCpuSecondsPerLifecycle: round(b.cpuPerLifecycle, 4),
       cpuRatio: round(a.cpuPerLifecycle / b.cpuPerLifecycle, 2),
+      statementsPerLifecycle: round(a.statements! / args.lifecycles, 1),
       cpuSeconds: a.cpu,
       baselineCpuSeconds: b.cpu,
       benchScriptCpuSeconds: a.benchCpu,
@@ -565,7 +586,14 @@ async function main(): Promise<void> {
   const maxCached = loadConfig({ ...process.env, ...env }).worker.maxCachedWorkflows;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-bench-'));
   log(`starting the service under ${dataDir} (${machine()})`);
-  const stack = await startProcessStack({ dataDir, workers: 1, env, log });
+  // pg_stat_statements counts the service's statements per lifecycle (a small cost, alike before and after a change).
+  const stack = await startProcessStack({
+    dataDir,
+    workers: 1,
+    env,
+    log,
+    databaseSettings: { shared_preload_libraries: 'pg_stat_statements' },
+  });
   let result: Record<string, unknown>;
   try {
     if (values.waiting) {
