@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../database';
-import type { ContactRow, HistoryEventRow, LicenseRequestRow, SchoolRow } from '../schema';
+import type { ContactRow, HistoryEventRow, LicenseRequestRow, PartnerRow, SchoolRow } from '../schema';
 
 /** A request's row with its schools and contacts (in their order) and its history (oldest first). */
 export interface LicenseRequestWithDetails extends LicenseRequestRow {
@@ -133,7 +133,32 @@ export async function getLicenseRequest(
   id: string,
   options: { history?: boolean } = {},
 ): Promise<LicenseRequestWithDetails | undefined> {
-  const row = await db
+  const row = await requestWithDetails(db, id, options).executeTakeFirst();
+  return row && withHistoryDates(row);
+}
+
+/** What a mail needs of the request's partner. */
+export type MailPartner = Pick<PartnerRow, 'name' | 'notification_email' | 'locale'>;
+
+/**
+ * The request as its mail needs it (no history) and its partner's name, address and language, in
+ * the same round trip: every mail reads both.
+ */
+export async function getLicenseRequestForMail(
+  db: Db,
+  id: string,
+): Promise<(LicenseRequestWithDetails & { partner: MailPartner | null }) | undefined> {
+  const row = await requestWithDetails(db, id, { history: false })
+    .select(
+      sql<MailPartner | null>`(select json_build_object('name', p.name, 'notification_email', p.notification_email,
+        'locale', p.locale) from partner p where p.id = r.partner_id)`.as('partner'),
+    )
+    .executeTakeFirst();
+  return row && withHistoryDates(row);
+}
+
+function requestWithDetails(db: Db, id: string, options: { history?: boolean }) {
+  return db
     .selectFrom('license_request as r')
     .selectAll('r')
     .select([
@@ -148,12 +173,15 @@ export async function getLicenseRequest(
             'event', h.event, 'detail', h.detail) order by h.at, h.id), '[]') from history_event h
             where h.request_id = r.id)`.as('history'),
     ])
-    .where('r.id', '=', id)
-    .executeTakeFirst();
-  if (!row) return undefined;
+    .where('r.id', '=', id);
+}
+
+/** JSON has no timestamps: the instant travels as milliseconds (PostgreSQL keeps microseconds). */
+function withHistoryDates<T extends { history: HistoryJson[] }>(
+  row: T,
+): Omit<T, 'history'> & Pick<LicenseRequestWithDetails, 'history'> {
   return {
     ...row,
-    // JSON has no timestamps: the instant travels as milliseconds (PostgreSQL keeps microseconds).
     history: row.history.map(({ at_ms, event, detail }) => ({
       at: new Date(Math.floor(Number(at_ms))),
       event,
