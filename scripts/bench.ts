@@ -79,17 +79,29 @@ interface PhaseResult {
 }
 
 /**
- * Statements run in the service's database so far, from pg_stat_statements (loaded by this script's
- * PostgreSQL); this query itself is left out.
+ * Statements run in the service's database so far, per statement text (normalised), from
+ * pg_stat_statements (loaded by this script's PostgreSQL); this query itself is left out.
  */
-async function statementsSoFar(db: ProcessStack['db']): Promise<number> {
-  const result = await db.executeQuery<{ calls: string }>(
+async function statementsSoFar(db: ProcessStack['db']): Promise<Map<string, number>> {
+  const result = await db.executeQuery<{ query: string; calls: string }>(
     CompiledQuery.raw(
-      `select coalesce(sum(s.calls), 0) as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
-       where d.datname = current_database() and s.query not like '%pg_stat_statements%'`,
+      `select s.query, sum(s.calls) as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
+       where d.datname = current_database() and s.query not like '%pg_stat_statements%' group by s.query`,
     ),
   );
-  return Number(result.rows[0]?.calls ?? 0);
+  return new Map(result.rows.map((row) => [row.query, Number(row.calls)]));
+}
+
+/** The statements run since `before`, most frequent first, each as one line of at most 120 characters. */
+function statementsSince(before: Map<string, number>, after: Map<string, number>) {
+  const ran = [...after]
+    .map(([query, calls]) => ({
+      query: query.replace(/\s+/g, ' ').slice(0, 120),
+      calls: calls - (before.get(query) ?? 0),
+    }))
+    .filter((s) => s.calls > 0)
+    .sort((a, b) => b.calls - a.calls);
+  return { total: ran.reduce((sum, s) => sum + s.calls, 0), ran };
 }
 
 /**
@@ -190,7 +202,10 @@ async function lifecyclesThroughApi(stack: ProcessStack, args: Args, n: number, 
     () => phase.bar.tick(),
   );
   const result = await phase.finish(results, latencies);
-  return { ...result, statements: (await statementsSoFar(stack.db)) - statements0 };
+  const statements = statementsSince(statements0, await statementsSoFar(stack.db));
+  // Which statements a lifecycle costs, for whoever looks for the next one to save.
+  for (const { query, calls } of statements.ran) log(`  ${round(calls / n, 2)} per lifecycle: ${query}`);
+  return { ...result, statements: statements.total };
 }
 
 async function bareLifecycles(
