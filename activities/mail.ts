@@ -13,8 +13,7 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/database';
-import { findPartner } from '../db/repositories/partners';
-import { addHistoryEvent, getLicenseRequest } from '../db/repositories/license-requests';
+import { addHistoryEvent, getLicenseRequestForMail } from '../db/repositories/license-requests';
 import {
   claimSentMail,
   deferSentMailClaim,
@@ -185,12 +184,12 @@ const REQUEST_NOT_FOUND = 'RequestNotFound';
 export function createMailActivities(db: Db, mailer: Mailer, config: MailConfig) {
   async function send(input: SendRequestMailInput, attempt: Attempt): Promise<SendRequestMailResult> {
     const { requestId, occasion, sequence } = input;
-    // The mail needs no history: one query fewer on every mail.
-    const request = await getLicenseRequest(db, requestId, { history: false });
+    // The request without its history, and its partner, in one round trip.
+    const request = await getLicenseRequestForMail(db, requestId);
     // A workflow whose request is not stored has nothing to say and no one to say it to.
     if (!request)
       throw ApplicationFailure.nonRetryable(`license request ${requestId} is not in the database`, REQUEST_NOT_FOUND);
-    const partner = await findPartner(db, request.partner_id);
+    const { partner } = request;
     if (!partner)
       throw ApplicationFailure.nonRetryable(`partner ${request.partner_id} is not in the database`, REQUEST_NOT_FOUND);
 

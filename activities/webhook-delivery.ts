@@ -81,8 +81,8 @@ export interface WebhookEvent {
   data: unknown;
 }
 
-/** Whether the endpoint takes events of this type now. */
-function wants(endpoint: WebhookEndpointRow | undefined, type: string): string | undefined {
+/** Why the endpoint does not take events of this type now; undefined when it does. */
+export function whyUnwanted(endpoint: WebhookEndpointRow | undefined, type: string): string | undefined {
   if (!endpoint) return 'the partner has no webhook endpoint';
   if (endpoint.disabled_at) return `the endpoint is disabled (${endpoint.disabled_reason ?? 'no reason given'})`;
   if (endpoint.events && !endpoint.events.includes(type)) return `the endpoint does not take ${type} events`;
@@ -94,7 +94,7 @@ function wants(endpoint: WebhookEndpointRow | undefined, type: string): string |
  * when there is nothing to deliver (no endpoint, not wanted, or recorded before under this id).
  */
 export async function recordWebhookEvent(db: Db, event: WebhookEvent): Promise<WebhookDeliveryRow | undefined> {
-  if (wants(await findWebhookEndpoint(db, event.partnerId), event.type)) return undefined;
+  if (whyUnwanted(await findWebhookEndpoint(db, event.partnerId), event.type)) return undefined;
   const payload = JSON.stringify({ type: event.type, timestamp: event.occurredAt.toISOString(), data: event.data });
   return insertWebhookDelivery(db, {
     id: event.id,
@@ -155,7 +155,7 @@ export function createWebhookDeliverer(deps: WebhookDeliveryDeps) {
     let result: SendResult;
     try {
       const endpoint = await findWebhookEndpoint(db, delivery.partner_id);
-      const unwanted = wants(endpoint, delivery.type);
+      const unwanted = whyUnwanted(endpoint, delivery.type);
       if (unwanted || !endpoint) {
         await releaseWebhookDelivery(db, id);
         return { kind: 'no_endpoint', reason: unwanted ?? 'no endpoint' };

@@ -8,12 +8,18 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../db/database';
 import { countSentMail } from '../db/repositories/sent-mail';
-import { disableWebhookEndpointFor, findWebhookDelivery, markWebhookDeliveryFailed } from '../db/repositories/webhooks';
+import {
+  disableWebhookEndpointFor,
+  findWebhookDelivery,
+  findWebhookEventTarget,
+  markWebhookDeliveryFailed,
+} from '../db/repositories/webhooks';
 import { webhookEventId, webhookEventOf } from '../domain/webhook-events';
 import type { WebhookEventType } from '../domain/webhooks';
 import { businessMetrics } from '../observability/metrics';
 import {
   recordWebhookEvent,
+  whyUnwanted,
   type DeliveredAnswer,
   type DeliveryAttempt,
   type WebhookDeliverer,
@@ -79,8 +85,10 @@ export function createWebhookActivities({ db, deliverer, represent }: WebhookAct
       const type = webhookEventOf(input.occasion);
       if (!type) return null;
       const id = webhookEventId(input.requestId, input.occasion, input.sequence);
-      const existing = await findWebhookDelivery(db, id);
-      if (existing) return { deliveryId: id, requestId: input.requestId, type };
+      // Stored already (by an earlier attempt), or no endpoint that wants it: one statement either way.
+      const { endpoint, recorded } = await findWebhookEventTarget(db, input.partnerId, id);
+      if (recorded) return { deliveryId: id, requestId: input.requestId, type };
+      if (whyUnwanted(endpoint, type)) return null;
       const data = await represent(input.requestId);
       if (data === undefined) {
         throw ApplicationFailure.nonRetryable(`license request ${input.requestId} is not in the database`);

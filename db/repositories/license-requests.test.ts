@@ -1,7 +1,8 @@
 /**
  * The list endpoint's queries stay index lookups however many requests a partner has: a keyset
  * page (with or without a status) reads an index range, and the answered/not-answered summary is
- * an index-only scan. Checked on the query plans PostgreSQL chooses for 30,000 requests.
+ * an index-only scan. Checked on the query plans PostgreSQL chooses for 30,000 requests. And the
+ * read model's writes (a new request, a workflow transition), one statement each, are safe to retry.
  */
 import { CompiledQuery, sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database';
@@ -160,5 +161,74 @@ describe('applyTransition', () => {
     const request = await getLicenseRequest(database.db, 'req-t');
     expect(request).toMatchObject({ status: 'COMPLETED', finished_at: new Date(at) });
     expect(request?.schools.map((s) => s.assignment)).toEqual(['ASSIGNED', 'NOT_LICENSED']);
+  });
+});
+
+describe('insertLicenseRequest', () => {
+  const createdAt = new Date();
+  const request = (id: string, schools: number) => ({
+    id,
+    partnerId: 'other-2',
+    organisation: { skolonId: `org-${id}`, name: `Kommun ${id}` },
+    schools: Array.from({ length: schools }, (_, i) => ({ skolonId: `sch-${i + 1}`, name: `Skola ${i + 1}` })),
+    desiredAvailability: '2030-06-14',
+    contacts: [
+      { name: 'Anna', email: 'anna@k.test' },
+      { name: 'Bo', email: 'bo@k.test' },
+    ],
+    createdAt,
+  });
+
+  test('one statement stores the request, its schools and contacts in order, the CREATED event and the key', async () => {
+    const idempotency = { key: 'create-key-ins-1', fingerprint: 'fp-1' };
+    expect(await insertLicenseRequest(database.db, request('ins-1', 3), idempotency)).toEqual({
+      kind: 'created',
+      id: 'ins-1',
+    });
+    const stored = await getLicenseRequest(database.db, 'ins-1');
+    expect(stored).toMatchObject({
+      partner_id: 'other-2',
+      organisation_skolon_id: 'org-ins-1',
+      organisation_name: 'Kommun ins-1',
+      desired_availability: '2030-06-14',
+      status: 'AWAITING_ANSWER',
+      response: 'UNANSWERED',
+      number_of_schools: 3,
+      created_at: createdAt,
+    });
+    expect(stored?.schools).toEqual(
+      [1, 2, 3].map((n) => ({ skolon_id: `sch-${n}`, name: `Skola ${n}`, assignment: 'PENDING' })),
+    );
+    expect(stored?.contacts).toEqual([
+      { name: 'Anna', email: 'anna@k.test' },
+      { name: 'Bo', email: 'bo@k.test' },
+    ]);
+    expect(stored?.history).toEqual([{ at: createdAt, event: 'CREATED', detail: { numberOfSchools: 3 } }]);
+    const key = await database.db
+      .selectFrom('idempotency_key')
+      .selectAll()
+      .where('key', '=', idempotency.key)
+      .executeTakeFirst();
+    expect(key).toMatchObject({ request_fingerprint: 'fp-1', request_id: 'ins-1' });
+  });
+
+  test('a retry (an activity attempt whose answer was lost) stores nothing twice and keeps the first', async () => {
+    const retry = { ...request('ins-1', 3), organisation: { skolonId: 'org-other', name: 'Other' } };
+    expect(await insertLicenseRequest(database.db, retry, { key: 'create-key-ins-1', fingerprint: 'fp-2' })).toEqual({
+      kind: 'stored already',
+      id: 'ins-1',
+    });
+    const stored = await getLicenseRequest(database.db, 'ins-1');
+    expect(stored?.organisation_name).toBe('Kommun ins-1');
+    expect(stored?.schools).toHaveLength(3);
+    expect(stored?.contacts).toHaveLength(2);
+    expect(stored?.history).toHaveLength(1);
+  });
+
+  test('a request of 1,000 schools is stored whole, in its order', async () => {
+    await insertLicenseRequest(database.db, { ...request('ins-big', 1000), desiredAvailability: null });
+    const stored = await getLicenseRequest(database.db, 'ins-big');
+    expect(stored?.desired_availability).toBeNull();
+    expect(stored?.schools.map((s) => s.skolon_id)).toEqual(Array.from({ length: 1000 }, (_, i) => `sch-${i + 1}`));
   });
 });

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../database';
-import type { ContactRow, HistoryEventRow, LicenseRequestRow, SchoolRow } from '../schema';
+import type { ContactRow, HistoryEventRow, LicenseRequestRow, PartnerRow, SchoolRow } from '../schema';
 
 /** A request's row with its schools and contacts (in their order) and its history (oldest first). */
 export interface LicenseRequestWithDetails extends LicenseRequestRow {
@@ -29,72 +29,51 @@ export type CreateOutcome = { kind: 'created' | 'stored already'; id: string };
 
 /**
  * Stores a new request with its schools, contacts, CREATED event and (from a create call that had
- * one) its Idempotency-Key, in one transaction. Idempotent: a request stored already (a retried
- * activity) is left as it is.
+ * one) its Idempotency-Key. Idempotent: a request stored already (a retried activity) is left as it
+ * is. One statement (data-modifying WITH parts, each inserting only when the request row was new),
+ * so one round trip and atomic without a transaction; the schools and contacts travel as arrays, so
+ * a request of 1,000 schools takes as few parameters as one of a single school.
  */
 export async function insertLicenseRequest(
   db: Db,
   request: NewLicenseRequest,
   idempotency?: { key: string; fingerprint: string },
 ): Promise<CreateOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('license_request')
-      .values({
-        id: request.id,
-        partner_id: request.partnerId,
-        organisation_skolon_id: request.organisation.skolonId,
-        organisation_name: request.organisation.name,
-        desired_availability: request.desiredAvailability,
-        status: 'AWAITING_ANSWER',
-        response: 'UNANSWERED',
-        number_of_schools: request.schools.length,
-        created_at: request.createdAt,
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) return { kind: 'stored already' as const, id: request.id };
-    if (idempotency) {
-      await trx
-        .insertInto('idempotency_key')
-        .values({ key: idempotency.key, request_fingerprint: idempotency.fingerprint, request_id: request.id })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .execute();
+  const column = <T, K extends keyof T>(rows: readonly T[], key: K) => rows.map((row) => row[key]);
+  const result = await sql<{ created: boolean }>`
+    with request as (
+      insert into license_request (id, partner_id, organisation_skolon_id, organisation_name, desired_availability,
+        status, response, number_of_schools, created_at)
+      values (${request.id}, ${request.partnerId}, ${request.organisation.skolonId}, ${request.organisation.name},
+        ${request.desiredAvailability}::date, 'AWAITING_ANSWER', 'UNANSWERED', ${request.schools.length},
+        ${request.createdAt})
+      on conflict (id) do nothing
+      returning id
+    ), schools as (
+      insert into school (request_id, skolon_id, name, position, assignment)
+      select request.id, s.skolon_id, s.name, s.ordinal - 1, 'PENDING'
+      from request, unnest(${column(request.schools, 'skolonId')}::text[], ${column(request.schools, 'name')}::text[])
+        with ordinality as s(skolon_id, name, ordinal)
+    ), contacts as (
+      insert into contact (request_id, position, name, email)
+      select request.id, c.ordinal - 1, c.name, c.email
+      from request, unnest(${column(request.contacts, 'name')}::text[], ${column(request.contacts, 'email')}::text[])
+        with ordinality as c(name, email, ordinal)
+    ), created as (
+      insert into history_event (request_id, event_key, at, event, detail)
+      select request.id, 'created', ${request.createdAt}, 'CREATED',
+        ${JSON.stringify({ numberOfSchools: request.schools.length })}::jsonb
+      from request
+    )${
+      idempotency
+        ? sql`, idempotency as (
+            insert into idempotency_key (key, request_fingerprint, request_id)
+            select ${idempotency.key}, ${idempotency.fingerprint}, request.id from request
+            on conflict (key) do nothing)`
+        : sql``
     }
-    // Large requests (up to 1000 schools) go in chunks to stay under the parameter limit.
-    for (let i = 0; i < request.schools.length; i += 500) {
-      await trx
-        .insertInto('school')
-        .values(
-          request.schools.slice(i, i + 500).map((school, j) => ({
-            request_id: request.id,
-            skolon_id: school.skolonId,
-            name: school.name,
-            position: i + j,
-            assignment: 'PENDING',
-          })),
-        )
-        .execute();
-    }
-    await trx
-      .insertInto('contact')
-      .values(
-        request.contacts.map((c, position) => ({ request_id: request.id, position, name: c.name, email: c.email })),
-      )
-      .execute();
-    await trx
-      .insertInto('history_event')
-      .values({
-        request_id: request.id,
-        event_key: 'created',
-        at: request.createdAt,
-        event: 'CREATED',
-        detail: JSON.stringify({ numberOfSchools: request.schools.length }),
-      })
-      .execute();
-    return { kind: 'created' as const, id: request.id };
-  });
+    select exists (select 1 from request) as created`.execute(db);
+  return { kind: result.rows[0]?.created ? 'created' : 'stored already', id: request.id };
 }
 
 /** The request a create's Idempotency-Key made, and the fingerprint of that create's body. */
@@ -154,7 +133,32 @@ export async function getLicenseRequest(
   id: string,
   options: { history?: boolean } = {},
 ): Promise<LicenseRequestWithDetails | undefined> {
-  const row = await db
+  const row = await requestWithDetails(db, id, options).executeTakeFirst();
+  return row && withHistoryDates(row);
+}
+
+/** What a mail needs of the request's partner. */
+export type MailPartner = Pick<PartnerRow, 'name' | 'notification_email' | 'locale'>;
+
+/**
+ * The request as its mail needs it (no history) and its partner's name, address and language, in
+ * the same round trip: every mail reads both.
+ */
+export async function getLicenseRequestForMail(
+  db: Db,
+  id: string,
+): Promise<(LicenseRequestWithDetails & { partner: MailPartner | null }) | undefined> {
+  const row = await requestWithDetails(db, id, { history: false })
+    .select(
+      sql<MailPartner | null>`(select json_build_object('name', p.name, 'notification_email', p.notification_email,
+        'locale', p.locale) from partner p where p.id = r.partner_id)`.as('partner'),
+    )
+    .executeTakeFirst();
+  return row && withHistoryDates(row);
+}
+
+function requestWithDetails(db: Db, id: string, options: { history?: boolean }) {
+  return db
     .selectFrom('license_request as r')
     .selectAll('r')
     .select([
@@ -169,12 +173,15 @@ export async function getLicenseRequest(
             'event', h.event, 'detail', h.detail) order by h.at, h.id), '[]') from history_event h
             where h.request_id = r.id)`.as('history'),
     ])
-    .where('r.id', '=', id)
-    .executeTakeFirst();
-  if (!row) return undefined;
+    .where('r.id', '=', id);
+}
+
+/** JSON has no timestamps: the instant travels as milliseconds (PostgreSQL keeps microseconds). */
+function withHistoryDates<T extends { history: HistoryJson[] }>(
+  row: T,
+): Omit<T, 'history'> & Pick<LicenseRequestWithDetails, 'history'> {
   return {
     ...row,
-    // JSON has no timestamps: the instant travels as milliseconds (PostgreSQL keeps microseconds).
     history: row.history.map(({ at_ms, event, detail }) => ({
       at: new Date(Math.floor(Number(at_ms))),
       event,

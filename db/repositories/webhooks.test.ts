@@ -7,6 +7,7 @@ import {
   disableWebhookEndpoint,
   findWebhookDelivery,
   findWebhookEndpoint,
+  findWebhookEventTarget,
   insertWebhookDelivery,
   markWebhookDeliveryFailed,
   recentWebhookDeliveries,
@@ -207,4 +208,26 @@ test('a partner removed takes its endpoint and deliveries with it', async () => 
   await db.deleteFrom('partner').where('id', '=', partnerId).execute();
   expect(await findWebhookEndpoint(db, partnerId)).toBeUndefined();
   expect(await findWebhookDelivery(db, `${partnerId}-e`)).toBeUndefined();
+});
+
+test("recording an event first learns, in one statement, the partner's endpoint and whether the event is stored", async () => {
+  const db = database.db;
+  const partnerId = await newPartner();
+  const id = `${partnerId}-created-0`;
+  expect(await findWebhookEventTarget(db, partnerId, id)).toEqual({ endpoint: undefined, recorded: false });
+
+  await upsertWebhookEndpoint(db, {
+    partnerId,
+    url: 'https://a.example/',
+    events: ['license_request.created'],
+    secretSealed: 's1',
+  });
+  const target = await findWebhookEventTarget(db, partnerId, id);
+  expect(target.recorded).toBe(false);
+  expect(target.endpoint).toEqual(await findWebhookEndpoint(db, partnerId));
+
+  await insertWebhookDelivery(db, { id, partnerId, requestId: null, type: 'license_request.created', payload: '{}' });
+  expect((await findWebhookEventTarget(db, partnerId, id)).recorded).toBe(true);
+  // Another partner's endpoint is never this one's.
+  expect((await findWebhookEventTarget(db, await newPartner(), id)).endpoint).toBeUndefined();
 });

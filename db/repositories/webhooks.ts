@@ -14,6 +14,25 @@ export async function findWebhookEndpoint(db: Db, partnerId: string): Promise<We
 }
 
 /**
+ * In one round trip, what recording a request's event needs to know first: the partner's endpoint
+ * (if any) and whether the event is stored already under its id.
+ */
+export async function findWebhookEventTarget(
+  db: Db,
+  partnerId: string,
+  deliveryId: string,
+): Promise<{ endpoint: WebhookEndpointRow | undefined; recorded: boolean }> {
+  const result = await sql<Nullable<WebhookEndpointRow> & { event_recorded: boolean }>`
+    select e.*, exists (select 1 from webhook_delivery d where d.id = ${deliveryId}) as event_recorded
+    from (select ${partnerId}::text as partner_id) p
+    left join webhook_endpoint e on e.partner_id = p.partner_id`.execute(db);
+  const { event_recorded: recorded, ...endpoint } = result.rows[0]!;
+  return { endpoint: endpoint.partner_id === null ? undefined : (endpoint as WebhookEndpointRow), recorded };
+}
+
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+/**
  * Creates the partner's endpoint, or changes its URL and events (and enables it again). The sealed
  * secret is stored only when the endpoint is created: `created` says whether it was, so that the
  * caller shows the secret only then. Two concurrent first calls create it once.
