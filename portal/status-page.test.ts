@@ -13,11 +13,14 @@ import { securityHeaders } from '../http/security-headers';
 import { statusPageToken } from '../domain/status-page-token';
 import { requestIdOfStatusPageToken } from '../domain/status-page-token';
 import type { StatusPageService, StatusPageView } from '../services/status-pages';
+import { endOfDayOracle, nthWorkingDayAfterOracle, stockholmDateOf } from '../test/helpers/calendar-oracle';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database';
 import { SignInThrottle } from './security';
 import { statusPageRouter } from './status-page';
 
 const KEY = crypto.randomBytes(32);
+const CREATED_AT = new Date().toISOString();
+const DEADLINE = endOfDayOracle(nthWorkingDayAfterOracle(stockholmDateOf(new Date()), 5));
 const ID = crypto.randomUUID();
 const TOKEN = statusPageToken(KEY, ID);
 
@@ -27,10 +30,10 @@ const VIEW: StatusPageView = {
   status: 'AWAITING_ASSIGNMENT',
   response: 'YES',
   desiredAvailability: null,
-  deadline: '2026-12-08T23:59:59.999+01:00',
-  createdAt: '2026-12-01T08:00:00.000Z',
+  deadline: DEADLINE,
+  createdAt: CREATED_AT,
   schools: [{ skolonId: 'sch-1', name: 'Norra skolan', assignment: 'PENDING' }],
-  history: [{ at: '2026-12-01T08:00:00.000Z', event: 'CREATED', numberOfSchools: 1 }],
+  history: [{ at: CREATED_AT, event: 'CREATED', numberOfSchools: 1 }],
 };
 
 /** The real token check in front of a fixed request. */

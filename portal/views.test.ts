@@ -1,9 +1,13 @@
 import type { LicenseRequestView } from '../services/license-request-view';
 import type { Locale } from '../domain/locale';
 import { catalogue } from '../i18n';
+import { calendarDaysAfter } from '../test/helpers/calendar-oracle';
 import { confirmPage, listPage, requestPage, settingsPage, signInPage, type PageContext } from './views';
 
 const EVIL = '<script>alert(1)</script>"\'&';
+// The plain request's dates come from the run date (tests about dates give their own, with a clock).
+const NOW = new Date();
+const CREATED_AT = NOW.toISOString();
 
 function ctx(locale: Locale = 'en', signedIn = true): PageContext {
   return {
@@ -24,19 +28,19 @@ function request(overrides: Partial<LicenseRequestView> = {}): LicenseRequestVie
     partnerId: 'acme',
     organisation: { skolonId: `org-${EVIL}`, name: `Kommun ${EVIL}` },
     numberOfSchools: 2,
-    desiredAvailability: '2027-06-15',
+    desiredAvailability: calendarDaysAfter(NOW, 14),
     status: 'AWAITING_ANSWER',
     response: 'UNANSWERED',
     answeredAt: null,
     deadline: null,
-    createdAt: '2027-06-01T08:00:00.000Z',
+    createdAt: CREATED_AT,
     finishedAt: null,
     schools: [
       { skolonId: 'sch-1', name: `Norra ${EVIL}`, assignment: 'PENDING' },
       { skolonId: `sch-${EVIL}`, name: 'Södra skolan', assignment: 'PENDING' },
     ],
     contacts: [{ name: `Anna ${EVIL}`, email: 'anna@kommun.test' }],
-    history: [{ at: '2027-06-01T08:00:00.000Z', event: 'CREATED', detail: { numberOfSchools: 2 } }],
+    history: [{ at: CREATED_AT, event: 'CREATED', detail: { numberOfSchools: 2 } }],
     ...overrides,
   };
 }
@@ -72,7 +76,7 @@ function expectLabelled(page: string) {
 }
 
 test('the request page escapes every name and id, and labels every control', () => {
-  const page = requestPage(ctx(), { request: request(), now: new Date('2027-06-02T10:00:00Z'), formKey: 'k' });
+  const page = requestPage(ctx(), { request: request(), now: NOW, formKey: 'k' });
   expectEscaped(page);
   expectLabelled(page);
   expect(page).toContain('>YES</button>');
@@ -89,7 +93,7 @@ test('the list, the confirmation, settings (with its people) and sign-in escape 
     request: request(),
     response: 'YES',
     schools: ['sch-1'],
-    now: new Date('2027-06-02T10:00:00Z'),
+    now: NOW,
     formKey: 'k',
   });
   expectEscaped(confirm);
