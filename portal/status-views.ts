@@ -8,6 +8,7 @@ import { LOCALES } from '../domain/locale';
 import { catalogue, describeContactEvent, longDate, type Catalogue, type MailWords } from '../i18n';
 import type { StatusPageView } from '../services/status-pages';
 import { html, type HtmlValue, type SafeHtml } from './html';
+import { assignmentBadge } from './views';
 
 export interface StatusPageContext {
   t: Catalogue;
@@ -102,13 +103,7 @@ export function statusPage(ctx: StatusPageContext, request: StatusPageView): str
               (school) =>
                 html`<tr data-school="${school.skolonId}">
                   <th scope="row" data-label="${r.schoolName}">${school.name}</th>
-                  <td data-label="${r.assignment}">
-                    <span
-                      class="badge assignment-${school.assignment.toLowerCase()}"
-                      data-assignment="${school.assignment}"
-                      >${t.assignments[school.assignment]}</span
-                    >
-                  </td>
+                  <td data-label="${r.assignment}">${assignmentBadge(t, school.assignment)}</td>
                 </tr>`,
             )}
           </tbody>

@@ -6,7 +6,7 @@
 import type { Partner } from '../services/partners';
 import type { PartnerUser, PartnerUserView } from '../services/partner-users';
 import type { LicenseRequestSummaryView, LicenseRequestView } from '../services/license-request-view';
-import { STATUSES, type Status } from '../domain/license-request';
+import { STATUSES, type Assignment, type Status } from '../domain/license-request';
 import { html, type HtmlValue, type SafeHtml } from './html';
 import { LOCALES, type Locale } from '../domain/locale';
 import { catalogue, dateTime, describeEvent, longDate, type Catalogue } from '../i18n';
@@ -477,11 +477,7 @@ export function requestPage(ctx: PageContext, { request, now, formKey, people }:
                 html`<tr data-school="${s.skolonId}">
                   <th scope="row" data-label="${r.schoolName}">${s.name}</th>
                   <td data-label="${f.skolonId}"><code>${s.skolonId}</code></td>
-                  <td data-label="${r.assignment}">
-                    <span class="badge assignment-${s.assignment.toLowerCase()}" data-assignment="${s.assignment}"
-                      >${t.assignments[s.assignment]}</span
-                    >
-                  </td>
+                  <td data-label="${r.assignment}">${assignmentBadge(t, s.assignment)}</td>
                 </tr>`,
             )}
           </tbody>
@@ -883,4 +879,11 @@ export function errorPage(ctx: PageContext, message: string): string {
       <p class="flash flash-error" role="alert">${message}</p>
       <p><a href="/portal/">${t.errors.back}</a></p>`,
   );
+}
+
+/** A school's assignment as a badge: the request page's and the status page's school tables. */
+export function assignmentBadge(t: Catalogue, assignment: Assignment): SafeHtml {
+  return html`<span class="badge assignment-${assignment.toLowerCase()}" data-assignment="${assignment}"
+    >${t.assignments[assignment]}</span
+  >`;
 }

@@ -7,17 +7,14 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
-  atStockholm,
   calendarDaysAfter,
   endOfDayOracle,
   isWorkingDayOracle,
-  nextMondayWorkingWeek,
   nonexistentDateAfter,
   nthWorkingDayAfterOracle,
   stockholmDateOf,
   stockholmWallClock,
   workingDayBeforeOracle,
-  type OracleDate,
 } from '../test/helpers/calendar-oracle';
 import {
   freshWorkflowTestEnvPerTest,
@@ -25,6 +22,7 @@ import {
   withWorkflow,
   type Recording,
   type WorkflowTestEnv,
+  serverClock,
 } from '../test/helpers/workflow-env';
 import {
   answerUpdate,
@@ -44,20 +42,10 @@ const ALL = ['sch-1', 'sch-2', 'sch-3'];
 let testEnv: WorkflowTestEnv;
 freshWorkflowTestEnvPerTest((env) => (testEnv = env));
 
-const serverNow = async () => new Date(await testEnv.env.currentTimeMs());
-
-/** Moves the test server's clock forward to a Stockholm wall-clock time on `date`. */
-async function skipTo(date: OracleDate, time: string): Promise<Date> {
-  const target = atStockholm(date, time);
-  const now = await testEnv.env.currentTimeMs();
-  if (target.getTime() < now) throw new Error(`${date} ${time} is already in the past on the test server`);
-  await testEnv.env.sleep(target.getTime() - now);
-  return target;
-}
-
-/** A Monday at least a week ahead of the server's clock whose next `workingDays` weekdays are all working days. */
-const clearMonday = async (workingDays = 20) =>
-  nextMondayWorkingWeek(await serverNow(), { atLeastDaysAhead: 7, workingDays });
+const clock = serverClock(() => testEnv);
+const serverNow = clock.now;
+const skipTo = clock.skipTo;
+const clearMonday = (workingDays = 20) => clock.clearMonday(workingDays);
 
 /** The mails so far as "OCCASION#sequence at yyyy-MM-dd HH:mm" (Stockholm time). */
 const sent = (rec: Recording) => rec.mails.map((m) => `${m.occasion}#${m.sequence} at ${stockholmWallClock(m.at)}`);

@@ -22,6 +22,7 @@ import {
   settled,
   type Recording,
   type WorkflowTestEnv,
+  serverClock,
 } from '../test/helpers/workflow-env';
 import type { LicenseRequestInput } from '../domain/license-request';
 import {
@@ -40,11 +41,7 @@ let testEnv: WorkflowTestEnv;
 freshWorkflowTestEnvPerTest((env) => (testEnv = env));
 
 /** Moves the test server's clock to an instant (while a worker runs, or while none does: an outage). */
-async function skipTo(at: Date): Promise<void> {
-  const now = await testEnv.env.currentTimeMs();
-  if (at.getTime() < now) throw new Error(`${at.toISOString()} is already past on the test server`);
-  await testEnv.env.sleep(at.getTime() - now);
-}
+const skipTo = serverClock(() => testEnv).skipToInstant;
 
 /**
  * The worker is down (none runs) while the server's clock moves on to `until`. The test server

@@ -12,7 +12,6 @@ import {
   calendarDaysAfter,
   endOfDayOracle,
   nextHoliday,
-  nextMondayWorkingWeek,
   nthWorkingDayAfterOracle,
   stockholmWallClock,
   weekdayOf,
@@ -27,6 +26,7 @@ import {
   withWorkflow,
   type Recording,
   type WorkflowTestEnv,
+  serverClock,
 } from '../test/helpers/workflow-env';
 import {
   answerUpdate,
@@ -44,23 +44,11 @@ const admin = { role: 'admin' as const };
 let testEnv: WorkflowTestEnv;
 freshWorkflowTestEnvPerTest((env) => (testEnv = env));
 
-/** The test server's clock: where every scenario takes its dates from. */
-const serverNow = async () => new Date(await testEnv.env.currentTimeMs());
+const clock = serverClock(() => testEnv);
+const serverNow = clock.now;
+const skipTo = clock.skipTo;
+const clearMonday = (workingDays = 10) => clock.clearMonday(workingDays);
 
-/** Moves the test server's clock forward to a Stockholm wall-clock time on `date`. */
-async function skipTo(date: OracleDate, time: string): Promise<Date> {
-  const target = atStockholm(date, time);
-  const now = await testEnv.env.currentTimeMs();
-  if (target.getTime() < now) throw new Error(`${date} ${time} is already in the past on the test server`);
-  await testEnv.env.sleep(target.getTime() - now);
-  return target;
-}
-
-/** A Monday at least a week ahead of the server's clock whose next `workingDays` weekdays are all working days. */
-const clearMonday = async (workingDays = 10) =>
-  nextMondayWorkingWeek(await serverNow(), { atLeastDaysAhead: 7, workingDays });
-
-/** Waits until the workflow has no activity or workflow task outstanding. */
 /** The mails so far as "OCCASION at yyyy-MM-dd HH:mm" (Stockholm time). */
 const sent = (rec: Recording) => rec.mails.map((m) => `${m.occasion} at ${stockholmWallClock(m.at)}`);
 

@@ -27,6 +27,7 @@ import type { LicenseRequestInput } from '../../domain/license-request';
 import { createUpdate, licenseRequestWorkflowId } from '../../workflows/definitions';
 import { licenseRequestWorkflow } from '../../workflows/license-request';
 import { quietRuntime } from './stack';
+import { atStockholm, nextMondayWorkingWeek, type OracleDate } from './calendar-oracle';
 
 export interface WorkflowTestEnv {
   env: TestWorkflowEnvironment;
@@ -260,4 +261,31 @@ export async function withWorkflow(
     await created;
     await body(await handle(), rec);
   });
+}
+
+/**
+ * The time-skipping test server's clock, where every scenario takes its dates from (`env` is read
+ * when called: the suites make a fresh environment per test).
+ */
+export function serverClock(env: () => WorkflowTestEnv) {
+  const now = async () => new Date(await env().env.currentTimeMs());
+  /** Moves the clock forward to `at`; an instant already past is a mistake in the test. */
+  async function skipToInstant(at: Date): Promise<void> {
+    const current = await env().env.currentTimeMs();
+    if (at.getTime() < current) throw new Error(`${at.toISOString()} is already past on the test server`);
+    await env().env.sleep(at.getTime() - current);
+  }
+  return {
+    now,
+    skipToInstant,
+    /** Moves the clock forward to a Stockholm wall-clock time on `date`. */
+    skipTo: async (date: OracleDate, time: string): Promise<Date> => {
+      const target = atStockholm(date, time);
+      await skipToInstant(target);
+      return target;
+    },
+    /** A Monday at least a week ahead whose next `workingDays` weekdays are all working days. */
+    clearMonday: async (workingDays: number) =>
+      nextMondayWorkingWeek(await now(), { atLeastDaysAhead: 7, workingDays }),
+  };
 }
