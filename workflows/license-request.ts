@@ -59,42 +59,26 @@ import { webhookDeliveryWorkflow } from './webhook-delivery';
  * Local activities: they run in the worker next to the workflow task, and their results are still
  * recorded in the history (a marker each), without a round trip through the server's task queues
  * and with far fewer history events (which keeps a request of 1,000 schools within Temporal's limits).
+ * Storing the new request is one of them, the first: the create (update-with-start) then answers in
+ * the workflow's first task. They run one at a time, in the writes' line (see afterWrites): two in
+ * flight at once would come back in the order they finished but replay in the order they were
+ * scheduled, and the commands that follow could change order.
  */
 const {
+  recordRequest,
   recordTransition,
   computeDeadline,
   planExtendedDeadline,
   reopenWindow,
   planUnansweredReminders,
   planOverdueReminders,
+  recordRequestWebhookEvent,
 } = proxyLocalActivities<Activities>({
   startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/**
- * Storing the new request: the workflow's first step, a normal activity. As a local activity its
- * result would come back in the same workflow task as the local activities of an update that
- * arrived with the start (an answer sent straight to Temporal), in the order they happened to
- * finish; a replay gets them in the order they were scheduled, so the commands that follow could
- * change order. A normal activity's result is an event of its own, in one place in the history.
- */
-const { recordRequest } = proxyActivities<Activities>({
-  startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
 /** Mail: SMTP can be slow or down for a while; retried until it is delivered or refused for good. */
-/**
- * Recording a webhook event (a lookup when the partner has no endpoint): quick, like the database
- * writes, and local for the same reason: one marker in the history, so that a request with many
- * reminders keeps a short history whether or not its partner has a webhook.
- */
-const { recordRequestWebhookEvent } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
 const { sendRequestMail } = proxyActivities<Activities>({
   startToCloseTimeout: ACTIVITY_TIMEOUTS.mail.startToCloseMs,
   heartbeatTimeout: ACTIVITY_TIMEOUTS.mail.heartbeatMs,
@@ -167,7 +151,7 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   /**
    * Runs a local activity after the writes queued so far, and the next write after it. Two local
    * activities in flight at once come back in the order they finished, but replay in the order they
-   * were scheduled, so the commands that follow them could change order (see recordRequest).
+   * were scheduled, so the commands that follow them could change order.
    */
   function afterWrites<T>(work: () => Promise<T>): Promise<T> {
     const result = writes.then(work);
