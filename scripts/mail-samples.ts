@@ -10,7 +10,7 @@ import { ANSWER_LINK_OCCASIONS, audienceOf } from '../activities/mail';
 import { answerButtons, type MailFacts } from '../activities/templates';
 import type { InvitationMailFacts, SignInMailFacts } from '../activities/templates/portal-mail';
 import { answerLinkToken, answerLinkUrl } from '../domain/answer-link';
-import { MAIL_OCCASIONS, type MailOccasion } from '../domain/license-request';
+import { MAIL_OCCASIONS, workingDaysLeft, type MailOccasion } from '../domain/license-request';
 import { LOCALES, type Locale } from '../domain/locale';
 import { statusPageToken, statusPageUrl } from '../domain/status-page-token';
 import { swedishCalendar } from '../domain/working-days';
@@ -99,7 +99,8 @@ export function mailSamples(now = new Date()): MailSample[] {
           schools: answered ? SCHOOLS.slice(2) : SCHOOLS,
           desiredAvailability: desired,
           deadline: deadlineDate ? calendar.endOfDay(deadlineDate) : null,
-          workingDaysLeft: deadlineDate ? calendar.workingDaysBetween(today, deadlineDate) : null,
+          // Counted by the rulebook, as the mail activity counts them.
+          workingDaysLeft: deadlineDate ? workingDaysLeft(calendar, calendar.endOfDay(deadlineDate), now) : null,
           link: audience === 'partner' ? `${SAMPLE_PUBLIC_URL}/portal/requests/${REQUEST_ID}` : null,
           statusPageLink:
             audience === 'contacts'
