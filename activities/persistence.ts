@@ -2,7 +2,7 @@ import type { Db } from '../db/database';
 import {
   applyTransition,
   findRequestHeader,
-  insertLicenseRequest,
+  storeLicenseRequestInput,
   type TransitionRecord,
 } from '../db/repositories/license-requests';
 import type { LicenseRequestInput } from '../domain/license-request';
@@ -15,7 +15,8 @@ export function createPersistenceActivities(db: Db) {
   return {
     /**
      * Stores a new request in the read model: the workflow's first step, so that every workflow has
-     * its request and no request is without a workflow. Safe to retry (a stored request is kept).
+     * its request and no request is without a workflow. Safe to retry (a stored request is kept), and
+     * to run beside a keyed create's own write of the same input (services/start-workflow.ts).
      * False when a create without a key comes after its `storeBy`: its caller got 503 and may send
      * it again, so it is not stored (unless an earlier attempt of this activity stored it already).
      */
@@ -23,19 +24,7 @@ export function createPersistenceActivities(db: Db) {
       if (input.storeBy && Date.now() > Date.parse(input.storeBy)) {
         return (await findRequestHeader(db, input.requestId)) !== undefined;
       }
-      await insertLicenseRequest(
-        db,
-        {
-          id: input.requestId,
-          partnerId: input.partnerId,
-          organisation: input.organisation,
-          schools: input.schools,
-          desiredAvailability: input.desiredAvailability,
-          contacts: input.contacts,
-          createdAt: new Date(input.createdAt),
-        },
-        input.idempotency,
-      );
+      await storeLicenseRequestInput(db, input);
       return true;
     },
 

@@ -20,6 +20,7 @@ import {
   findRequestHeader,
   getLicenseRequest,
   listLicenseRequests,
+  storeLicenseRequestInput,
 } from '../db/repositories/license-requests';
 import {
   assignmentChangesNothing,
@@ -31,6 +32,7 @@ import {
   isFinished,
   statusRefusal,
   type Action,
+  type LicenseRequestInput,
   type LicenseRequestOutcome,
   type PartnerResponse,
   type RequestFacts,
@@ -46,7 +48,7 @@ import {
   resendNotificationUpdate,
   withdrawUpdate,
 } from '../workflows/definitions';
-import { createLicenseRequestWorkflow } from './start-workflow';
+import { createLicenseRequestWorkflow, startLicenseRequestWorkflow } from './start-workflow';
 import { actorOf, type Caller, type PartnerCaller } from './caller';
 import { badRequest, conflict, fromZod, HttpError, notFound, refused, toHttpError } from './errors';
 import {
@@ -305,6 +307,17 @@ export function createLicenseRequestService({
     return assignmentChangesNothing(factsOf(request), schools) ? request : undefined;
   }
 
+  /** True when this call started the request's workflow; false when one of that id exists (a retry). */
+  async function startedHere(input: LicenseRequestInput): Promise<boolean> {
+    try {
+      await startLicenseRequestWorkflow(temporal, taskQueue, input);
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw error;
+    }
+  }
+
   return {
     async create(rawInput, rawIdempotencyKey) {
       const input = parse(createLicenseRequestBody, rawInput ?? {}, 'body');
@@ -332,17 +345,26 @@ export function createLicenseRequestService({
 
       const id = idempotency ? requestIdForKey(idempotency.key) : crypto.randomUUID();
       const createdAt = new Date().toISOString();
+      const workflowInput: LicenseRequestInput = {
+        requestId: id,
+        partnerId: input.partnerId,
+        organisation: input.organisation,
+        schools: input.schools,
+        desiredAvailability: input.desiredAvailability ?? null,
+        contacts: input.contacts,
+        createdAt,
+        ...(idempotency && { idempotency }),
+      };
+      let startedByThisCall = false;
       try {
-        await createLicenseRequestWorkflow(temporal, taskQueue, {
-          requestId: id,
-          partnerId: input.partnerId,
-          organisation: input.organisation,
-          schools: input.schools,
-          desiredAvailability: input.desiredAvailability ?? null,
-          contacts: input.contacts,
-          createdAt,
-          ...(idempotency && { idempotency }),
-        });
+        // With a key, the quick way: this call started the workflow, so its input is the request,
+        // written here at once rather than waiting for a worker (see services/start-workflow.ts).
+        if (workflowInput.idempotency && (await startedHere(workflowInput))) {
+          startedByThisCall = true;
+          await storeLicenseRequestInput(db, workflowInput);
+        } else {
+          await createLicenseRequestWorkflow(temporal, taskQueue, workflowInput);
+        }
       } catch (error) {
         // A workflow of that id that is closed and does not know the create: not this request's.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -351,7 +373,7 @@ export function createLicenseRequestService({
         throw keyReused();
       }
       // The same key sent at the same moment with another body: the first body made the request.
-      const request = (await createdBefore()) ?? (await stored(id));
+      const request = startedByThisCall ? await stored(id) : ((await createdBefore()) ?? (await stored(id)));
       // Counted once: a retry that found the workflow of an earlier call finds that call's request.
       if (request.createdAt === createdAt) businessMetrics.requestCreated();
       return request;

@@ -4,6 +4,7 @@
  * representations (the API's JSON, dates for people) are built by the services that read them.
  */
 import { sql } from 'kysely';
+import type { LicenseRequestInput } from '../../domain/license-request';
 import type { Db } from '../database';
 import type { ContactRow, HistoryEventRow, LicenseRequestRow, PartnerRow, SchoolRow } from '../schema';
 
@@ -74,6 +75,26 @@ export async function insertLicenseRequest(
     }
     select exists (select 1 from request) as created`.execute(db);
   return { kind: result.rows[0]?.created ? 'created' : 'stored already', id: request.id };
+}
+
+/**
+ * Stores a create's input as it stands (see insertLicenseRequest): the workflow's first step, and
+ * the write a create with an Idempotency-Key makes itself, right after starting that workflow.
+ */
+export function storeLicenseRequestInput(db: Db, input: LicenseRequestInput): Promise<CreateOutcome> {
+  return insertLicenseRequest(
+    db,
+    {
+      id: input.requestId,
+      partnerId: input.partnerId,
+      organisation: input.organisation,
+      schools: input.schools,
+      desiredAvailability: input.desiredAvailability,
+      contacts: input.contacts,
+      createdAt: new Date(input.createdAt),
+    },
+    input.idempotency,
+  );
 }
 
 /** The request a create's Idempotency-Key made, and the fingerprint of that create's body. */

@@ -74,6 +74,26 @@ async function timedCreate(call: Awaited<ReturnType<typeof listen>>['call'], par
   return { created, ms: Date.now() - t0 };
 }
 
+/** The worker that comes back late, on the test's task queue, mailing into a folder. */
+async function lateWorker(connection: NativeConnection, taskQueue: string, mailbox: string) {
+  return createLicenseRequestWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    db: database.db,
+    mailer: createMailboxMailer(mailbox),
+    config: {
+      from: 'lr@skolon.test',
+      supportEmail: 'support@skolon.test',
+      publicUrl: 'http://localhost',
+      statusPageKey: Buffer.alloc(32, 'outage-status-page-key'),
+    },
+    reminders: DEFAULT_REMINDER_POLICY,
+    webhooks: testWebhookDeps(database.db).webhooks,
+    workflowBundle: await workflowBundle(),
+  });
+}
+
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -154,22 +174,7 @@ test('no worker answers: a create without a key gets 503, and the request does n
     expect(started).toHaveLength(1);
 
     // A worker comes back: the create it finds is past its storeBy, so nothing is stored or mailed.
-    const worker = await createLicenseRequestWorker({
-      connection: workerConnection,
-      namespace: 'default',
-      taskQueue,
-      db: database.db,
-      mailer: createMailboxMailer(mailbox),
-      config: {
-        from: 'lr@skolon.test',
-        supportEmail: 'support@skolon.test',
-        publicUrl: 'http://localhost',
-        statusPageKey: Buffer.alloc(32, 'outage-status-page-key'),
-      },
-      reminders: DEFAULT_REMINDER_POLICY,
-      webhooks: testWebhookDeps(database.db).webhooks,
-      workflowBundle: await workflowBundle(),
-    });
+    const worker = await lateWorker(workerConnection, taskQueue, mailbox);
     await worker.runUntil(async () => {
       const id = started[0]!;
       expect(id.startsWith(licenseRequestWorkflowId(''))).toBe(true);
@@ -183,6 +188,62 @@ test('no worker answers: a create without a key gets 503, and the request does n
         .execute(),
     ).toEqual([]);
     expect(fs.existsSync(mailbox) ? fs.readdirSync(mailbox) : []).toEqual([]);
+  } finally {
+    await close();
+    await workerConnection.close();
+    await closeConnection();
+    await temporal.stop();
+    removeDataDir();
+  }
+}, 120_000);
+
+test('no worker answers: a create with an Idempotency-Key is answered at once, and a worker that comes later mails it once', async () => {
+  const { dataDir, temporal, client, closeConnection, removeDataDir } = await temporalWithPartner('keyed-partner');
+  const taskQueue = 'nobody-polls-yet-keyed';
+  const { call, close } = await listen(createApp({ db: database.db, temporal: client, taskQueue, adminToken: ADMIN }));
+  const mailbox = path.join(dataDir, 'mailbox');
+  const workerConnection = await NativeConnection.connect({ address: temporal.address });
+  const body = {
+    partnerId: 'keyed-partner',
+    organisation: { skolonId: 'org-3', name: 'Kommunen' },
+    schools: [{ skolonId: 'sch-1', name: 'Skolan' }],
+    contacts: [{ name: 'Anna', email: 'anna@kommun.test' }],
+  };
+  try {
+    // The call starts the workflow and stores the request itself: no worker is needed for the 201.
+    const created = await call('POST', '/v1/license-requests', {
+      token: ADMIN,
+      headers: { 'idempotency-key': 'keyed-1' },
+      body,
+    });
+    expect(created.status).toBe(201);
+    const shown = await call('GET', `/v1/license-requests/${created.body.id}`, { token: ADMIN });
+    expect(shown.status).toBe(200);
+    expect(shown.body).toMatchObject({ id: created.body.id, status: 'AWAITING_ANSWER' });
+    const worker = await lateWorker(workerConnection, taskQueue, mailbox);
+    // A retry with the key gets the same request (the key was stored with it).
+    const retry = call('POST', '/v1/license-requests', {
+      token: ADMIN,
+      headers: { 'idempotency-key': 'keyed-1' },
+      body,
+    });
+
+    await worker.runUntil(async () => {
+      const again = await retry;
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(created.body);
+      // The worker's own write of the same request changed nothing, and it mails the partner once.
+      const notified = (view: { history: Array<{ event: string }> }) =>
+        view.history.filter((h) => h.event === 'PARTNER_NOTIFIED').length;
+      let view = shown.body;
+      for (let i = 0; i < 150 && notified(view) === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        view = (await call('GET', `/v1/license-requests/${created.body.id}`, { token: ADMIN })).body;
+      }
+      expect(notified(view)).toBe(1);
+      expect(view.history.filter((h: { event: string }) => h.event === 'CREATED')).toHaveLength(1);
+    });
+    expect(fs.readdirSync(mailbox)).toHaveLength(1);
   } finally {
     await close();
     await workerConnection.close();
