@@ -32,6 +32,15 @@ export interface LicenseRequestTable {
   state_version: Generated<number>;
 }
 
+/** Kept by triggers on license_request (migration 2026-12-05-001): never written by the service. */
+export interface PartnerRequestCountsTable {
+  partner_id: string;
+  /** Requests whose response is not UNANSWERED. */
+  answered: number;
+  /** Requests whose status is AWAITING_ANSWER. */
+  not_answered: number;
+}
+
 export interface SchoolTable {
   request_id: string;
   skolon_id: string;
@@ -182,6 +191,7 @@ export interface WebhookDeliveryTable {
 export interface Database {
   partner: PartnerTable;
   license_request: LicenseRequestTable;
+  partner_request_counts: PartnerRequestCountsTable;
   school: SchoolTable;
   contact: ContactTable;
   history_event: HistoryEventTable;

@@ -264,20 +264,24 @@ export async function listLicenseRequests(
   return { rows: rows.slice(0, query.limit), more: rows.length > query.limit };
 }
 
-/** The portal's "Requests summary": answered (YES or NO) and still waiting for an answer. */
+/**
+ * The portal's "Requests summary": answered (YES or NO) and still waiting for an answer. Read from
+ * the counts triggers keep as requests change (migration 2026-12-05-001), so it costs one row
+ * however many requests the partner has; without a partner, the sum over every partner's row.
+ */
 export function answerSummaryQuery(db: Db, partnerId?: string) {
   const select = db
-    .selectFrom('license_request')
+    .selectFrom('partner_request_counts')
     .select([
-      sql<string>`count(*) filter (where response <> 'UNANSWERED')`.as('answered'),
-      sql<string>`count(*) filter (where status = 'AWAITING_ANSWER')`.as('not_answered'),
+      sql<string>`coalesce(sum(answered), 0)`.as('answered'),
+      sql<string>`coalesce(sum(not_answered), 0)`.as('not_answered'),
     ]);
   return partnerId !== undefined ? select.where('partner_id', '=', partnerId) : select;
 }
 
 export async function answerSummary(db: Db, partnerId?: string): Promise<{ answered: number; not_answered: number }> {
   const row = await answerSummaryQuery(db, partnerId).executeTakeFirstOrThrow();
-  // count(*) is a bigint, which pg hands over as text.
+  // sum() of integers is a bigint, which pg hands over as text.
   return { answered: Number(row.answered), not_answered: Number(row.not_answered) };
 }
 
