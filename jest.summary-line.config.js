@@ -1,15 +1,17 @@
 // A jest reporter (named *.config.js to sit with jest's other configuration). It ends the run with
 // one plain line, "Tests: N passed, N failed", after everything jest prints: the closing line that
 // CI's log reader understands in any language (jest's own "738 passed, 738 total" is not one it knows).
+let line; // the last run's line; printed on exit, after jest's summary (printed at the same moment)
+process.once('exit', () => line && process.stderr.write(`\n${line}\n`));
+
 class SummaryLineReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
-    const broken = results.numRuntimeErrorTestSuites; // suites that never ran (a missing server, a syntax error)
-    const line =
-      `Tests: ${results.numPassedTests} passed, ${results.numFailedTests + broken} failed` +
-      (skipped ? `, ${skipped} skipped` : '');
-    // On exit, so that it comes after jest's summary, which other reporters print at the same moment.
-    process.once('exit', () => process.stderr.write(`\n${line}\n`));
+    // Suites that never ran (a missing server, a syntax error) and a run that failed without a
+    // failing test (an error outside the tests, a snapshot) count as failures, never as a pass.
+    let failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+    if (failed === 0 && (results.runExecError || results.snapshot?.failure)) failed = 1;
+    line = `Tests: ${results.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : '');
   }
 }
 

@@ -363,6 +363,10 @@ export function createLicenseRequestService({
           startedByThisCall = true;
           await storeLicenseRequestInput(db, workflowInput);
         } else {
+          // A keyed retry usually finds its request stored by now (409 for another body), with no
+          // worker needed; only one whose first call died between its start and its write waits.
+          const earlier = await createdBefore();
+          if (earlier) return earlier;
           await createLicenseRequestWorkflow(temporal, taskQueue, workflowInput);
         }
       } catch (error) {

@@ -76,6 +76,9 @@ const {
 } = proxyLocalActivities<Activities>({
   startToCloseTimeout: ACTIVITY_TIMEOUTS.database.startToCloseMs,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  // Waits longer than this between attempts (the database away for a while) are server timers: the
+  // workflow task is let go, instead of held and heartbeated (a new task every 8 s or so).
+  localRetryThreshold: '10 seconds',
 });
 
 /** Mail: SMTP can be slow or down for a while; retried until it is delivered or refused for good. */

@@ -7,6 +7,7 @@
  * expected ones from the independent calendar oracle (test/helpers/calendar-oracle.ts).
  */
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import {
   atStockholm,
@@ -283,3 +284,29 @@ test('overdue reminders stop after the tenth, which support gets too; the reques
     expect((await handle.result()).status).toBe('COMPLETED');
   });
 });
+
+test('database away when a request is made: stored once it is back; between attempts the workflow waits on server timers, not on a held task', async () => {
+  const { handle, rec, withWorker } = await request(newInput());
+  // The first six attempts to store the request fail, as they do while PostgreSQL is away: about
+  // 15 s of quick local retries (1, 2, 4, 8 s apart), then waits of 16 and 32 s on server timers.
+  let attempts = 0;
+  const { activities } = rec;
+  const store = activities.recordRequest.bind(activities);
+  activities.recordRequest = async (input) => {
+    if (++attempts <= 6) throw new Error('Connection terminated unexpectedly');
+    return store(input);
+  };
+  const startedAt = Date.now();
+  await withWorker(async () => {
+    while (rec.requests.length === 0) await testEnv.env.sleep('10 seconds');
+  });
+  expect(attempts).toBe(7);
+  expect(rec.requests).toHaveLength(1);
+  const { EventType } = temporal.api.enums.v1;
+  const events = (await handle.fetchHistory()).events ?? [];
+  const count = (type: temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
+  // Held locally for the whole outage, the task would be heartbeated (a new task every 8 s or so).
+  expect(count(EventType.EVENT_TYPE_TIMER_STARTED)).toBeGreaterThanOrEqual(2);
+  expect(count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toBeLessThanOrEqual(6);
+  expect(Date.now() - startedAt).toBeLessThan(45_000); // the 48 s of timers were skipped
+}, 90_000);
