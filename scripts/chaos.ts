@@ -103,6 +103,8 @@ async function main(): Promise<number> {
         `[chaos]   ${result.completed}/${result.requests} completed, ${result.lost} lost, ${result.duplicateMails} duplicate mail(s); ` +
           `webhooks: ${result.webhooksOwed} owed, ${result.lostWebhooks} lost, ${result.duplicateWebhooks} duplicate(s)`,
       );
+      // Each problem at once, so that a run cut short by its time limit still says what went wrong.
+      for (const problem of result.problems) console.error(`[chaos]   problem: ${problem}`);
       results.push(result);
     }
   } finally {
