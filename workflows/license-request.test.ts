@@ -23,10 +23,12 @@ import {
   answerUpdate,
   assignSchoolsUpdate,
   createUpdate,
+  licenseRequestWorkflowId,
   SearchAttributes,
   statusQuery,
   withdrawUpdate,
 } from './definitions';
+import { licenseRequestWorkflow } from './license-request';
 
 const partner = { role: 'partner' as const, partnerId: 'acme' };
 const admin = { role: 'admin' as const };
@@ -311,3 +313,38 @@ test('a create without a key that reaches a worker after its storeBy is not stor
   expect(rec.mails).toEqual([]);
   expect(rec.transitions).toEqual([]);
 });
+
+test.each(['YES', 'NO'] as const)(
+  'an answer (%s) that reaches the workflow with its first task (a keyed create answers before any worker has run): the request is stored first, then answered, and every mail goes out once',
+  async (response) => {
+    const rec = recordingActivities();
+    const input = newInput();
+    const taskQueue = `test-${input.requestId}`;
+    // As a keyed create leaves it: the workflow started, no worker has run it yet.
+    const handle = await testEnv.env.client.workflow.start(licenseRequestWorkflow, {
+      workflowId: licenseRequestWorkflowId(input.requestId),
+      taskQueue,
+      args: [input],
+    });
+    const answered = handle.executeUpdate(answerUpdate, { args: [{ response, by: partner }] });
+    await withTestWorker(testEnv, taskQueue, rec, async () => {
+      expect((await answered).status).toBe(response === 'YES' ? 'AWAITING_ASSIGNMENT' : 'DECLINED');
+      if (response === 'YES') {
+        await handle.executeUpdate(assignSchoolsUpdate, {
+          args: [{ schools: ['sch-1', 'sch-2', 'sch-3'], by: partner }],
+        });
+        expect((await handle.result()).status).toBe('COMPLETED');
+      } else {
+        // A DECLINED request waits for a possible reopening; its two mails are what to see.
+        while (rec.occasions().length < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    });
+    expect(rec.requests).toEqual([input]);
+    // The request's first write (its transition) comes after the request is stored: version 1.
+    expect(rec.transitions[0]).toMatchObject({ version: 1, response });
+    expect(rec.occasions().slice(0, 2).sort()).toEqual(
+      ['CREATED', response === 'YES' ? 'ANSWERED_YES' : 'ANSWERED_NO'].sort(),
+    );
+    expect(new Set(rec.occasions()).size).toBe(rec.occasions().length);
+  },
+);
