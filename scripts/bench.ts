@@ -14,6 +14,9 @@
  *                                              endpoint's latency, its summary's latency, and the
  *                                              query plans
  *
+ * --cpu-prof DIR writes a V8 CPU profile of A's API and worker processes into DIR
+ * (`npm run --silent profile:summary -- DIR` says where their time went).
+ *
  * Progress goes to stderr; the report to stdout, whose last line is one line of JSON.
  */
 import crypto from 'node:crypto';
@@ -609,6 +612,7 @@ async function main(): Promise<void> {
       sample: { type: 'string', default: '200' },
       'max-cached': { type: 'string' },
       'list-rows': { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const args: Args = {
@@ -633,6 +637,7 @@ async function main(): Promise<void> {
     env,
     log,
     databaseSettings: { shared_preload_libraries: 'pg_stat_statements' },
+    ...(values['cpu-prof'] && { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] }),
   });
   let result: Record<string, unknown>;
   try {
