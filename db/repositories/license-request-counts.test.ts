@@ -6,24 +6,13 @@
 import { sql } from 'kysely';
 import type { Db } from '../database';
 import { migrateTo, migrateToLatest } from '../migrator';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/database';
+import { createTestDatabase, insertTestPartners, type TestDatabase } from '../../test/helpers/database';
 import { answerSummary, applyTransition, insertLicenseRequest, type TransitionRecord } from './license-requests';
 
 const partners = ['p-a', 'p-b', 'p-c'];
 
 async function addPartners(db: Db): Promise<void> {
-  await db
-    .insertInto('partner')
-    .values(
-      partners.map((id) => ({
-        id,
-        name: id,
-        notification_email: `${id}@p.test`,
-        locale: 'sv' as const,
-        api_key_hash: id,
-      })),
-    )
-    .execute();
+  await insertTestPartners(db, partners);
 }
 
 /** What the summary meant before the counts were stored: a count over the partner's requests. */

@@ -6,7 +6,7 @@
  * read model's writes (a new request, a workflow transition), one statement each, are safe to retry.
  */
 import { CompiledQuery, sql } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/database';
+import { createTestDatabase, insertTestPartners, type TestDatabase } from '../../test/helpers/database';
 import {
   answerSummary,
   answerSummaryQuery,
@@ -22,18 +22,7 @@ let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
   const { db } = database;
-  await db
-    .insertInto('partner')
-    .values(
-      ['big', 'other-1', 'other-2'].map((id) => ({
-        id,
-        name: id,
-        notification_email: `${id}@p.test`,
-        locale: 'sv' as const,
-        api_key_hash: id,
-      })),
-    )
-    .execute();
+  await insertTestPartners(db, ['big', 'other-1', 'other-2']);
   // 30,000 requests, 20,000 of them one partner's; OVERDUE is rare (1 in 100).
   await sql`
     insert into license_request (id, partner_id, organisation_skolon_id, organisation_name, status, response,

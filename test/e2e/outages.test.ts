@@ -94,6 +94,35 @@ async function lateWorker(connection: NativeConnection, taskQueue: string, mailb
   });
 }
 
+/**
+ * A Temporal server of the test's own and an API on a task queue no worker polls yet; `body` may
+ * bring a worker later (`lateWorker`, mailing into `mailbox`).
+ */
+async function withNoWorkerYet(
+  partnerId: string,
+  taskQueue: string,
+  body: (s: {
+    call: Awaited<ReturnType<typeof listen>>['call'];
+    client: Client;
+    start: () => ReturnType<typeof lateWorker>;
+    mailbox: string;
+  }) => Promise<void>,
+): Promise<void> {
+  const { dataDir, temporal, client, closeConnection, removeDataDir } = await temporalWithPartner(partnerId);
+  const { call, close } = await listen(createApp({ db: database.db, temporal: client, taskQueue, adminToken: ADMIN }));
+  const mailbox = path.join(dataDir, 'mailbox');
+  const workerConnection = await NativeConnection.connect({ address: temporal.address });
+  try {
+    await body({ call, client, mailbox, start: () => lateWorker(workerConnection, taskQueue, mailbox) });
+  } finally {
+    await close();
+    await workerConnection.close();
+    await closeConnection();
+    await temporal.stop();
+    removeDataDir();
+  }
+}
+
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -159,12 +188,8 @@ test('Temporal does not answer: creating a request gets 503 within seconds and l
 }, 60_000);
 
 test('no worker answers: a create without a key gets 503, and the request does not turn up when a worker comes back', async () => {
-  const { dataDir, temporal, client, closeConnection, removeDataDir } = await temporalWithPartner('no-worker-partner');
   const taskQueue = 'nobody-polls-yet';
-  const { call, close } = await listen(createApp({ db: database.db, temporal: client, taskQueue, adminToken: ADMIN }));
-  const mailbox = path.join(dataDir, 'mailbox');
-  const workerConnection = await NativeConnection.connect({ address: temporal.address });
-  try {
+  await withNoWorkerYet('no-worker-partner', taskQueue, async ({ call, client, mailbox, start }) => {
     const { created, ms } = await timedCreate(call, 'no-worker-partner', 'org-2');
     expect(created.status).toBe(503);
     expect(ms).toBeLessThan(15_000);
@@ -174,7 +199,7 @@ test('no worker answers: a create without a key gets 503, and the request does n
     expect(started).toHaveLength(1);
 
     // A worker comes back: the create it finds is past its storeBy, so nothing is stored or mailed.
-    const worker = await lateWorker(workerConnection, taskQueue, mailbox);
+    const worker = await start();
     await worker.runUntil(async () => {
       const id = started[0]!;
       expect(id.startsWith(licenseRequestWorkflowId(''))).toBe(true);
@@ -188,28 +213,17 @@ test('no worker answers: a create without a key gets 503, and the request does n
         .execute(),
     ).toEqual([]);
     expect(fs.existsSync(mailbox) ? fs.readdirSync(mailbox) : []).toEqual([]);
-  } finally {
-    await close();
-    await workerConnection.close();
-    await closeConnection();
-    await temporal.stop();
-    removeDataDir();
-  }
+  });
 }, 120_000);
 
 test('no worker answers: a create with an Idempotency-Key is answered at once, and a worker that comes later mails it once', async () => {
-  const { dataDir, temporal, client, closeConnection, removeDataDir } = await temporalWithPartner('keyed-partner');
-  const taskQueue = 'nobody-polls-yet-keyed';
-  const { call, close } = await listen(createApp({ db: database.db, temporal: client, taskQueue, adminToken: ADMIN }));
-  const mailbox = path.join(dataDir, 'mailbox');
-  const workerConnection = await NativeConnection.connect({ address: temporal.address });
   const body = {
     partnerId: 'keyed-partner',
     organisation: { skolonId: 'org-3', name: 'Kommunen' },
     schools: [{ skolonId: 'sch-1', name: 'Skolan' }],
     contacts: [{ name: 'Anna', email: 'anna@kommun.test' }],
   };
-  try {
+  await withNoWorkerYet('keyed-partner', 'nobody-polls-yet-keyed', async ({ call, mailbox, start }) => {
     // The call starts the workflow and stores the request itself: no worker is needed for the 201.
     const created = await call('POST', '/v1/license-requests', {
       token: ADMIN,
@@ -220,7 +234,7 @@ test('no worker answers: a create with an Idempotency-Key is answered at once, a
     const shown = await call('GET', `/v1/license-requests/${created.body.id}`, { token: ADMIN });
     expect(shown.status).toBe(200);
     expect(shown.body).toMatchObject({ id: created.body.id, status: 'AWAITING_ANSWER' });
-    const worker = await lateWorker(workerConnection, taskQueue, mailbox);
+    const worker = await start();
     // A retry with the key gets the same request (the key was stored with it).
     const retry = call('POST', '/v1/license-requests', {
       token: ADMIN,
@@ -244,11 +258,5 @@ test('no worker answers: a create with an Idempotency-Key is answered at once, a
       expect(view.history.filter((h: { event: string }) => h.event === 'CREATED')).toHaveLength(1);
     });
     expect(fs.readdirSync(mailbox)).toHaveLength(1);
-  } finally {
-    await close();
-    await workerConnection.close();
-    await closeConnection();
-    await temporal.stop();
-    removeDataDir();
-  }
+  });
 }, 120_000);

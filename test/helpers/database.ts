@@ -36,3 +36,19 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     },
   };
 }
+
+/** Partners for tests that only need them to exist: each id is also its name, address and key hash. */
+export async function insertTestPartners(db: Db, ids: readonly string[]): Promise<void> {
+  await db
+    .insertInto('partner')
+    .values(
+      ids.map((id) => ({
+        id,
+        name: id,
+        notification_email: `${id}@p.test`,
+        locale: 'sv' as const,
+        api_key_hash: id,
+      })),
+    )
+    .execute();
+}
