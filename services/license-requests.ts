@@ -301,7 +301,7 @@ export function createLicenseRequestService({
 
   /**
    * Assigning schools the read model shows assigned already changes nothing (a retried call, or one
-   * racing the call that completed the request): the request as it is, without asking the workflow.
+   * racing the call that completed the request): the request as it is, once the workflow has refused.
    */
   function assignedAlready(request: LicenseRequestView, schools: string[]): LicenseRequestView | undefined {
     return assignmentChangesNothing(factsOf(request), schools) ? request : undefined;
@@ -428,10 +428,13 @@ export function createLicenseRequestService({
       const { id } = request;
       const { schools } = parse(assignmentsBody, rawInput ?? {}, 'body');
       return withIdempotencyKey(id, 'assign', idempotencyKey, { schools: [...new Set(schools)].sort() }, async () => {
-        const done = assignedAlready(request, schools);
-        if (done) return done;
         try {
-          refuseFinal(factsOf(request), 'assign', caller, idempotencyKey);
+          // Schools the read model shows assigned are still sent to the workflow (which answers a
+          // repeat with the first outcome, or refuses it once finished: see below). A workflow's write
+          // can reach the read model before the workflow task that made it is recorded; when a worker
+          // dies in between, that assignment is the workflow's to make again, and only a call that
+          // reaches it makes it (chaos: COMPLETED in the read model, the workflow still waiting).
+          if (!assignedAlready(request, schools)) refuseFinal(factsOf(request), 'assign', caller, idempotencyKey);
           await update(id, assignSchoolsUpdate, { schools, by: actorOf(caller) }, idempotencyKey, 'assign', caller);
           return await stored(id);
         } catch (error) {
