@@ -20,7 +20,6 @@ import {
   findRequestHeader,
   getLicenseRequest,
   listLicenseRequests,
-  storeLicenseRequestInput,
 } from '../db/repositories/license-requests';
 import {
   assignmentChangesNothing,
@@ -48,7 +47,7 @@ import {
   resendNotificationUpdate,
   withdrawUpdate,
 } from '../workflows/definitions';
-import { createLicenseRequestWorkflow, startLicenseRequestWorkflow } from './start-workflow';
+import { createLicenseRequestWorkflow } from './start-workflow';
 import { actorOf, type Caller, type PartnerCaller } from './caller';
 import { badRequest, conflict, fromZod, HttpError, notFound, refused, toHttpError } from './errors';
 import {
@@ -307,17 +306,6 @@ export function createLicenseRequestService({
     return assignmentChangesNothing(factsOf(request), schools) ? request : undefined;
   }
 
-  /** True when this call started the request's workflow; false when one of that id exists (a retry). */
-  async function startedHere(input: LicenseRequestInput): Promise<boolean> {
-    try {
-      await startLicenseRequestWorkflow(temporal, taskQueue, input);
-      return true;
-    } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
-      throw error;
-    }
-  }
-
   return {
     async create(rawInput, rawIdempotencyKey) {
       const input = parse(createLicenseRequestBody, rawInput ?? {}, 'body');
@@ -355,20 +343,8 @@ export function createLicenseRequestService({
         createdAt,
         ...(idempotency && { idempotency }),
       };
-      let startedByThisCall = false;
       try {
-        // With a key, the quick way: this call started the workflow, so its input is the request,
-        // written here at once rather than waiting for a worker (see services/start-workflow.ts).
-        if (workflowInput.idempotency && (await startedHere(workflowInput))) {
-          startedByThisCall = true;
-          await storeLicenseRequestInput(db, workflowInput);
-        } else {
-          // A keyed retry usually finds its request stored by now (409 for another body), with no
-          // worker needed; only one whose first call died between its start and its write waits.
-          const earlier = await createdBefore();
-          if (earlier) return earlier;
-          await createLicenseRequestWorkflow(temporal, taskQueue, workflowInput);
-        }
+        await createLicenseRequestWorkflow(temporal, taskQueue, workflowInput);
       } catch (error) {
         // A workflow of that id that is closed and does not know the create: not this request's.
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -377,7 +353,7 @@ export function createLicenseRequestService({
         throw keyReused();
       }
       // The same key sent at the same moment with another body: the first body made the request.
-      const request = startedByThisCall ? await stored(id) : ((await createdBefore()) ?? (await stored(id)));
+      const request = (await createdBefore()) ?? (await stored(id));
       // Counted once: a retry that found the workflow of an earlier call finds that call's request.
       if (request.createdAt === createdAt) businessMetrics.requestCreated();
       return request;

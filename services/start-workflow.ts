@@ -1,13 +1,8 @@
 /**
- * Creating a request. The workflow stores the request in the read model itself, as its first step,
- * so a request is never stored without its workflow and there is nothing to undo when a call fails.
- * Two ways to wait for that, so that a GET right after the 201 shows the request:
- * - a create with an Idempotency-Key starts the workflow (answered once it exists, without waiting
- *   for a worker) and writes the same input itself (services/license-requests.ts); whichever of the
- *   two writes comes second changes nothing, and a retry with the key gets the same request;
- * - a create without a key (or a key whose workflow exists already) is one call to Temporal that
- *   starts the workflow and sends it the `create` update (update-with-start), which answers once the
- *   workflow has stored the request: only the workflow decides whether a late create is stored.
+ * Creating a request: one call to Temporal that starts the request's workflow and sends it the
+ * `create` update (update-with-start). The workflow stores the request in the read model itself, as
+ * its first step, and the update answers once that is done: so a request is never stored without
+ * its workflow (nothing to undo when the call fails), and a GET right after the 201 shows it.
  */
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
@@ -60,25 +55,7 @@ export async function createLicenseRequestWorkflow(
   );
 }
 
-/**
- * Starts the workflow of a create with an Idempotency-Key, and returns once it exists (as a bare
- * workflow start does). A workflow of that id, running or closed, rejects it
- * (WorkflowExecutionAlreadyStartedError): its input, not this call's, is the request.
- */
-export async function startLicenseRequestWorkflow(
-  temporal: Client,
-  taskQueue: string,
-  input: LicenseRequestInput,
-): Promise<void> {
-  await temporal.withDeadline(Date.now() + CREATE_TIMEOUT_MS, () =>
-    temporal.workflow.start('licenseRequestWorkflow', {
-      ...startOptions(taskQueue, input),
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-    }),
-  );
-}
-
-/** What both ways of starting a request's workflow give Temporal: the id, the attributes, the Web UI's text. */
+/** What Temporal is given when a request's workflow starts: the id, the attributes, the Web UI's text. */
 function startOptions(taskQueue: string, input: LicenseRequestInput) {
   return {
     workflowId: licenseRequestWorkflowId(input.requestId),

@@ -4,6 +4,7 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import {
   assignmentDeadlineDateOracle,
   endOfDayOracle,
@@ -346,5 +347,8 @@ test.each(['YES', 'NO'] as const)(
       ['CREATED', response === 'YES' ? 'ANSWERED_YES' : 'ANSWERED_NO'].sort(),
     );
     expect(new Set(rec.occasions()).size).toBe(rec.occasions().length);
+    // A worker that takes the request over (the first one died, or evicted it) replays this history.
+    const history = await handle.fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: testEnv.bundle }, history, handle.workflowId);
   },
 );

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../dev/temporal-binaries';
 import type { FaultResult } from '../../chaos/faults';
 
-const TIME_LIMIT_S = 540;
+const TIME_LIMIT_S = 900;
 
 test(
   'every fault: every request completes, none lost, no mail twice, every webhook event once',
