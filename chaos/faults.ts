@@ -310,7 +310,8 @@ async function workerMidMailAndWebhook(
   stack: ProcessStack,
   load: Load,
   skip: ReadonlySet<number>,
-  timeoutMs = 60_000,
+  // A slow machine may take minutes to put one worker mid-mail and mid-webhook at once.
+  timeoutMs = 180_000,
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
