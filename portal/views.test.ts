@@ -106,7 +106,9 @@ test('the list, the confirmation, settings (with its people) and sign-in escape 
     undefined,
     undefined,
     {
-      users: [{ email: `bo${EVIL}@acme.test`, name: `Bo ${EVIL}`, role: 'member', createdAt: '2026-12-01T09:00:00Z' }],
+      users: [
+        { email: `bo${EVIL}@acme.test`, name: `Bo ${EVIL}`, role: 'member', createdAt: new Date().toISOString() },
+      ],
       refused: { email: `x${EVIL}`, name: `Cilla ${EVIL}`, role: 'admin', message: 'No.' },
     },
   );
