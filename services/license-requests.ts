@@ -414,6 +414,10 @@ export function createLicenseRequestService({
           await update(id, assignSchoolsUpdate, { schools, by: actorOf(caller) }, idempotencyKey, 'assign', caller);
           return await stored(id);
         } catch (error) {
+          // Only the workflow's refusal (4xx) may be answered from the read model: after a timeout or
+          // an outage (5xx) the read model can hold a write whose workflow task was never recorded
+          // (its worker died), which the workflow will not make unless the caller's retry reaches it.
+          if (toHttpError(error).status >= 500) throw error;
           const raced = assignedAlready(await visible(caller, id), schools);
           if (!raced) throw error;
           return raced;
