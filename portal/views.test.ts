@@ -1,7 +1,16 @@
 import type { LicenseRequestView } from '../services/license-request-view';
 import type { Locale } from '../domain/locale';
 import { catalogue } from '../i18n';
-import { calendarDaysAfter } from '../test/helpers/calendar-oracle';
+import {
+  atStockholm,
+  calendarDaysAfter,
+  endOfDayOracle,
+  longDateOracle,
+  nthWorkingDayAfterOracle,
+  stockholmDateOf,
+  workingDayBeforeOracle,
+  workingDaysBetweenOracle,
+} from '../test/helpers/calendar-oracle';
 import { confirmPage, listPage, requestPage, settingsPage, signInPage, type PageContext } from './views';
 
 const EVIL = '<script>alert(1)</script>"\'&';
@@ -126,48 +135,57 @@ test('the list, the confirmation, settings (with its people) and sign-in escape 
   expect(signIn).toContain('<html lang="sv">');
 });
 
+/** A deadline a week or so from the run date, as the API writes it, and the answer a few working days before. */
+const DEADLINE_DATE = nthWorkingDayAfterOracle(stockholmDateOf(NOW), 6);
+const ANSWERED_AT = atStockholm(workingDayBeforeOracle(workingDayBeforeOracle(DEADLINE_DATE)), '09:00').toISOString();
+
 test('an overdue request is marked clearly, with the working days since the deadline', () => {
   const page = requestPage(ctx(), {
     request: request({
       status: 'OVERDUE',
       response: 'YES',
-      answeredAt: '2027-06-01T09:00:00.000Z',
-      deadline: '2027-06-08T23:59:59.999+02:00',
+      answeredAt: ANSWERED_AT,
+      deadline: endOfDayOracle(DEADLINE_DATE),
     }),
-    now: new Date('2027-06-10T10:00:00+02:00'),
+    now: atStockholm(nthWorkingDayAfterOracle(DEADLINE_DATE, 2), '10:00'),
     formKey: 'k',
   });
-  expect(textOf(page)).toContain('This request is overdue: the licenses were due by Tuesday 8 June 2027.');
-  expect(textOf(page)).toContain(
-    'Assignment deadline Tuesday 8 June 2027 OVERDUE: the deadline passed 2 working days ago',
-  );
+  const due = longDateOracle(DEADLINE_DATE, 'en');
+  expect(textOf(page)).toContain(`This request is overdue: the licenses were due by ${due}.`);
+  expect(textOf(page)).toContain(`Assignment deadline ${due} OVERDUE: the deadline passed 2 working days ago`);
   expect(page).toMatch(/<strong class="overdue">\s*OVERDUE/);
   expect(page).toContain('Mark all remaining schools as assigned');
 });
 
 test('a request awaiting assignment shows the working days left and the progress; a completed one the result', () => {
+  // Three working days before the deadline, counted by the oracle (holidays included).
+  const today = workingDayBeforeOracle(workingDayBeforeOracle(workingDayBeforeOracle(DEADLINE_DATE)));
+  const now = atStockholm(today, '10:00');
   const awaiting = requestPage(ctx('sv'), {
     request: request({
       status: 'AWAITING_ASSIGNMENT',
       response: 'YES',
-      answeredAt: '2027-06-01T09:00:00.000Z',
-      deadline: '2027-06-08T23:59:59.999+02:00',
+      answeredAt: ANSWERED_AT,
+      deadline: endOfDayOracle(DEADLINE_DATE),
       schools: [
         { skolonId: 'sch-1', name: 'Norra skolan', assignment: 'ASSIGNED' },
         { skolonId: 'sch-2', name: 'Södra skolan', assignment: 'PENDING' },
         { skolonId: 'sch-3', name: 'Östra skolan', assignment: 'NOT_LICENSED' },
       ],
     }),
-    now: new Date('2027-06-03T10:00:00+02:00'),
+    now,
     formKey: 'k',
   });
-  // Thursday 3 June → Friday 4, Monday 7, Tuesday 8 (Sunday 6 June, national day, is no working day anyway).
-  expect(textOf(awaiting)).toContain('Sista dag för tilldelning tisdag 8 juni 2027 (3 arbetsdagar kvar)');
+  const left = workingDaysBetweenOracle(today, DEADLINE_DATE);
+  expect(left).toBe(3);
+  expect(textOf(awaiting)).toContain(
+    `Sista dag för tilldelning ${longDateOracle(DEADLINE_DATE, 'sv')} (${left} arbetsdagar kvar)`,
+  );
   expect(textOf(awaiting)).toContain('1 av 2 skolor med licenser är tilldelade');
   expect(awaiting).not.toContain('>JA</button>');
   const completed = requestPage(ctx(), {
-    request: request({ status: 'COMPLETED', response: 'YES', deadline: '2027-06-08T23:59:59.999+02:00' }),
-    now: new Date('2027-06-03T10:00:00+02:00'),
+    request: request({ status: 'COMPLETED', response: 'YES', deadline: endOfDayOracle(DEADLINE_DATE) }),
+    now,
     formKey: 'k',
   });
   expect(textOf(completed)).toContain('Every licensed school is assigned. The request is completed');
@@ -175,58 +193,62 @@ test('a request awaiting assignment shows the working days left and the progress
 });
 
 test("support's extension shows both dates and the reason (escaped) while assignments are open; a reopening while the answer is awaited", () => {
+  const extendedTo = nthWorkingDayAfterOracle(DEADLINE_DATE, 2);
+  const today = workingDayBeforeOracle(DEADLINE_DATE);
+  const now = atStockholm(today, '10:00');
   const extended = requestPage(ctx(), {
     request: request({
       status: 'AWAITING_ASSIGNMENT',
       response: 'YES',
-      answeredAt: '2027-06-01T09:00:00.000Z',
-      deadline: '2027-06-10T23:59:59.999+02:00',
+      answeredAt: ANSWERED_AT,
+      deadline: endOfDayOracle(extendedTo),
       history: [
-        { at: '2027-06-01T08:00:00.000Z', event: 'CREATED', detail: { numberOfSchools: 2 } },
+        { at: ANSWERED_AT, event: 'CREATED', detail: { numberOfSchools: 2 } },
         {
-          at: '2027-06-03T08:00:00.000Z',
+          at: atStockholm(today, '08:00').toISOString(),
           event: 'DEADLINE_EXTENDED',
           detail: {
-            from: '2027-06-08T23:59:59.999+02:00',
-            to: '2027-06-10T23:59:59.999+02:00',
+            from: endOfDayOracle(DEADLINE_DATE),
+            to: endOfDayOracle(extendedTo),
             reason: `Licenses renewed ${EVIL}`,
             by: { role: 'admin' },
           },
         },
       ],
     }),
-    now: new Date('2027-06-03T10:00:00+02:00'),
+    now,
     formKey: 'k',
   });
   expect(textOf(extended)).toContain(
-    'Skolon support has moved the deadline from Tuesday 8 June 2027 to Thursday 10 June 2027. Reason: Licenses renewed',
+    `Skolon support has moved the deadline from ${longDateOracle(DEADLINE_DATE, 'en')} to ${longDateOracle(extendedTo, 'en')}. Reason: Licenses renewed`,
   );
   expectEscaped(extended);
   // Finished: the history keeps it, the notice goes.
   const completed = requestPage(ctx(), {
     request: request({ status: 'COMPLETED', response: 'YES', history: [] }),
-    now: new Date('2027-06-03T10:00:00+02:00'),
+    now,
     formKey: 'k',
   });
   expect(completed).not.toContain('data-extension');
 
+  const reopenedOn = workingDayBeforeOracle(today);
   const reopened = requestPage(ctx('sv'), {
     request: request({
       history: [
-        { at: '2027-06-01T08:00:00.000Z', event: 'CREATED', detail: { numberOfSchools: 2 } },
-        { at: '2027-06-01T09:00:00.000Z', event: 'ANSWERED', detail: { response: 'NO' } },
+        { at: atStockholm(reopenedOn, '08:00').toISOString(), event: 'CREATED', detail: { numberOfSchools: 2 } },
+        { at: atStockholm(reopenedOn, '09:00').toISOString(), event: 'ANSWERED', detail: { response: 'NO' } },
         {
-          at: '2027-06-02T09:00:00.000Z',
+          at: atStockholm(reopenedOn, '11:00').toISOString(),
           event: 'REOPENED',
           detail: { reason: 'Fel förfrågan', by: { role: 'admin' } },
         },
       ],
     }),
-    now: new Date('2027-06-03T10:00:00+02:00'),
+    now,
     formKey: 'k',
   });
   expect(textOf(reopened)).toContain(
-    'Skolons support öppnade förfrågan igen onsdag 2 juni 2027 efter ert NEJ: den väntar på ert svar igen. Anledning: Fel förfrågan',
+    `Skolons support öppnade förfrågan igen ${longDateOracle(reopenedOn, 'sv')} efter ert NEJ: den väntar på ert svar igen. Anledning: Fel förfrågan`,
   );
   expect(reopened).toContain('>JA</button>');
 });
