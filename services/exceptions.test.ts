@@ -25,11 +25,15 @@ let database: TestDatabase;
 let service: LicenseRequestService;
 const sent: Array<{ workflowId: string; update: string; args: unknown[]; updateId?: string }> = [];
 
-/** A client that takes every update (the workflow would accept it) and remembers it. */
+/**
+ * A client that takes every update (the workflow would accept it) and remembers it. The workflows
+ * of the finished requests here have closed: a refusal read in the read model stands as it is.
+ */
 const recordingClient = {
   withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
   workflow: {
     getHandle: (workflowId: string) => ({
+      describe: async () => ({ status: { name: 'COMPLETED' } }),
       executeUpdate: async (definition: { name: string }, options: { args: unknown[]; updateId?: string }) => {
         sent.push({ workflowId, update: definition.name, args: options.args, updateId: options.updateId });
         return { applied: true };

@@ -34,6 +34,7 @@ import {
   type LicenseRequestInput,
   type LicenseRequestOutcome,
   type PartnerResponse,
+  type Refusal,
   type RequestFacts,
   type Status,
 } from '../domain/license-request';
@@ -45,6 +46,7 @@ import {
   licenseRequestWorkflowId,
   reopenUpdate,
   resendNotificationUpdate,
+  statusQuery,
   withdrawUpdate,
 } from '../workflows/definitions';
 import { createLicenseRequestWorkflow } from './start-workflow';
@@ -196,18 +198,44 @@ export function createLicenseRequestService({
    * back that call's outcome; any other update it refuses, which is the 409 (see `update`). Other
    * refusals (assigning before the YES is in the read model) are the workflow's to decide. A
    * finished request is refused before the body is read, an open one after (`whileFinished`).
+   * Without a key, a running workflow confirms the refusal first (`confirmedByWorkflow`).
    */
-  function refuseFinal(
-    request: RequestFacts,
+  async function refuseFinal(
+    request: RequestFacts & { id: string },
     action: Action,
     caller: Caller,
     idempotencyKey: string | undefined,
     whileFinished = false,
-  ) {
+  ): Promise<void> {
     if (whileFinished && !isFinished(request.status)) return;
     const refusal = statusRefusal(request, action, caller.role);
-    if (refusal && (refusal.code === 'WRONG_ROLE' || (isFinal(refusal) && !idempotencyKey?.trim()))) {
-      throw refused(refusal);
+    if (!refusal) return;
+    if (refusal.code === 'WRONG_ROLE') throw refused(refusal);
+    if (!isFinal(refusal) || idempotencyKey?.trim()) return;
+    const confirmed = await confirmedByWorkflow(request.id, refusal, caller);
+    if (confirmed) throw refused(confirmed);
+  }
+
+  /**
+   * The read model can run ahead of the workflow: a local activity's write lands before its
+   * workflow task is recorded, and when the worker dies in between, the workflow never made that
+   * change (nor, once its update is lost, will it). So a refusal read there stands only once the
+   * workflow's own state gives it too, or the workflow has closed (its writes are then all its own).
+   * Undefined: the workflow would take the call, which then goes to it. Workers away: 503.
+   */
+  async function confirmedByWorkflow(id: string, refusal: Refusal, caller: Caller): Promise<Refusal | undefined> {
+    const handle = temporal.workflow.getHandle(licenseRequestWorkflowId(id));
+    try {
+      return await temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, async () => {
+        if ((await handle.describe()).status.name !== 'RUNNING') return refusal;
+        const state = await handle.query(statusQuery);
+        const confirmed = statusRefusal(state, refusal.action, caller.role);
+        return confirmed && isFinal(confirmed) ? confirmed : undefined;
+      });
+    } catch (error) {
+      // Gone after retention: the read model is all there is, and it was the workflow's to the end.
+      if (error instanceof WorkflowNotFoundError) return refusal;
+      throw error;
     }
   }
 
@@ -383,12 +411,12 @@ export function createLicenseRequestService({
 
     async answer(caller, rawId, rawInput, idempotencyKey) {
       const request = await header(rawId, caller);
-      refuseFinal(request, 'answer', caller, idempotencyKey, true);
+      await refuseFinal(request, 'answer', caller, idempotencyKey, true);
       const { response, schools } = parse(answerBody, rawInput ?? {}, 'body');
       // What the call names, as far as the read model's header tells (the schools are the workflow's to check).
       const wrongInput = inputRefusal(request, 'answer', { response, schools });
       if (wrongInput) throw refused(wrongInput);
-      refuseFinal(request, 'answer', caller, idempotencyKey);
+      await refuseFinal(request, 'answer', caller, idempotencyKey);
       const by = actorOf(caller);
       const body = { response, schools: schools && [...new Set(schools)].sort() };
       await withIdempotencyKey(request.id, 'answer', idempotencyKey, body, () =>
@@ -410,7 +438,9 @@ export function createLicenseRequestService({
           // can reach the read model before the workflow task that made it is recorded; when a worker
           // dies in between, that assignment is the workflow's to make again, and only a call that
           // reaches it makes it (chaos: COMPLETED in the read model, the workflow still waiting).
-          if (!assignedAlready(request, schools)) refuseFinal(factsOf(request), 'assign', caller, idempotencyKey);
+          if (!assignedAlready(request, schools)) {
+            await refuseFinal({ id, ...factsOf(request) }, 'assign', caller, idempotencyKey);
+          }
           await update(id, assignSchoolsUpdate, { schools, by: actorOf(caller) }, idempotencyKey, 'assign', caller);
           return await stored(id);
         } catch (error) {
@@ -428,7 +458,7 @@ export function createLicenseRequestService({
     async withdraw(rawId, rawInput, idempotencyKey) {
       const caller: Caller = { role: 'admin' };
       const request = await header(rawId, caller);
-      refuseFinal(request, 'withdraw', caller, idempotencyKey, true);
+      await refuseFinal(request, 'withdraw', caller, idempotencyKey, true);
       parse(withdrawBody, rawInput ?? {}, 'body');
       await update(request.id, withdrawUpdate, { by: actorOf(caller) }, idempotencyKey, 'withdraw', caller);
       return stored(request.id);
@@ -437,9 +467,9 @@ export function createLicenseRequestService({
     async extendDeadline(rawId, rawInput, idempotencyKey) {
       const caller: Caller = { role: 'admin' };
       const request = await header(rawId, caller);
-      refuseFinal(request, 'extend', caller, idempotencyKey, true);
+      await refuseFinal(request, 'extend', caller, idempotencyKey, true);
       const { date, reason } = parseExtension(rawInput);
-      refuseFinal(request, 'extend', caller, idempotencyKey);
+      await refuseFinal(request, 'extend', caller, idempotencyKey);
       await withIdempotencyKey(request.id, 'extend', idempotencyKey, { date, reason }, async (repeated) => {
         // The rulebook's check on the deadline the read model shows (none yet: any date is after it),
         // so that a bad date never reaches the workflow, which decides again on the one it holds. A
@@ -460,9 +490,9 @@ export function createLicenseRequestService({
     async reopen(rawId, rawInput, idempotencyKey) {
       const caller: Caller = { role: 'admin' };
       const request = await header(rawId, caller);
-      refuseFinal(request, 'reopen', caller, idempotencyKey, true);
+      await refuseFinal(request, 'reopen', caller, idempotencyKey, true);
       const { reason } = parse(reopenBody, rawInput ?? {}, 'body');
-      refuseFinal(request, 'reopen', caller, idempotencyKey);
+      await refuseFinal(request, 'reopen', caller, idempotencyKey);
       await withIdempotencyKey(request.id, 'reopen', idempotencyKey, { reason }, () =>
         update(request.id, reopenUpdate, { reason, by: actorOf(caller) }, idempotencyKey, 'reopen', caller),
       );
@@ -472,7 +502,7 @@ export function createLicenseRequestService({
     async resendNotification(rawId, rawInput, idempotencyKey) {
       const caller: Caller = { role: 'admin' };
       const request = await header(rawId, caller);
-      refuseFinal(request, 'resend', caller, idempotencyKey, true);
+      await refuseFinal(request, 'resend', caller, idempotencyKey, true);
       parse(resendNotificationBody, rawInput ?? {}, 'body');
       // With an Idempotency-Key, a retry is the same update, so the partner gets one mail, not two.
       await update(request.id, resendNotificationUpdate, { by: actorOf(caller) }, idempotencyKey, 'resend', caller);

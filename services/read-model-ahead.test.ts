@@ -1,17 +1,22 @@
 /**
- * Assignments in the application service, against a real PostgreSQL read model and a Temporal
- * client whose update does what a test says. The read model can run ahead of the workflow: a
- * workflow's write (a local activity) reaches it before the workflow task that made it is
- * recorded, and when the worker dies in between, the workflow never made that assignment. So the
- * service answers an assignment from the read model only once the workflow itself has answered
- * (or refused it); the whole path under a killed worker is chaos's (scripts/chaos.ts, kill-worker).
+ * The application service when the read model runs ahead of the workflow, against a real
+ * PostgreSQL read model and a Temporal client that does what a test says. A workflow's write (a
+ * local activity) reaches the read model before the workflow task that made it is recorded; when
+ * the worker dies in between, the workflow never made that change. So the service answers from the
+ * read model only once the workflow itself has answered, refused, or closed; the whole path under a
+ * killed worker is chaos's (scripts/chaos.ts, kill-worker).
  */
 import crypto from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import {
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
 import { insertPartner } from '../db/repositories/partners';
 import { applyTransition, insertLicenseRequest } from '../db/repositories/license-requests';
-import type { Refusal } from '../domain/license-request';
+import type { LicenseRequestState, Refusal } from '../domain/license-request';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/database';
 import { endOfDayOracle, nthWorkingDayAfterOracle, stockholmDateOf } from '../test/helpers/calendar-oracle';
 import { toHttpError } from './errors';
@@ -26,6 +31,11 @@ const PARTNER = 'assignments-partner';
 /** What the workflow does with the next update: the test sets it. */
 let onUpdate: (requestId: string) => Promise<unknown>;
 let updatesSent = 0;
+/** The workflow's run and its own state, as describe and the status query give them. */
+let workflowRun: 'RUNNING' | 'COMPLETED' = 'RUNNING';
+let workflowState: Partial<LicenseRequestState> = {};
+let queries = 0;
+let queryFails = false;
 
 const client = {
   withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
@@ -34,6 +44,12 @@ const client = {
       executeUpdate: async () => {
         updatesSent++;
         return onUpdate(workflowId.replace(/^license-request-/, ''));
+      },
+      describe: async () => ({ status: { name: workflowRun } }),
+      query: async () => {
+        queries++;
+        if (queryFails) throw new ServiceError('no worker answered the query in time');
+        return workflowState;
       },
     }),
   },
@@ -59,6 +75,9 @@ afterAll(async () => {
 
 beforeEach(() => {
   updatesSent = 0;
+  queries = 0;
+  queryFails = false;
+  workflowRun = 'RUNNING';
 });
 
 /** A request answered YES, with its two schools waiting for their licenses. */
@@ -169,4 +188,49 @@ test("the workflow's refusal of schools it does not hold as assigned stands", as
   };
   const error = await assignBoth(id).catch((e: unknown) => e);
   expect(toHttpError(error)).toMatchObject({ status: 409, code: 'invalid_transition' });
+});
+
+describe('a call without an Idempotency-Key that the read model refuses', () => {
+  const answerYes = (id: string) => service.answer(caller, id, { response: 'YES' });
+
+  test('is sent to the workflow when the workflow has not made the change the read model shows', async () => {
+    const id = await awaitingAssignment();
+    // The YES in the read model came from a workflow task its worker never finished.
+    workflowState = { status: 'AWAITING_ANSWER', response: 'UNANSWERED', deadline: null };
+    onUpdate = async () => ({});
+    const answered = await answerYes(id);
+    expect(queries).toBeGreaterThan(0);
+    expect(updatesSent).toBe(1);
+    expect(answered.response).toBe('YES');
+  });
+
+  test("is refused (409) when the workflow's own state refuses it too, and never sent", async () => {
+    const id = await awaitingAssignment();
+    workflowState = {
+      status: 'AWAITING_ASSIGNMENT',
+      response: 'YES',
+      deadline: endOfDayOracle(stockholmDateOf(new Date())),
+    };
+    const error = await answerYes(id).catch((e: unknown) => e);
+    expect(toHttpError(error)).toMatchObject({ status: 409, code: 'invalid_transition' });
+    expect(updatesSent).toBe(0);
+  });
+
+  test('is refused from the read model once the workflow has closed, without asking it', async () => {
+    const id = await awaitingAssignment();
+    await completingWrite(id);
+    workflowRun = 'COMPLETED';
+    const answer = await answerYes(id).catch((e: unknown) => e);
+    expect(toHttpError(answer)).toMatchObject({ status: 409, code: 'invalid_transition' });
+    expect(queries).toBe(0);
+  });
+
+  test('is 503 when the workflow cannot be asked (no worker answers its query)', async () => {
+    const id = await awaitingAssignment();
+    workflowState = { status: 'AWAITING_ANSWER', response: 'UNANSWERED', deadline: null };
+    queryFails = true;
+    const error = await answerYes(id).catch((e: unknown) => e);
+    expect(toHttpError(error).status).toBe(503);
+    expect(updatesSent).toBe(0);
+  });
 });
