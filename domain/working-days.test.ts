@@ -15,7 +15,13 @@ import {
   swedishHolidays,
 } from './working-days';
 import { assignmentDeadline as deadlineRule } from './license-request';
-import { holidaysOracle } from '../test/helpers/calendar-oracle';
+import {
+  calendarDaysAfter,
+  holidaysOracle,
+  isWorkingDayOracle,
+  workingDayBeforeOracle,
+  workingDaysBetweenOracle,
+} from '../test/helpers/calendar-oracle';
 
 /** The deadline rule (domain/license-request.ts) on Sweden's working days. */
 const assignmentDeadline = (answeredAt: Date, desired?: string | null) =>
@@ -395,5 +401,37 @@ describe('the assignment deadline against the independent calendar', () => {
       }
     }
     expect(disagreements).toEqual([]);
+  });
+});
+
+describe('counting working days, on every day of 2025–2030', () => {
+  // The holidays themselves are checked to 2060 above; this checks the day arithmetic (weekdays,
+  // month, year and leap-day crossings), where six years are plenty and each oracle step is slow.
+  it('agrees with the independent calendar on each day, the day before, and the days up to ten ahead', () => {
+    const disagreements: string[] = [];
+    for (let date = '2025-01-01'; date < '2031-01-01'; date = calendarDaysAfter(date, 1)) {
+      const tenAhead = calendarDaysAfter(date, 10);
+      const ours = [
+        swedishCalendar.isWorkingDay(date),
+        swedishCalendar.workingDayBefore(date),
+        swedishCalendar.workingDaysBetween(date, tenAhead),
+      ];
+      const expected = [
+        isWorkingDayOracle(date),
+        workingDayBeforeOracle(date),
+        workingDaysBetweenOracle(date, tenAhead),
+      ];
+      if (JSON.stringify(ours) !== JSON.stringify(expected)) {
+        disagreements.push(`${date}: ours ${JSON.stringify(ours)}, reference ${JSON.stringify(expected)}`);
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('refuses a date that does not exist, or is not written YYYY-MM-DD', () => {
+    for (const date of ['2026-02-30', '2026-13-01', '2026-1-5', '5 January 2026', '']) {
+      expect(() => swedishCalendar.workingDaysBetween(date, '2026-12-31')).toThrow(/not a date/);
+      expect(() => swedishCalendar.isWorkingDay(date)).toThrow(/not a date/);
+    }
   });
 });
