@@ -133,6 +133,15 @@ function completingWrite(requestId: string) {
 
 const assignBoth = (id: string, key?: string) => service.assign(caller, id, { schools: ['sch-1', 'sch-2'] }, key);
 
+/** The workflow's validator refusing an assignment because the request is finished, as the client throws it. */
+function refusedAsFinished(status: 'COMPLETED' | 'WITHDRAWN'): never {
+  const refusal: Refusal = { code: 'FINISHED', action: 'assign', status, response: 'YES' };
+  throw new WorkflowUpdateFailedError(
+    'update failed',
+    ApplicationFailure.create({ type: 'FINISHED', message: 'FINISHED', details: [refusal], nonRetryable: true }),
+  );
+}
+
 test('a write whose worker died before the workflow recorded it is no answer: the caller gets 503 and retries', async () => {
   const id = await awaitingAssignment();
   // The local activity wrote, then the worker died: the update never completes.
@@ -162,13 +171,7 @@ test('schools the read model shows assigned are still sent to the workflow, whic
 test("a call racing the one that completed the request gets the request, once the workflow's refusal says it is finished", async () => {
   const id = await awaitingAssignment();
   await completingWrite(id);
-  onUpdate = async () => {
-    const refusal: Refusal = { code: 'FINISHED', action: 'assign', status: 'COMPLETED', response: 'YES' };
-    throw new WorkflowUpdateFailedError(
-      'update failed',
-      ApplicationFailure.create({ type: 'FINISHED', message: 'FINISHED', details: [refusal], nonRetryable: true }),
-    );
-  };
+  onUpdate = async () => refusedAsFinished('COMPLETED');
   const answer = await assignBoth(id);
   expect(updatesSent).toBe(1);
   expect(answer).toMatchObject({
@@ -179,13 +182,7 @@ test("a call racing the one that completed the request gets the request, once th
 
 test("the workflow's refusal of schools it does not hold as assigned stands", async () => {
   const id = await awaitingAssignment();
-  onUpdate = async () => {
-    const refusal: Refusal = { code: 'FINISHED', action: 'assign', status: 'WITHDRAWN', response: 'YES' };
-    throw new WorkflowUpdateFailedError(
-      'update failed',
-      ApplicationFailure.create({ type: 'FINISHED', message: 'FINISHED', details: [refusal], nonRetryable: true }),
-    );
-  };
+  onUpdate = async () => refusedAsFinished('WITHDRAWN');
   const error = await assignBoth(id).catch((e: unknown) => e);
   expect(toHttpError(error)).toMatchObject({ status: 409, code: 'invalid_transition' });
 });
