@@ -5,12 +5,14 @@ import { createMailActivities, type MailConfig } from './mail';
 import type { Mailer } from './mailer';
 import type { ReminderPolicy } from '../domain/reminders';
 import type { WorkingDayCalendar } from '../domain/working-days';
+import { openRequest, type OpenRequestInput } from './opening';
 import { createPersistenceActivities } from './persistence';
 import { createWebhookActivities, type WebhookActivityDeps } from './webhooks';
 
 export type { HistoryEventRecord, TransitionRecord } from './persistence';
 export type { SendRequestMailInput, SendRequestMailResult } from './mail';
 export type { DeadlinePlan } from './calendar';
+export type { OpenedRequest, OpenRequestInput } from './opening';
 export type { RecordRequestWebhookInput, WebhookAttemptResult, WebhookDeliveryInput } from './webhooks';
 
 export interface ActivityDeps {
@@ -35,12 +37,13 @@ export function createActivities({
   reopenWindowDays,
   webhooks,
 }: ActivityDeps) {
-  return {
+  const activities = {
     ...createPersistenceActivities(db),
     ...createCalendarActivities(reminders, calendar, reopenWindowDays),
     ...createMailActivities(db, mailer, config),
     ...createWebhookActivities({ db, ...webhooks }),
   };
+  return { ...activities, openRequest: (input: OpenRequestInput) => openRequest(activities, input) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -20,7 +20,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { Activities, HistoryEventRecord } from '../activities';
+import type { Activities, HistoryEventRecord, WebhookDeliveryInput } from '../activities';
 import type { PlannedReminder, ReminderSkipReason } from '../domain/reminders';
 import { webhookDeliveryWorkflowId, webhookEventOf } from '../domain/webhook-events';
 import {
@@ -59,13 +59,14 @@ import { webhookDeliveryWorkflow } from './webhook-delivery';
  * Local activities: they run in the worker next to the workflow task, and their results are still
  * recorded in the history (a marker each), without a round trip through the server's task queues
  * and with far fewer history events (which keeps a request of 1,000 schools within Temporal's limits).
- * Storing the new request is one of them, the first: the create (update-with-start) then answers in
- * the workflow's first task. They run one at a time, in the writes' line (see afterWrites): two in
+ * The first, openRequest, stores the new request (and plans the first reminders and records the
+ * CREATED webhook event with it): the create (update-with-start) then answers in the workflow's
+ * first task. They run one at a time, in the writes' line (see afterWrites): two in
  * flight at once would come back in the order they finished but replay in the order they were
  * scheduled, and the commands that follow could change order.
  */
 const {
-  recordRequest,
+  openRequest,
   recordTransition,
   computeDeadline,
   planExtendedDeadline,
@@ -120,8 +121,9 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   // carrying the state as it is when it runs and the schools changed since the previous write, so
   // that concurrent updates can never overwrite a newer state with an older one, and every retry of
   // a write is harmless (see activities/persistence).
-  // False only for a create without a key that came after its caller was told 503 (`storeBy`).
-  const recorded = recordRequest(input).then((stored) => stored !== false);
+  // Not stored only for a create without a key that came after its caller was told 503 (`storeBy`).
+  const opened = openRequest({ request: input, occurredAt: now() });
+  const recorded = opened.then(({ stored }) => stored);
   let writes: Promise<void> = recorded.then(
     () => undefined,
     () => undefined,
@@ -428,6 +430,8 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     reason?: string;
     /** Support has the partner's notification sent again: to the partner only, no copy to support, no webhook event. */
     resent?: boolean;
+    /** The occasion's webhook event as the first step recorded it (CREATED): not recorded again. */
+    recordedEvent?: WebhookDeliveryInput | null;
   }
 
   /**
@@ -452,10 +456,11 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
    * Queues a mail: the one place where mail about the request is queued, and so where the partner's
    * webhook event of the occasion starts too.
    */
-  function mail(occasion: MailOccasion, { reminder, reason, resent = false }: MailOptions = {}): void {
+  function mail(occasion: MailOccasion, { reminder, reason, resent = false, recordedEvent }: MailOptions = {}): void {
     const sequence = reminder ? reminder.sequence : takeSequence(occasion);
     const plan = plans;
-    if (!resent) webhookEvent(occasion, sequence, reminder);
+    if (recordedEvent !== undefined) deliverWebhookEvent(occasion, async () => recordedEvent);
+    else if (!resent) webhookEvent(occasion, sequence, reminder);
     mails = mails
       .then(async () => {
         const lapse = lapsed(occasion, reminder, plan);
@@ -490,19 +495,26 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   function webhookEvent(occasion: MailOccasion, sequence: number, reminder?: PlannedReminder): void {
     if (!webhookEventOf(occasion) || lapsed(occasion, reminder, plans)) return;
     const occurredAt = now();
+    // After the writes queued so far, so the event carries the request as the read model has it;
+    // and in their line, so no two local activities are in flight at once (see afterWrites).
+    deliverWebhookEvent(occasion, () =>
+      afterWrites(() =>
+        recordRequestWebhookEvent({
+          requestId: input.requestId,
+          partnerId: input.partnerId,
+          occasion,
+          sequence,
+          occurredAt,
+        }),
+      ),
+    );
+  }
+
+  /** Starts the delivery of the event `record` gives (none when the partner has no endpoint that wants it). */
+  function deliverWebhookEvent(occasion: MailOccasion, record: () => Promise<WebhookDeliveryInput | null>): void {
     webhookEvents = webhookEvents
       .then(async () => {
-        // After the writes queued so far, so the event carries the request as the read model has
-        // it; and in their line, so no two local activities are in flight at once (see afterWrites).
-        const event = await afterWrites(() =>
-          recordRequestWebhookEvent({
-            requestId: input.requestId,
-            partnerId: input.partnerId,
-            occasion,
-            sequence,
-            occurredAt,
-          }),
-        );
+        const event = await record();
         if (!event) return; // the partner has no endpoint that wants it
         await startChild(webhookDeliveryWorkflow, {
           workflowId: webhookDeliveryWorkflowId(event.deliveryId),
@@ -584,11 +596,12 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
   showDetails();
   // The request goes into the read model first (the create update answers then); the mail is
   // rendered from it. Not stored: nobody knows of this request, and it ends here, without a mail.
-  if (!(await recorded)) {
+  const first = await opened;
+  if (!first.stored) {
     log.info('create abandoned: not stored before its storeBy; its caller was told 503');
     return request.outcome();
   }
-  mail('CREATED');
+  mail('CREATED', { recordedEvent: first.createdEvent });
 
   // Waiting for the answer: reminders to the partner, then one escalation to support. The request
   // stays open until it is answered or withdrawn; after the last reminder nothing more is scheduled.
@@ -598,9 +611,9 @@ export async function licenseRequestWorkflow(input: LicenseRequestInput): Promis
     const round = answerRound;
     const awaitingAnswer = () => request.status === 'AWAITING_ANSWER' && answerRound === round;
     const createdAt = answerRoundStartedAt;
-    // In the writes' line, like every local activity: after the reopening's write, and never beside
-    // the CREATED event's record.
-    const plan = await afterWrites(() => planUnansweredReminders({ createdAt }));
+    // The first round's plan came with the first step; a reopened round's is made in the writes'
+    // line, like every local activity's work: after the reopening's write.
+    const plan = round === 0 ? first.reminders : await afterWrites(() => planUnansweredReminders({ createdAt }));
     await remindWhile(awaitingAnswer, numbered(plan));
     await condition(() => answerRecorded || request.status === 'WITHDRAWN' || answerRound !== round);
     if (answerRound !== round) continue; // the NO was reopened before this line saw it

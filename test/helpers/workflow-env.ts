@@ -19,6 +19,7 @@ import type {
   WebhookDeliveryInput,
 } from '../../activities';
 import { createCalendarActivities } from '../../activities/calendar';
+import { openRequest } from '../../activities/opening';
 import { registerSearchAttributes } from '../../runtime/search-attributes';
 import { DEFAULT_REMINDER_POLICY } from '../../domain/reminders';
 import { webhookEventId, webhookEventOf } from '../../domain/webhook-events';
@@ -113,6 +114,9 @@ export function recordingActivities(calendar?: WorkingDayCalendar, options: Reco
       transitions.push(record);
     },
     ...createCalendarActivities(DEFAULT_REMINDER_POLICY, calendar),
+    // The real first step, made of the stand-ins here: as late-bound calls, so that a test that
+    // replaces one of them (recordRequest, say) changes the first step too.
+    openRequest: (input) => openRequest(activities, input),
     async sendRequestMail(input) {
       mails.push({ ...input, at: new Date(Context.current().info.currentAttemptScheduledTimestampMs) });
       return 'SENT';
