@@ -5,6 +5,7 @@
  * history and one activation of the workflow instead of three. Each part is safe to repeat, so a
  * retry of the whole is too.
  */
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { LicenseRequestInput } from '../domain/license-request';
 import type { PlannedReminder } from '../domain/reminders';
 import type { RecordRequestWebhookInput, WebhookDeliveryInput } from './webhooks';
@@ -40,13 +41,24 @@ export async function openRequest(
 ): Promise<OpenedRequest> {
   if (!(await parts.recordRequest(request))) return { stored: false, reminders: [], createdEvent: null };
   const reminders = await parts.planUnansweredReminders({ createdAt: request.createdAt });
-  // After the store: the event carries the request as the read model has it.
-  const createdEvent = await parts.recordRequestWebhookEvent({
-    requestId: request.requestId,
-    partnerId: request.partnerId,
-    occasion: 'CREATED',
-    sequence: CREATED_SEQUENCE,
-    occurredAt,
-  });
+  // After the store: the event carries the request as the read model has it. A failure for good
+  // costs the event, never the request (as for any later occasion's event); others are retried.
+  const createdEvent = await parts
+    .recordRequestWebhookEvent({
+      requestId: request.requestId,
+      partnerId: request.partnerId,
+      occasion: 'CREATED',
+      sequence: CREATED_SEQUENCE,
+      occurredAt,
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof ApplicationFailure && error.nonRetryable)) throw error;
+      log.error('Webhook event not recorded', {
+        requestId: request.requestId,
+        occasion: 'CREATED',
+        error: String(error),
+      });
+      return null;
+    });
   return { stored: true, reminders, createdEvent };
 }

@@ -315,6 +315,31 @@ test('a create without a key that reaches a worker after its storeBy is not stor
   expect(rec.transitions).toEqual([]);
 });
 
+test('the CREATED webhook event refused for good costs the event, not the request: the create answers, the mail goes out, reminders and the process carry on', async () => {
+  // The first step stores the request and records its CREATED event in one local activity: a
+  // failure for good of the event's part must not fail the store, the create, or the workflow.
+  const rec = recordingActivities(undefined, { webhook: {} });
+  const record = rec.activities.recordRequestWebhookEvent.bind(rec.activities);
+  rec.activities.recordRequestWebhookEvent = async (input) => {
+    if (input.occasion === 'CREATED') throw ApplicationFailure.nonRetryable('the endpoint lookup failed for good');
+    return record(input);
+  };
+  const input = newInput();
+  await withWorkflow(
+    async (handle) => {
+      expect(rec.requests).toEqual([input]);
+      await handle.executeUpdate(answerUpdate, { args: [{ response: 'YES', by: partner }] });
+      await handle.executeUpdate(withdrawUpdate, { args: [{ by: admin }] });
+      expect((await handle.result()).status).toBe('WITHDRAWN');
+    },
+    input,
+    rec,
+  );
+  expect(rec.occasions()).toEqual(['CREATED', 'ANSWERED_YES', 'WITHDRAWN']);
+  // A later occasion's event is recorded as usual; CREATED's alone is missing.
+  expect(rec.webhookEvents.map((event) => event.occasion)).toEqual(['WITHDRAWN']);
+});
+
 test.each(['YES', 'NO'] as const)(
   'an answer (%s) that reaches the workflow with its first task (a keyed create answers before any worker has run): the request is stored first, then answered, and every mail goes out once',
   async (response) => {
