@@ -282,6 +282,8 @@ export interface Catalogue {
     unavailable: string;
     internal: string;
     csrf: string;
+    /** A member sent a form that only the partner's admins may use (a forged or stale page). */
+    adminsOnly: string;
     tooManyAttempts: (minutes: number) => string;
     back: string;
   };
@@ -310,6 +312,8 @@ export interface Catalogue {
   settings: {
     title: string;
     intro: string;
+    /** What a member reads instead of the forms: the partner's settings are its admins' to change. */
+    adminsOnly: string;
     email: string;
     language: string;
     save: string;

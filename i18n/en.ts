@@ -342,6 +342,7 @@ export const en: Catalogue = {
     unavailable: 'The service is not answering right now. Try again in a moment.',
     internal: 'Something went wrong on our side. Try again in a moment.',
     csrf: 'This form came from another site or has expired. Nothing was changed. Go back, reload the page and try again.',
+    adminsOnly: 'Only an admin of your organisation can change this. Nothing was changed.',
     tooManyAttempts: (minutes) =>
       `Too many failed sign-ins. Wait ${minutes === 1 ? 'a minute' : `${minutes} minutes`} and try again.`,
     back: 'Back to the requests',
@@ -370,6 +371,7 @@ export const en: Catalogue = {
   settings: {
     title: 'Settings',
     intro: 'Mail about new requests and reminders goes to this address, in the language you choose.',
+    adminsOnly: 'Only an admin can change the notification address, the language and the webhook.',
     email: 'Notification e-mail address',
     language: 'Language',
     save: 'Save',

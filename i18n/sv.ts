@@ -345,6 +345,7 @@ export const sv: Catalogue = {
     unavailable: 'Tjänsten svarar inte just nu. Försök igen om en liten stund.',
     internal: 'Något gick fel hos oss. Försök igen om en liten stund.',
     csrf: 'Formuläret kom från en annan webbplats eller har gått ut. Ingenting ändrades. Gå tillbaka, ladda om sidan och försök igen.',
+    adminsOnly: 'Bara en administratör i er organisation kan ändra det här. Ingenting ändrades.',
     tooManyAttempts: (minutes) =>
       `För många misslyckade inloggningar. Vänta ${minutes === 1 ? 'en minut' : `${minutes} minuter`} och försök igen.`,
     back: 'Till förfrågningarna',
@@ -373,6 +374,7 @@ export const sv: Catalogue = {
   settings: {
     title: 'Inställningar',
     intro: 'E-post om nya förfrågningar och påminnelser går till den här adressen, på det språk ni väljer.',
+    adminsOnly: 'Bara en administratör kan ändra aviseringsadressen, språket och webhooken.',
     email: 'E-postadress för aviseringar',
     language: 'Språk',
     save: 'Spara',

@@ -13,7 +13,7 @@ import { HttpError } from '../services/errors';
 import type { WebhookService, WebhookView } from '../services/webhooks';
 import { factsOf, STATUSES, statusRefusal } from '../domain/license-request';
 import { pageContext, sendPage, signedInPartner, state, viewer } from './context';
-import { sentenceFor, settingsFieldRefused } from './errors';
+import { ADMINS_ONLY, sentenceFor, settingsFieldRefused } from './errors';
 import { refusalSentence } from './refusals';
 import { formIdempotencyKey, many, single } from './forms';
 import { isLocale } from '../domain/locale';
@@ -211,10 +211,14 @@ export function settingsPages({ partners, users, sessions, flashes, webhooks }: 
     );
   }
 
-  /** Adding and removing people is for the partner's admins. */
+  /**
+   * Changing the partner's settings (its notification address and language, its people, its webhook
+   * and the webhook's signing secret) is for its admins; members see them. Redelivering an event to
+   * the partner's own endpoint changes nothing, and stays open to everyone.
+   */
   function requireAdmin(req: Parameters<typeof signedInPartner>[0]): void {
     if (state(req).session?.user.role !== 'admin') {
-      throw new HttpError(403, 'forbidden', 'Only an admin can add or remove people.');
+      throw new HttpError(403, ADMINS_ONLY, "Only the partner's admins can change its settings.");
     }
   }
 
@@ -268,6 +272,7 @@ export function settingsPages({ partners, users, sessions, flashes, webhooks }: 
   // The webhook (services/webhooks.ts, as the API's PUT/DELETE/POST): a new secret is shown in the
   // answer to the form that made it, once, and never stored in the session.
   router.post('/settings/webhook', async (req, res) => {
+    requireAdmin(req);
     const body = req.body as Record<string, unknown>;
     const url = (single(body.url) ?? '').trim();
     // Every box ticked is "all events", so that event types added later are delivered too.
@@ -289,11 +294,13 @@ export function settingsPages({ partners, users, sessions, flashes, webhooks }: 
   });
 
   router.post('/settings/webhook/secret', async (req, res) => {
+    requireAdmin(req);
     const { secret } = await webhooks.rotateSecret(signedInPartner(req), {});
     await showSettings(req, res, 200, { secret: { value: secret, rotated: true } });
   });
 
   router.post('/settings/webhook/remove', async (req, res) => {
+    requireAdmin(req);
     await webhooks.remove(signedInPartner(req));
     await flashes.put(req, 'success', state(req).t.settings.webhook.removed);
     res.redirect(303, '/portal/settings');
@@ -324,6 +331,7 @@ export function settingsPages({ partners, users, sessions, flashes, webhooks }: 
   });
 
   router.post('/settings', async (req, res) => {
+    requireAdmin(req);
     const body = req.body as Record<string, unknown>;
     const notificationEmail = (single(body.notificationEmail) ?? '').trim();
     const locale = single(body.locale) ?? '';

@@ -68,6 +68,9 @@ export function settingsFieldRefused(error: unknown): 'notificationEmail' | 'for
   return e.details?.[0]?.field === 'notificationEmail' ? 'notificationEmail' : 'form';
 }
 
+/** The code of a 403 for a form only the partner's admins may use (controllers.ts). */
+export const ADMINS_ONLY = 'admins_only';
+
 /** Nothing here. */
 export const pageNotFound: RequestHandler = (req, res) => {
   sendPage(res, 404, errorPage(pageContext(req), state(req).t.errors.pageNotFound));
@@ -80,13 +83,15 @@ export const portalErrorHandler: ErrorRequestHandler = (error: unknown, req, res
   logFailure(req, error, e);
   const t = req.portal?.t ?? catalogue(DEFAULT_LOCALE);
   const message =
-    e.status === 404
-      ? t.errors.notFound
-      : e.status === 503
-        ? t.errors.unavailable
-        : e.status >= 500
-          ? t.errors.internal
-          : t.errors.invalidForm;
+    e.code === ADMINS_ONLY
+      ? t.errors.adminsOnly
+      : e.status === 404
+        ? t.errors.notFound
+        : e.status === 503
+          ? t.errors.unavailable
+          : e.status >= 500
+            ? t.errors.internal
+            : t.errors.invalidForm;
   for (const [name, value] of Object.entries(e.headers)) res.set(name, value);
   const ctx: PageContext = req.portal ? pageContext(req) : { t, locale: DEFAULT_LOCALE, path: '/portal/' };
   sendPage(res, e.status >= 500 && e.status !== 503 ? 500 : e.status, errorPage(ctx, message));

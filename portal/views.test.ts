@@ -135,6 +135,71 @@ test('the list, the confirmation, settings (with its people) and sign-in escape 
   expect(signIn).toContain('<html lang="sv">');
 });
 
+test("a member sees the partner's settings and webhook but no form to change them; an admin gets the forms", () => {
+  const webhook = {
+    url: `https://hooks.acme.test/${EVIL}`,
+    events: ['license_request.created' as const],
+    createdAt: CREATED_AT,
+    updatedAt: CREATED_AT,
+    disabled: null,
+    previousSecretExpiresAt: null,
+    deliveries: [
+      {
+        id: 'del-1',
+        event: 'license_request.created' as const,
+        requestId: 'req-1',
+        createdAt: CREATED_AT,
+        status: 'FAILED' as const,
+        attempts: 3,
+        lastAttemptAt: CREATED_AT,
+        httpStatus: 500,
+        latencyMs: 20,
+        error: 'HTTP 500',
+        deliveredAt: null,
+      },
+    ],
+  };
+  const page = (role: 'admin' | 'member') => {
+    const context = ctx();
+    return settingsPage(
+      { ...context, user: { ...context.user!, role } },
+      { notificationEmail: 'p@acme.test', locale: 'en' },
+      undefined,
+      { webhook },
+    );
+  };
+  const member = page('member');
+  expectEscaped(member);
+  expectLabelled(member);
+  // What is set, readable; the fields disabled; no button that changes anything but a redelivery.
+  expect(textOf(member)).toContain('Webhook URL (https) https://hooks.acme.test/');
+  expect(textOf(member)).toContain('Events license_request.created');
+  expect(member).toMatch(/<fieldset class="plain"\s+disabled>/);
+  expect(textOf(member)).toContain('Only an admin can change the notification address, the language and the webhook.');
+  for (const action of [
+    '/portal/settings/webhook"',
+    '/portal/settings/webhook/secret"',
+    '/portal/settings/webhook/remove"',
+  ]) {
+    expect(member).not.toContain(`action="${action}`);
+  }
+  expect(member).not.toContain('>Save</button>');
+  expect(member).toContain('action="/portal/settings/webhook/deliveries/del-1/redeliver"');
+
+  const admin = page('admin');
+  expectLabelled(admin);
+  for (const action of [
+    '/portal/settings"',
+    '/portal/settings/webhook"',
+    '/portal/settings/webhook/secret"',
+    '/portal/settings/webhook/remove"',
+  ]) {
+    expect(admin).toContain(`action="${action}`);
+  }
+  expect(admin).not.toMatch(/<fieldset class="plain"\s+disabled>/);
+  expect(textOf(admin)).not.toContain('Only an admin can change');
+});
+
 /** A deadline a week or so from the run date, as the API writes it, and the answer a few working days before. */
 const DEADLINE_DATE = nthWorkingDayAfterOracle(stockholmDateOf(NOW), 6);
 const ANSWERED_AT = atStockholm(workingDayBeforeOracle(workingDayBeforeOracle(DEADLINE_DATE)), '09:00').toISOString();

@@ -636,11 +636,13 @@ export interface WebhookSettings {
   refused?: { url: string; message: string };
 }
 
+/** The partner's settings are its admins' to change (controllers.ts refuses anyone else's forms). */
+const isAdmin = (ctx: PageContext) => ctx.user?.role === 'admin';
+
 function webhookSection(ctx: PageContext, settings: WebhookSettings): SafeHtml {
   const w = ctx.t.settings.webhook;
   const { webhook, secret, refused } = settings;
-  const chosen = new Set<string>(webhook?.events ?? WEBHOOK_EVENT_TYPES);
-  const deliveries = webhook?.deliveries ?? [];
+  const admin = isAdmin(ctx);
   return html`<section class="card" aria-labelledby="webhook-title" id="webhook">
     <h2 id="webhook-title">${w.title}</h2>
     <p>${w.intro}</p>
@@ -654,85 +656,112 @@ function webhookSection(ctx: PageContext, settings: WebhookSettings): SafeHtml {
     }
     ${webhook?.disabled ? html`<div class="flash flash-error" role="alert">${w.disabled(webhook.disabled.reason)}</div>` : ''}
     ${refused ? html`<div class="flash flash-error" role="alert" id="webhook-error">${refused.message}</div>` : ''}
-    <form method="post" action="/portal/settings/webhook">
-      ${csrfField(ctx.csrfToken)}
-      <label for="webhook-url">${w.url}</label>
-      <input
-        type="url"
-        id="webhook-url"
-        name="url"
-        value="${refused?.url ?? webhook?.url ?? ''}"
-        required
-        ${refused ? html`aria-invalid="true" aria-describedby="webhook-error" autofocus` : ''}
-      />
-      <fieldset>
-        <legend>${w.events}</legend>
-        ${WEBHOOK_EVENT_TYPES.map(
-          (type, i) =>
-            html`<div class="check">
-              <input
-                type="checkbox"
-                id="webhook-event-${String(i)}"
-                name="events"
-                value="${type}"
-                ${chosen.has(type) ? html`checked` : ''}
-              />
-              <label for="webhook-event-${String(i)}"><code>${type}</code></label>
-            </div>`,
-        )}
-      </fieldset>
-      <button type="submit">${w.save}</button>
-    </form>
+    ${admin ? webhookForm(ctx, settings) : webhookReadOnly(ctx, webhook)}
     ${
       webhook
-        ? html`<form method="post" action="/portal/settings/webhook/secret">
-              ${csrfField(ctx.csrfToken)}<button type="submit">${w.rotate}</button>
-            </form>
-            <form method="post" action="/portal/settings/webhook/remove">
-              ${csrfField(ctx.csrfToken)}<button type="submit" class="secondary">${w.remove}</button>
-            </form>
+        ? html`${
+              admin
+                ? html`<form method="post" action="/portal/settings/webhook/secret">
+                      ${csrfField(ctx.csrfToken)}<button type="submit">${w.rotate}</button>
+                    </form>
+                    <form method="post" action="/portal/settings/webhook/remove">
+                      ${csrfField(ctx.csrfToken)}<button type="submit" class="secondary">${w.remove}</button>
+                    </form>`
+                : ''
+            }
             <h3>${w.deliveries}</h3>
-            ${
-              deliveries.length === 0
-                ? html`<p>${w.noDeliveries}</p>`
-                : html`<table class="deliveries">
-                    <thead>
-                      <tr>
-                        <th scope="col">${w.columns.event}</th>
-                        <th scope="col">${w.columns.time}</th>
-                        <th scope="col">${w.columns.status}</th>
-                        <th scope="col">${w.columns.httpStatus}</th>
-                        <th scope="col">${w.columns.latency}</th>
-                        <th scope="col">${w.columns.attempts}</th>
-                        <th scope="col"></th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${deliveries.map(
-                        (d) =>
-                          html`<tr>
-                            <td><code>${d.event}</code></td>
-                            <td>${dateTime(d.lastAttemptAt ?? d.createdAt)}</td>
-                            <td>${w.deliveryStatuses[d.status]}</td>
-                            <td>${d.httpStatus === null ? '–' : String(d.httpStatus)}</td>
-                            <td>${d.latencyMs === null ? '–' : `${d.latencyMs} ms`}</td>
-                            <td>${String(d.attempts)}</td>
-                            <td>
-                              <form
-                                method="post"
-                                action="/portal/settings/webhook/deliveries/${encodeURIComponent(d.id)}/redeliver"
-                              >
-                                ${csrfField(ctx.csrfToken)}<button type="submit" class="link">${w.redeliver}</button>
-                              </form>
-                            </td>
-                          </tr>`,
-                      )}
-                    </tbody>
-                  </table>`
-            }`
+            ${webhookDeliveries(ctx, webhook.deliveries)}`
         : ''
     }
   </section>`;
+}
+
+/** The webhook's form (an admin's): its URL and the events it wants. */
+function webhookForm(ctx: PageContext, { webhook, refused }: WebhookSettings): SafeHtml {
+  const w = ctx.t.settings.webhook;
+  const chosen = new Set<string>(webhook?.events ?? WEBHOOK_EVENT_TYPES);
+  return html`<form method="post" action="/portal/settings/webhook">
+    ${csrfField(ctx.csrfToken)}
+    <label for="webhook-url">${w.url}</label>
+    <input
+      type="url"
+      id="webhook-url"
+      name="url"
+      value="${refused?.url ?? webhook?.url ?? ''}"
+      required
+      ${refused ? html`aria-invalid="true" aria-describedby="webhook-error" autofocus` : ''}
+    />
+    <fieldset>
+      <legend>${w.events}</legend>
+      ${WEBHOOK_EVENT_TYPES.map(
+        (type, i) =>
+          html`<div class="check">
+            <input
+              type="checkbox"
+              id="webhook-event-${String(i)}"
+              name="events"
+              value="${type}"
+              ${chosen.has(type) ? html`checked` : ''}
+            />
+            <label for="webhook-event-${String(i)}"><code>${type}</code></label>
+          </div>`,
+      )}
+    </fieldset>
+    <button type="submit">${w.save}</button>
+  </form>`;
+}
+
+/** The webhook as a member sees it: where the events go and which, and who may change that. */
+function webhookReadOnly(ctx: PageContext, webhook: WebhookView | null): SafeHtml {
+  const w = ctx.t.settings.webhook;
+  return html`${
+      webhook
+        ? html`<dl class="webhook-set">
+            <dt>${w.url}</dt>
+            <dd><code>${webhook.url}</code></dd>
+            <dt>${w.events}</dt>
+            <dd>${webhook.events.map((type) => html`<code>${type}</code> `)}</dd>
+          </dl>`
+        : ''
+    }
+    <p class="muted">${ctx.t.settings.adminsOnly}</p>`;
+}
+
+/** The webhook's recent deliveries, each with a button to send it again (open to everyone: it changes nothing). */
+function webhookDeliveries(ctx: PageContext, deliveries: WebhookView['deliveries']): SafeHtml {
+  const w = ctx.t.settings.webhook;
+  if (deliveries.length === 0) return html`<p>${w.noDeliveries}</p>`;
+  return html`<table class="deliveries">
+    <thead>
+      <tr>
+        <th scope="col">${w.columns.event}</th>
+        <th scope="col">${w.columns.time}</th>
+        <th scope="col">${w.columns.status}</th>
+        <th scope="col">${w.columns.httpStatus}</th>
+        <th scope="col">${w.columns.latency}</th>
+        <th scope="col">${w.columns.attempts}</th>
+        <th scope="col"></th>
+      </tr>
+    </thead>
+    <tbody>
+      ${deliveries.map(
+        (d) =>
+          html`<tr>
+            <td><code>${d.event}</code></td>
+            <td>${dateTime(d.lastAttemptAt ?? d.createdAt)}</td>
+            <td>${w.deliveryStatuses[d.status]}</td>
+            <td>${d.httpStatus === null ? '–' : String(d.httpStatus)}</td>
+            <td>${d.latencyMs === null ? '–' : `${d.latencyMs} ms`}</td>
+            <td>${String(d.attempts)}</td>
+            <td>
+              <form method="post" action="/portal/settings/webhook/deliveries/${encodeURIComponent(d.id)}/redeliver">
+                ${csrfField(ctx.csrfToken)}<button type="submit" class="link">${w.redeliver}</button>
+              </form>
+            </td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 /** The Settings page's people: who they are, and for an admin the forms to add and remove them. */
@@ -744,7 +773,7 @@ export interface PeopleSettings {
 
 function peopleSection(ctx: PageContext, people: PeopleSettings): SafeHtml {
   const p = ctx.t.people;
-  const admin = ctx.user?.role === 'admin';
+  const admin = isAdmin(ctx);
   const { refused } = people;
   return html`<section class="card" aria-labelledby="people-title" id="people">
     <h2 id="people-title">${p.title}</h2>
@@ -834,6 +863,7 @@ export function settingsPage(
   const { t } = ctx;
   const s = t.settings;
   const emailError = error?.field === 'notificationEmail';
+  const admin = isAdmin(ctx);
   return layout(
     ctx,
     s.title,
@@ -842,26 +872,28 @@ export function settingsPage(
       <p>${s.intro}</p>
       <form method="post" action="/portal/settings" class="card narrow">
         ${csrfField(ctx.csrfToken)}
-        <label for="notification-email">${s.email}</label>
-        <input
-          type="email"
-          id="notification-email"
-          name="notificationEmail"
-          value="${values.notificationEmail}"
-          required
-          autocomplete="email"
-          ${emailError ? html`aria-invalid="true" aria-describedby="settings-error" autofocus` : ''}
-        />
-        <label for="locale">${s.language}</label>
-        <select id="locale" name="locale">
-          ${LOCALES.map(
-            (l) =>
-              html`<option value="${l}" lang="${l}" ${values.locale === l ? html`selected` : ''}>
-                ${catalogue(l).languageName}
-              </option>`,
-          )}
-        </select>
-        <button type="submit">${s.save}</button>
+        <fieldset class="plain" ${admin ? '' : html`disabled`}>
+          <label for="notification-email">${s.email}</label>
+          <input
+            type="email"
+            id="notification-email"
+            name="notificationEmail"
+            value="${values.notificationEmail}"
+            required
+            autocomplete="email"
+            ${emailError ? html`aria-invalid="true" aria-describedby="settings-error" autofocus` : ''}
+          />
+          <label for="locale">${s.language}</label>
+          <select id="locale" name="locale">
+            ${LOCALES.map(
+              (l) =>
+                html`<option value="${l}" lang="${l}" ${values.locale === l ? html`selected` : ''}>
+                  ${catalogue(l).languageName}
+                </option>`,
+            )}
+          </select>
+        </fieldset>
+        ${admin ? html`<button type="submit">${s.save}</button>` : html`<p class="muted">${s.adminsOnly}</p>`}
       </form>
       ${peopleSection(ctx, people)} ${webhookSection(ctx, webhook)}`,
     'settings',

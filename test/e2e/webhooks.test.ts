@@ -225,6 +225,52 @@ test("the portal's Settings set the webhook (secret shown once), list deliveries
   expect((await portal.get('/portal/settings')).page).not.toContain('Recent deliveries');
 }, 120_000);
 
+test("a member sees the partner's webhook and settings but cannot change them: each of those forms is refused (403) and nothing changes", async () => {
+  const id = `hooks-${crypto.randomUUID().slice(0, 8)}`;
+  const partner = await call('POST', '/v1/partners', {
+    token: ADMIN_TOKEN,
+    body: { id, name: 'Member Learning', notificationEmail: `${id}@hooks.test`, locale: 'en' },
+  });
+  expect(partner.status).toBe(201);
+  const key = partner.body.apiKey as string;
+  const url = 'https://hooks.member-learning.test/license-requests';
+  expect((await call('PUT', '/v1/partner/webhook', { token: key, body: { url } })).status).toBe(200);
+  const member = `bo-${id}@hooks.test`;
+  const added = await call('POST', '/v1/partner/users', {
+    token: key,
+    body: { email: member, name: 'Bo Member', role: 'member' },
+  });
+  expect(added.status).toBe(201);
+  const portal = await signIn(member);
+
+  const settings = await portal.get('/portal/settings');
+  expect(settings.status).toBe(200);
+  expect(settings.page).toContain(url);
+  expect(settings.page).not.toContain('action="/portal/settings/webhook"');
+  const csrf = { _csrf: portal.csrfOf(settings.page) };
+  const webhookBefore = (await call('GET', '/v1/partner/webhook', { token: key })).body;
+  const settingsBefore = (await call('GET', '/v1/partner/settings', { token: key })).body;
+
+  // The forms an admin has, sent anyway (a stale page, or made by hand), each with a valid token.
+  const attempts: Array<[string, Record<string, string>]> = [
+    ['/portal/settings/webhook', { url: 'https://elsewhere.test/hooks' }],
+    ['/portal/settings/webhook/secret', {}],
+    ['/portal/settings/webhook/remove', {}],
+    ['/portal/settings', { notificationEmail: 'someone@elsewhere.test', locale: 'sv' }],
+    ['/portal/settings/people', { email: `cilla-${id}@hooks.test`, name: 'Cilla', role: 'admin' }],
+  ];
+  for (const [action, form] of attempts) {
+    const refused = await portal.post(action, { ...form, ...csrf });
+    expect({ action, status: refused.status }).toEqual({ action, status: 403 });
+    expect(refused.page).toContain('Only an admin of your organisation can change this. Nothing was changed.');
+    expect(refused.page).not.toMatch(/whsec_/);
+  }
+  expect((await call('GET', '/v1/partner/webhook', { token: key })).body).toEqual(webhookBefore);
+  expect((await call('GET', '/v1/partner/settings', { token: key })).body).toEqual(settingsBefore);
+  const people = (await call('GET', '/v1/partner/users', { token: key })).body.items as Array<{ email: string }>;
+  expect(people.map((p) => p.email).sort()).toEqual([`${id}@hooks.test`, member].sort());
+}, 120_000);
+
 test("the API redelivers one of the partner's deliveries, and answers 404 for anyone else's", async () => {
   const id = `hooks-${crypto.randomUUID().slice(0, 8)}`;
   const partner = await call('POST', '/v1/partners', {
