@@ -1148,6 +1148,12 @@ const schoolsField = fc.oneof(
   { weight: 1, arbitrary: fc.oneof(wrongType, absent) },
 );
 
+/** Years after the run date's, so that these inputs mean the same whatever day the test runs. */
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const LATER = YEAR + 4;
+const NEXT_LEAP = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => YEAR + n).find(isLeap)!;
+const NEXT_COMMON = [1, 2].map((n) => YEAR + n).find((y) => !isLeap(y))!;
+
 const desiredAvailabilityField = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(FUTURE_DATE, today, dayOffset(1), dayOffset(400)) },
   { weight: 1, arbitrary: fc.constantFrom(null, undefined) },
@@ -1155,24 +1161,24 @@ const desiredAvailabilityField = fc.oneof(
     weight: 3,
     arbitrary: fc.constantFrom(
       dayOffset(-1),
-      '2026-02-30',
-      '2027-02-29',
-      '2028-02-29',
-      '2030-04-31',
+      `${YEAR}-02-30`,
+      `${NEXT_COMMON}-02-29`,
+      `${NEXT_LEAP}-02-29`,
+      `${LATER}-04-31`,
       '2020-01-01',
       '0000-01-01',
       '9999-12-31',
-      '2030-6-10',
-      '2030-06-10T00:00:00Z',
-      '20300610',
-      '2030-13-01',
-      '2030-00-10',
-      '2030-06-00',
+      `${LATER}-6-10`,
+      `${FUTURE_DATE}T00:00:00Z`,
+      FUTURE_DATE.replace(/-/g, ''),
+      `${LATER}-13-01`,
+      `${LATER}-00-10`,
+      `${LATER}-06-00`,
       '',
       ` ${FUTURE_DATE}`,
       `${FUTURE_DATE}\n`,
-      '+012030-06-10',
-      '２０３０-06-10',
+      `+0${LATER}-06-10`,
+      `${String(LATER).replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))}-06-10`,
     ),
   },
   { weight: 1, arbitrary: fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)) },
@@ -1265,10 +1271,10 @@ const deadlineDateField = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.constantFrom(
-      '2027-02-30',
-      '2026-13-01',
-      '20270301',
-      '2027-3-1',
+      `${LATER}-02-30`,
+      `${LATER}-13-01`,
+      dayOffset(10).replace(/-/g, ''),
+      `${LATER}-3-1`,
       '',
       '0000-01-03',
       '9999-12-30',
